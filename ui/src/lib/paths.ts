@@ -1,0 +1,50 @@
+// Builds the console's shareable URLs; every id is one encodeURIComponent-ed path segment.
+
+import type { Command } from "./commandParser";
+import type { Direction } from "./types";
+
+const enc = encodeURIComponent;
+
+export const paths = {
+  recent: () => "/recent",
+  history: (component: string, limit: number, range: { since?: string; until?: string } = {}) => {
+    const qs = new URLSearchParams();
+    if (range.since) qs.set("since", range.since);
+    if (range.until) qs.set("until", range.until);
+    const query = qs.toString();
+    return `/history/${enc(component)}/${limit}${query ? `?${query}` : ""}`;
+  },
+  inspect: (runId: number | string) => `/inspect/${enc(String(runId))}`,
+  trace: (outputId: string, options: { direction?: Direction; depth?: number | null } = {}) => {
+    const qs = new URLSearchParams();
+    if (options.direction && options.direction !== "upstream") qs.set("direction", options.direction);
+    if (options.depth) qs.set("depth", String(options.depth));
+    const query = qs.toString();
+    return `/trace/${enc(outputId)}${query ? `?${query}` : ""}`;
+  },
+  tag: (tag: string) => `/tag/${enc(tag)}`,
+  review: () => "/review",
+  help: () => "/help",
+};
+
+/** The view a navigating command opens (flag/unflag open theirs after their request succeeds). */
+export function pathForCommand(command: Command): string {
+  switch (command.name) {
+    case "recent":
+      return paths.recent();
+    case "history":
+      return paths.history(command.component, command.limit);
+    case "inspect":
+      return paths.inspect(command.runId);
+    case "trace":
+    case "flag":
+      return paths.trace(command.outputId);
+    case "tag":
+      return paths.tag(command.tag);
+    case "unflag":
+    case "review":
+      return paths.review();
+    case "help":
+      return paths.help();
+  }
+}

@@ -1,0 +1,129 @@
+// The JSON shapes of the mltrace HTTP API (docs/API.md), as TypeScript types.
+
+export type PointerType = "data" | "model" | "endpoint" | "unknown";
+
+export interface RunPointer {
+  name: string;
+  type: PointerType;
+  value_hash: string | null;
+  flagged: boolean;
+}
+
+export interface TestResult {
+  test: string;
+  name: string;
+  phase: string;
+  passed: boolean;
+  error: string | null;
+}
+
+export interface Run {
+  id: number;
+  component: string;
+  start: string;
+  end: string | null;
+  duration_ms: number | null;
+  status: "success" | "failed" | string;
+  error: string | null;
+  inputs: RunPointer[];
+  outputs: RunPointer[];
+  dependencies: number[];
+  code_hash: string | null;
+  code_snapshot?: string | null;
+  git_hash: string | null;
+  git_tags: string[];
+  notes: string | null;
+  params: Record<string, unknown> | null;
+  metrics: Record<string, unknown> | null;
+  test_results: TestResult[] | null;
+  stale: string[];
+}
+
+export interface Component {
+  name: string;
+  owner: string | null;
+  description: string | null;
+  tags: string[];
+}
+
+export interface RunDetail extends Run {
+  component_info: Component | null;
+}
+
+export interface Pointer {
+  name: string;
+  type: PointerType;
+  value_hash: string | null;
+  flagged: boolean;
+  flag_reason: string | null;
+  flagged_at: string | null;
+}
+
+export interface RecentRunsPage {
+  runs: Run[];
+  next: string | number | null;
+}
+
+export interface ComponentRuns {
+  component: string;
+  runs: Run[];
+}
+
+export interface TagComponents {
+  tag: string;
+  components: (Component & { recent_runs: Run[] })[];
+}
+
+export interface RunNode {
+  id: string;
+  kind: "run";
+  run_id: number;
+  component: string;
+  start: string;
+  end: string | null;
+  status: string;
+  stale: string[];
+}
+
+export interface PointerNode {
+  id: string;
+  kind: "pointer";
+  name: string;
+  type: PointerType;
+  flagged: boolean;
+}
+
+export type TraceNode = RunNode | PointerNode;
+
+export interface TraceEdge {
+  source: string;
+  target: string;
+}
+
+export type Direction = "upstream" | "downstream";
+
+export interface Trace {
+  root: string;
+  direction: Direction;
+  nodes: TraceNode[];
+  edges: TraceEdge[];
+}
+
+export interface ReviewRun extends Run {
+  count: number;
+  coverage: number;
+  score: number;
+}
+
+export interface Review {
+  flagged: string[];
+  runs: ReviewRun[];
+}
+
+export type SearchKind = "component" | "run" | "output" | "tag";
+
+export interface SearchResult {
+  kind: SearchKind;
+  value: string;
+  label: string;
+}

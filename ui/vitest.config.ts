@@ -1,0 +1,9 @@
+// Unit-test settings: pure modules under src/, run in Node.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+  },
+});
