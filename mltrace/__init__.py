@@ -1,0 +1,41 @@
+"""mltrace: lineage tracing for machine-learning pipelines (the public API only)."""
+
+from mltrace.client import (
+    add_notes_to_component_run,
+    clean_db,
+    create_component,
+    create_random_ids,
+    flag_output_id,
+    flush,
+    get_component_information,
+    get_component_run_information,
+    get_components,
+    get_db_uri,
+    get_history,
+    get_io_pointer,
+    get_recent_run_ids,
+    get_tags,
+    log_component_run,
+    set_address,
+    set_db_uri,
+    tag_component,
+    unflag_all,
+    unflag_output_id,
+)
+from mltrace.delivery.gitinfo import get_git_hash, get_git_tags
+from mltrace.entities import ComponentRun, IOPointer
+from mltrace.errors import InvalidInputError, NotFoundError
+from mltrace.tracking.artifacts import load, save
+from mltrace.tracking.component import Component
+from mltrace.tracking.decorator import register
+from mltrace.tracking.testing import Test
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Component", "ComponentRun", "IOPointer", "InvalidInputError", "NotFoundError", "Test",
+    "add_notes_to_component_run", "clean_db", "create_component", "create_random_ids", "flag_output_id", "flush",
+    "get_component_information", "get_component_run_information", "get_components", "get_db_uri", "get_git_hash",
+    "get_git_tags", "get_history", "get_io_pointer", "get_recent_run_ids", "get_tags", "load", "log_component_run",
+    "register", "save", "set_address", "set_db_uri", "tag_component", "unflag_all", "unflag_output_id",
+]

@@ -1,0 +1,361 @@
+"""The one façade over mltrace: where runs are logged and how they are queried.
+
+Decorators, the server and the CLI all call this module; the module-level functions keep
+the names of the original mltrace API and use the process's default client.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from mltrace.config import Config
+from mltrace.db import queries
+from mltrace.db.store import Store
+from mltrace.delivery.http_sink import HttpSink
+from mltrace.delivery.spool import Spool, spool_dir_for
+from mltrace.delivery.writer import BackgroundWriter
+from mltrace.entities import Component, ComponentRun, IOPointer, PointerRecord, PointerType, RunRecord
+from mltrace.errors import InvalidInputError
+from mltrace.lineage.pointer_types import infer_pointer_type
+
+
+class Client:
+    """Queries and logging against one store (a database URI), optionally logging through a server."""
+
+    def __init__(self, db_uri: str, server_url: str = "", config: Config | None = None) -> None:
+        self.config = config or Config.from_env()
+        self.db_uri = db_uri
+        self.server_url = server_url.rstrip("/")
+        self._store: Store | None = None
+        self._writer: BackgroundWriter | None = None
+        self._lock = threading.Lock()
+
+    # --- plumbing ------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The database (created on first use; migrated on first query)."""
+        if self._store is None:
+            self._store = Store(self.db_uri)
+        return self._store
+
+    @property
+    def writer(self) -> BackgroundWriter:
+        """The background writer for this client's target."""
+        with self._lock:
+            if self._writer is None:
+                target = self.server_url or self.db_uri
+                sink = HttpSink(self.server_url) if self.server_url else _MigratingSink(self)
+                cfg = self.config
+                self._writer = BackgroundWriter(sink, Spool(spool_dir_for(cfg.home, target)), cfg.queue_size,
+                                                cfg.batch_size, cfg.flush_interval, cfg.retry_interval)
+            return self._writer
+
+    def submit(self, record: RunRecord) -> None:
+        """Queues a captured run for background storage (never blocks, never raises)."""
+        self.writer.submit(record)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Waits until everything logged is stored; False if runs remain in the spool."""
+        if self._writer is None:
+            return Spool(spool_dir_for(self.config.home, self.server_url or self.db_uri)).pending() == 0 or self.writer.flush(timeout)
+        return self._writer.flush(timeout)
+
+    # --- writing -------------------------------------------------------------
+    def ingest(self, records: list[RunRecord]) -> list[int]:
+        """Stores runs now (synchronously); returns their new ids."""
+        return self.store.ingest(records)
+
+    def create_component(self, name: str, description: str | None = None, owner: str | None = None,
+                         tags: list[str] | None = None) -> None:
+        """Creates a component or updates the metadata given."""
+        _require_name(name, "component name")
+        self.store.change(queries.create_component, name, description, owner, list(tags or []))
+
+    def tag_component(self, name: str, tags: list[str]) -> None:
+        """Adds tags to a component."""
+        self.store.change(queries.add_tags, name, list(tags))
+
+    def flag(self, output_id: str, reason: str | None = None) -> IOPointer:
+        """Flags an output as bad."""
+        return self.store.change(queries.set_flag, output_id, True, reason)
+
+    def unflag(self, output_id: str) -> IOPointer:
+        """Clears an output's flag (idempotent)."""
+        return self.store.change(queries.set_flag, output_id, False)
+
+    def unflag_all(self) -> int:
+        """Clears every flag."""
+        return self.store.change(queries.unflag_all)
+
+    def set_notes(self, run_id: int, notes: str) -> ComponentRun:
+        """Replaces a run's notes."""
+        return self.store.change(queries.set_notes, run_id, notes)
+
+    def clean(self) -> None:
+        """Deletes everything stored."""
+        self.store.clean()
+
+    # --- reading -------------------------------------------------------------
+    def get_run(self, run_id: int) -> ComponentRun:
+        """One run with its code snapshot."""
+        return self.store.query(queries.get_run, run_id)
+
+    def recent(self, limit: int = 20, before: tuple[datetime, int] | None = None) -> list[ComponentRun]:
+        """Newest runs first, strictly older than the cursor `before` (start, id)."""
+        _require_limit(limit)
+        return self.store.query(queries.recent_runs, limit, before)
+
+    def recent_run_ids(self, limit: int = 5, last_run_id: int | None = None) -> list[int]:
+        """Ids of the newest runs (original API)."""
+        _require_limit(limit)
+        return self.store.query(queries.recent_run_ids, limit, last_run_id)
+
+    def history(self, component: str, limit: int | None = None, since: datetime | None = None,
+                until: datetime | None = None) -> list[ComponentRun]:
+        """A component's runs, newest first."""
+        if limit is not None:
+            _require_limit(limit)
+        return self.store.query(queries.history, component, limit, since, until)
+
+    def component(self, name: str) -> Component:
+        """One component."""
+        return self.store.query(queries.get_component, name)
+
+    def components(self, tag: str | None = None, owner: str | None = None) -> list[Component]:
+        """Components, optionally by tag and owner."""
+        return self.store.query(queries.list_components, tag, owner)
+
+    def tags(self) -> list[str]:
+        """Every tag in use."""
+        return self.store.query(queries.list_tags)
+
+    def pointer(self, name: str) -> IOPointer:
+        """One logged input or output."""
+        return self.store.query(queries.get_pointer, name)
+
+    def create_pointer(self, name: str, pointer_type: PointerType | None = None) -> IOPointer:
+        """A pointer, created if it does not exist (original `get_io_pointer`)."""
+        return self.store.change(queries.create_pointer, name, pointer_type or infer_pointer_type(name))
+
+    def flags(self) -> list[IOPointer]:
+        """Every flagged output."""
+        return self.store.query(queries.flagged_pointers)
+
+    def search(self, q: str, limit: int = 20) -> list[dict[str, str]]:
+        """Command-bar completions for `q`."""
+        _require_limit(limit)
+        return self.store.query(queries.search, q, limit)
+
+
+class _MigratingSink:
+    """Direct-to-database sink that resolves the store lazily (so a down database is retried)."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def ingest(self, records: list[RunRecord]) -> object:
+        return self.client.store.ingest(records)
+
+
+def _require_limit(limit: int) -> None:
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise InvalidInputError(f"limit must be a positive integer, got {limit!r}")
+
+
+def _require_name(name: str, what: str) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInputError(f"{what} must be a non-empty string")
+
+
+# --- the process's default client and the original module-level API -----------
+
+_default: Client | None = None
+_default_lock = threading.Lock()
+_overrides: dict[str, str] = {}
+
+
+def default_client() -> Client:
+    """The client configured by the environment and `set_db_uri`/`set_address`."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            cfg = Config.from_env()
+            _default = Client(_overrides.get("db_uri", cfg.db_uri), _overrides.get("server_url", cfg.server_url), cfg)
+        return _default
+
+
+def _reset_default() -> None:
+    global _default
+    with _default_lock:
+        if _default is not None and _default._writer is not None:
+            _default._writer.flush(Config.from_env().exit_timeout)
+        _default = None
+
+
+def set_db_uri(uri: str) -> None:
+    """Uses this database from now on (`sqlite:////abs/path.db`, `postgresql://user@host:port/db`)."""
+    _require_name(uri, "database URI")
+    _overrides["db_uri"] = uri
+    _reset_default()
+
+
+def get_db_uri() -> str:
+    """The database URI in use."""
+    return default_client().db_uri
+
+
+def set_address(address: str) -> None:
+    """Logs through the mltrace server at `address` (its root, e.g. http://host:8080)."""
+    _require_name(address, "server address")
+    if "://" not in address:
+        address = f"http://{address}"
+    _overrides["server_url"] = address.rstrip("/")
+    _reset_default()
+
+
+def flush(timeout: float | None = None) -> bool:
+    """Waits until everything logged so far is stored; True when it is, False if runs wait in the spool."""
+    try:
+        return default_client().flush(timeout)
+    except Exception:
+        return False
+
+
+def clean_db() -> None:
+    """Deletes every record and recreates the schema."""
+    default_client().clean()
+
+
+def create_component(name: str, description: str | None = None, owner: str | None = None,
+                     tags: list[str] | None = None) -> None:
+    """Creates a component (or updates its metadata)."""
+    default_client().create_component(name, description, owner, tags)
+
+
+def tag_component(component_name: str, tags: list[str]) -> None:
+    """Adds tags to an existing component."""
+    default_client().tag_component(component_name, tags)
+
+
+def log_component_run(component_run: ComponentRun, set_dependencies_from_inputs: bool = True,
+                      staleness_threshold: int | float | timedelta = 60 * 60 * 24 * 30) -> None:
+    """Logs a hand-built ComponentRun (in the background, like the decorators).
+
+    Dependencies are always resolved from inputs (version-exact); explicit upstream run ids
+    from `component_run.dependencies` are added.
+    """
+    now = datetime.now(timezone.utc)
+    record = RunRecord(
+        component=component_run.component_name,
+        start=_aware(component_run.start_timestamp or now),
+        end=_aware(component_run.end_timestamp or component_run.start_timestamp or now),
+        status=component_run.status,
+        error=component_run.error,
+        inputs=[PointerRecord(p.name, p.value_hash, None if p.pointer_type is PointerType.UNKNOWN else p.pointer_type.value)
+                for p in component_run.inputs],
+        outputs=[PointerRecord(p.name, p.value_hash, None if p.pointer_type is PointerType.UNKNOWN else p.pointer_type.value)
+                 for p in component_run.outputs],
+        upstream=[int(d) for d in component_run.dependencies],
+        code_snapshot=component_run.code_snapshot,
+        code_hash=component_run.code_hash,
+        git_hash=component_run.git_hash,
+        git_tags=list(component_run.git_tags),
+        notes=component_run.notes,
+        params=dict(component_run.params),
+        metrics=dict(component_run.metrics),
+        test_results=list(component_run.test_results),
+        staleness_threshold_s=threshold_seconds(staleness_threshold),
+    )
+    default_client().submit(record)
+
+
+def threshold_seconds(value: int | float | timedelta) -> float:
+    """A staleness threshold given as seconds or a timedelta, in seconds."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    raise TypeError(f"staleness_threshold must be seconds (int) or a timedelta, got {value!r}")
+
+
+def _aware(ts: datetime) -> datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+
+
+def create_random_ids(num_outputs: int = 1) -> list[str]:
+    """Fresh unique ids to name outputs with (e.g. prediction ids)."""
+    return [str(uuid.uuid4()) for _ in range(num_outputs)]
+
+
+def get_history(component_name: str, limit: int | None = None, date_lower: datetime | str | None = None,
+                date_upper: datetime | str | None = None) -> list[ComponentRun]:
+    """A component's runs, newest first (all of them unless `limit`)."""
+    return default_client().history(component_name, limit, parse_time(date_lower), parse_time(date_upper))
+
+
+def get_recent_run_ids(limit: int = 5, last_run_id: int | None = None) -> list[int]:
+    """Ids of the most recent runs, older than `last_run_id` when given."""
+    return default_client().recent_run_ids(limit, last_run_id)
+
+
+def get_component_run_information(component_run_id: int) -> ComponentRun:
+    """One run with everything recorded about it."""
+    return default_client().get_run(int(component_run_id))
+
+
+def get_component_information(component_name: str) -> Component:
+    """A component's name, description, owner and tags."""
+    return default_client().component(component_name)
+
+
+def get_components(tag: str | None = None, owner: str | None = None) -> list[Component]:
+    """Every component, optionally filtered by tag and owner."""
+    return default_client().components(tag, owner)
+
+
+def get_tags() -> list[str]:
+    """Every tag."""
+    return default_client().tags()
+
+
+def get_io_pointer(io_pointer_id: str, create: bool = True) -> IOPointer:
+    """An input/output pointer; created when missing unless `create=False` (then NotFoundError)."""
+    client = default_client()
+    return client.create_pointer(io_pointer_id) if create else client.pointer(io_pointer_id)
+
+
+def flag_output_id(output_id: str, reason: str | None = None) -> IOPointer:
+    """Flags an output (NotFoundError if it was never logged)."""
+    return default_client().flag(output_id, reason)
+
+
+def unflag_output_id(output_id: str) -> IOPointer:
+    """Clears an output's flag."""
+    return default_client().unflag(output_id)
+
+
+def unflag_all() -> int:
+    """Clears every flag; returns how many were set."""
+    return default_client().unflag_all()
+
+
+def add_notes_to_component_run(component_run_id: int, notes: str) -> str:
+    """Replaces a run's notes; returns them."""
+    return default_client().set_notes(int(component_run_id), notes).notes
+
+
+def parse_time(value: datetime | str | None) -> datetime | None:
+    """An ISO 8601 timestamp (naive means UTC) as an aware datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return _aware(value)
+    try:
+        return _aware(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    except (ValueError, AttributeError):
+        raise InvalidInputError(f"not an ISO 8601 timestamp: {value!r}") from None
+
+

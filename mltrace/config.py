@@ -1,0 +1,76 @@
+"""Every mltrace setting, declared once as data and read from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: environment variable, default and help text."""
+
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("MLTRACE_DB_URI", "", "Database URI; empty means embedded SQLite at MLTRACE_HOME/mltrace.db. DB_URI is honoured too."),
+    Setting("MLTRACE_HOME", "~/.mltrace", "Folder for the embedded database and the delivery spool."),
+    Setting("MLTRACE_SERVER_URL", "", "Server root (http://host:8080); when set, runs are logged and queried through it."),
+    Setting("MLTRACE_QUEUE_SIZE", "10000", "Runs held in memory before further runs go straight to the on-disk spool."),
+    Setting("MLTRACE_BATCH_SIZE", "1000", "Largest batch the background writer stores at once."),
+    Setting("MLTRACE_FLUSH_INTERVAL", "0.05", "Seconds the background writer waits to fill a batch."),
+    Setting("MLTRACE_EXIT_TIMEOUT", "5", "Seconds interpreter exit waits for queued runs before leaving them in the spool."),
+    Setting("MLTRACE_RETRY_INTERVAL", "5", "Seconds between delivery attempts while the store is unreachable."),
+    Setting("MLTRACE_CODE_SNAPSHOT_MAX", "1048576", "Largest code snapshot stored, in bytes; longer code is cut and marked."),
+    Setting("MLTRACE_STALENESS_DAYS", "30", "Default staleness threshold in days."),
+)
+
+
+def _lookup(env: Mapping[str, str], name: str) -> str:
+    setting = next(s for s in SETTINGS if s.env == name)
+    return env.get(name, setting.default)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings."""
+
+    db_uri: str
+    home: Path
+    server_url: str
+    queue_size: int
+    batch_size: int
+    flush_interval: float
+    exit_timeout: float
+    retry_interval: float
+    code_snapshot_max: int
+    staleness_days: float
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        """Reads every setting from `env` (the process environment by default)."""
+        env = os.environ if env is None else env
+        home = Path(_lookup(env, "MLTRACE_HOME")).expanduser()
+        db_uri = _lookup(env, "MLTRACE_DB_URI") or env.get("DB_URI", "") or default_db_uri(home)
+        return cls(
+            db_uri=db_uri,
+            home=home,
+            server_url=_lookup(env, "MLTRACE_SERVER_URL").rstrip("/"),
+            queue_size=int(_lookup(env, "MLTRACE_QUEUE_SIZE")),
+            batch_size=int(_lookup(env, "MLTRACE_BATCH_SIZE")),
+            flush_interval=float(_lookup(env, "MLTRACE_FLUSH_INTERVAL")),
+            exit_timeout=float(_lookup(env, "MLTRACE_EXIT_TIMEOUT")),
+            retry_interval=float(_lookup(env, "MLTRACE_RETRY_INTERVAL")),
+            code_snapshot_max=int(_lookup(env, "MLTRACE_CODE_SNAPSHOT_MAX")),
+            staleness_days=float(_lookup(env, "MLTRACE_STALENESS_DAYS")),
+        )
+
+
+def default_db_uri(home: Path) -> str:
+    """The embedded SQLite database inside `home`."""
+    return f"sqlite:///{home / 'mltrace.db'}"

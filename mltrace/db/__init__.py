@@ -1,0 +1,1 @@
+"""Storage: engine from URI, tables, migrations, ingest and queries."""

@@ -1,0 +1,271 @@
+"""Stores batches of captured runs and resolves their version-exact dependencies and staleness.
+
+Resolution is done in SQL over what is stored, never from the order runs arrive in:
+a run late to the store re-resolves every stored run it could change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, or_, select, text, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from mltrace.db.models import components, component_tags, dependencies, pointers, run_inputs, run_outputs, runs
+from mltrace.entities import RunRecord
+from mltrace.lineage.pointer_types import infer_pointer_type
+from mltrace.lineage.staleness import DependencyFacts, staleness_messages
+
+_INGEST_LOCK_ID = 727_271
+_CHUNK = 400
+T = TypeVar("T")
+
+
+def ingest(conn: Connection, records: list[RunRecord]) -> list[int]:
+    """Stores `records` (skipping keys already stored) inside the caller's transaction; returns new run ids."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INGEST_LOCK_ID})
+    records = _new_records(conn, records)
+    if not records:
+        return []
+    _upsert_components(conn, records)
+    pointer_ids = _upsert_pointers(conn, records)
+    run_ids = _insert_runs(conn, records)
+    _insert_io(conn, records, run_ids, pointer_ids)
+    _insert_explicit_links(conn, records, run_ids)
+    affected = _readers_after_new_writes(conn, records, run_ids, pointer_ids)
+    resolve(conn, sorted(set(run_ids) | affected), known_fresh=set(run_ids))
+    return run_ids
+
+
+def resolve(conn: Connection, run_ids: list[int], known_fresh: set[int] | None = None) -> None:
+    """Recomputes the pointer dependencies and staleness messages of `run_ids`."""
+    for chunk in _chunks(run_ids, _CHUNK):
+        _resolve_dependencies(conn, chunk)
+        _update_staleness(conn, chunk, known_fresh or set())
+
+
+# --- storing ---------------------------------------------------------------
+
+
+def _insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    if not rows:
+        return
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def _new_records(conn: Connection, records: list[RunRecord]) -> list[RunRecord]:
+    unique = list({r.key: r for r in records}.values())
+    stored: set[str] = set()
+    for chunk in _chunks([r.key for r in unique], _CHUNK):
+        stored.update(conn.execute(select(runs.c.key).where(runs.c.key.in_(chunk))).scalars())
+    return [r for r in unique if r.key not in stored]
+
+
+def _upsert_components(conn: Connection, records: list[RunRecord]) -> None:
+    names = sorted({r.component for r in records})
+    _insert_ignore(conn, components, [{"name": n, "owner": "", "description": ""} for n in names], ["name"])
+    metadata: dict[str, dict[str, Any]] = {}
+    for r in records:
+        if r.component_owner is not None or r.component_description is not None:
+            entry = metadata.setdefault(r.component, {})
+            if r.component_owner is not None:
+                entry["owner"] = r.component_owner
+            if r.component_description is not None:
+                entry["description"] = r.component_description
+    for name, values in metadata.items():
+        conn.execute(update(components).where(components.c.name == name).values(**values))
+    tag_rows = {(r.component, t) for r in records for t in r.component_tags}
+    _insert_ignore(conn, component_tags, [{"component_name": c, "tag": t} for c, t in sorted(tag_rows)],
+                   ["component_name", "tag"])
+
+
+def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, int]:
+    wanted: dict[str, str] = {}
+    explicit: dict[str, str] = {}
+    for r in records:
+        for p in [*r.inputs, *r.outputs]:
+            wanted.setdefault(p.name, p.type or infer_pointer_type(p.name).value)
+            if p.type:
+                explicit[p.name] = p.type
+    _insert_ignore(conn, pointers, [{"name": n, "pointer_type": t, "flag": False} for n, t in wanted.items()], ["name"])
+    ids: dict[str, int] = {}
+    retype: list[dict[str, Any]] = []
+    for chunk in _chunks(list(wanted), _CHUNK):
+        rows = conn.execute(select(pointers.c.id, pointers.c.name, pointers.c.pointer_type).where(pointers.c.name.in_(chunk)))
+        for pid, name, ptype in rows:
+            ids[name] = pid
+            if name in explicit and explicit[name] != ptype:
+                retype.append({"pid": pid, "ptype": explicit[name]})
+    if retype:
+        conn.execute(update(pointers).where(pointers.c.id == bindparam("pid")).values(pointer_type=bindparam("ptype")), retype)
+    return ids
+
+
+def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
+    rows = [
+        {
+            "key": r.key,
+            "component_name": r.component,
+            "start_ts": r.start,
+            "end_ts": r.end,
+            "status": r.status,
+            "error": r.error,
+            "code_snapshot": r.code_snapshot,
+            "code_hash": r.code_hash,
+            "git_hash": r.git_hash,
+            "git_tags": list(r.git_tags),
+            "notes": r.notes,
+            "params": r.params,
+            "metrics": r.metrics,
+            "test_results": r.test_results,
+            "stale": [],
+            "warnings": list(r.warnings),
+            "staleness_threshold_s": float(r.staleness_threshold_s),
+        }
+        for r in records
+    ]
+    result = conn.execute(insert(runs).returning(runs.c.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
+
+
+def _insert_io(conn: Connection, records: list[RunRecord], run_ids: list[int], pointer_ids: dict[str, int]) -> None:
+    inputs: dict[tuple[int, int], dict[str, Any]] = {}
+    outputs: dict[tuple[int, int], dict[str, Any]] = {}
+    for record, run_id in zip(records, run_ids):
+        for p in record.inputs:
+            pid = pointer_ids[p.name]
+            inputs.setdefault((run_id, pid), {"run_id": run_id, "pointer_id": pid, "value_hash": p.value_hash,
+                                              "start_ts": record.start})
+        for p in record.outputs:
+            pid = pointer_ids[p.name]
+            outputs[(run_id, pid)] = {"run_id": run_id, "pointer_id": pid, "value_hash": p.value_hash,
+                                      "end_ts": record.end}
+    if inputs:
+        conn.execute(insert(run_inputs), list(inputs.values()))
+    if outputs:
+        conn.execute(insert(run_outputs), list(outputs.values()))
+
+
+def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: list[int]) -> None:
+    wanted = {(run_id, up) for record, run_id in zip(records, run_ids) for up in record.upstream if up != run_id}
+    if not wanted:
+        return
+    existing: set[int] = set()
+    for chunk in _chunks(sorted({up for _, up in wanted}), _CHUNK):
+        existing.update(conn.execute(select(runs.c.id).where(runs.c.id.in_(chunk))).scalars())
+    rows = [{"run_id": r, "upstream_id": u, "pointer_id": None, "explicit": True} for r, u in sorted(wanted) if u in existing]
+    if rows:
+        conn.execute(insert(dependencies), rows)
+
+
+def _readers_after_new_writes(
+    conn: Connection, records: list[RunRecord], run_ids: list[int], pointer_ids: dict[str, int]
+) -> set[int]:
+    """Stored runs that read a pointer at or after a new run wrote it: their resolution may change."""
+    earliest: dict[int, datetime] = {}
+    for record in records:
+        for p in record.outputs:
+            pid = pointer_ids[p.name]
+            if pid not in earliest or record.end < earliest[pid]:
+                earliest[pid] = record.end
+    new = set(run_ids)
+    found: set[int] = set()
+    for chunk in _chunks(sorted(earliest.items()), _CHUNK // 4):
+        condition = or_(*(and_(run_inputs.c.pointer_id == pid, run_inputs.c.start_ts >= ts) for pid, ts in chunk))
+        found.update(conn.execute(select(run_inputs.c.run_id).where(condition).distinct()).scalars())
+    return found - new
+
+
+# --- resolving -------------------------------------------------------------
+
+
+def _resolve_dependencies(conn: Connection, run_ids: list[int]) -> None:
+    reader = run_inputs.alias("reader")
+    writer = run_outputs.alias("writer")
+    latest_writer = (
+        select(writer.c.run_id)
+        .where(
+            writer.c.pointer_id == reader.c.pointer_id,
+            writer.c.end_ts <= reader.c.start_ts,
+            writer.c.run_id != reader.c.run_id,
+            or_(reader.c.value_hash.is_(None), writer.c.value_hash == reader.c.value_hash),
+        )
+        .order_by(writer.c.end_ts.desc(), writer.c.run_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = conn.execute(
+        select(reader.c.run_id, reader.c.pointer_id, latest_writer).where(reader.c.run_id.in_(run_ids))
+    ).all()
+    conn.execute(delete(dependencies).where(dependencies.c.run_id.in_(run_ids), dependencies.c.explicit.is_(False)))
+    rows = [
+        {"run_id": run_id, "upstream_id": upstream, "pointer_id": pid, "explicit": False}
+        for run_id, pid, upstream in found
+        if upstream is not None
+    ]
+    if rows:
+        conn.execute(insert(dependencies), rows)
+
+
+def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int]) -> None:
+    run = runs.alias("run")
+    upstream = runs.alias("upstream")
+    read = run_inputs.alias("read")
+    wrote = run_outputs.alias("wrote")
+    other = run_outputs.alias("other")
+    newer_version = (
+        select(other.c.run_id)
+        .where(
+            other.c.pointer_id == dependencies.c.pointer_id,
+            read.c.value_hash.is_not(None),
+            other.c.value_hash.is_not(None),
+            other.c.value_hash != read.c.value_hash,
+            other.c.end_ts <= run.c.start_ts,
+            tuple_(other.c.end_ts, other.c.run_id) > tuple_(wrote.c.end_ts, wrote.c.run_id),
+        )
+        .order_by(other.c.end_ts.desc(), other.c.run_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            dependencies.c.run_id, run.c.start_ts, run.c.staleness_threshold_s, dependencies.c.upstream_id,
+            upstream.c.component_name, upstream.c.start_ts, pointers.c.name, newer_version,
+        )
+        .join(run, run.c.id == dependencies.c.run_id)
+        .join(upstream, upstream.c.id == dependencies.c.upstream_id)
+        .outerjoin(pointers, pointers.c.id == dependencies.c.pointer_id)
+        .outerjoin(read, and_(read.c.run_id == dependencies.c.run_id, read.c.pointer_id == dependencies.c.pointer_id))
+        .outerjoin(wrote, and_(wrote.c.run_id == dependencies.c.upstream_id, wrote.c.pointer_id == dependencies.c.pointer_id))
+        .where(dependencies.c.run_id.in_(run_ids))
+        .order_by(dependencies.c.run_id, dependencies.c.upstream_id)
+    )
+    facts: dict[int, list[DependencyFacts]] = {}
+    for row in conn.execute(query):
+        facts.setdefault(row[0], []).append(DependencyFacts(
+            run_start=row[1], threshold_s=row[2], upstream_id=row[3], upstream_component=row[4],
+            upstream_start=row[5], pointer_name=row[6], newer_writer_id=row[7],
+        ))
+    computed = {run_id: staleness_messages(items) for run_id, items in facts.items()}
+    current: dict[int, list[str]] = {run_id: [] for run_id in known_fresh.intersection(run_ids)}
+    others = [r for r in run_ids if r not in current]
+    if others:
+        current.update((rid, stale) for rid, stale in conn.execute(select(runs.c.id, runs.c.stale).where(runs.c.id.in_(others))))
+    changes = [{"rid": r, "stale_v": computed.get(r, [])} for r in run_ids if computed.get(r, []) != (current.get(r) or [])]
+    if changes:
+        conn.execute(update(runs).where(runs.c.id == bindparam("rid")).values(stale=bindparam("stale_v")), changes)
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,137 @@
+"""ORM models of the mltrace schema, each able to turn itself into an entity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from mltrace.db.types import UTCDateTime
+from mltrace.entities import Component, IOPointer, PointerType
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every mltrace table."""
+
+
+class ComponentRow(Base):
+    __tablename__ = "components"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(255), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    @staticmethod
+    def to_entity(row: Any, tags: list[str]) -> Component:
+        """A stored component row (ORM object or Core row) as an entity."""
+        return Component(name=row.name, owner=row.owner or "", description=row.description or "", tags=tags)
+
+
+class ComponentTagRow(Base):
+    __tablename__ = "component_tags"
+
+    component_name: Mapped[str] = mapped_column(ForeignKey("components.name"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+    __table_args__ = (Index("ix_component_tags_tag", "tag"),)
+
+
+class PointerRow(Base):
+    __tablename__ = "io_pointers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    pointer_type: Mapped[str] = mapped_column(String(16), default=PointerType.UNKNOWN.value)
+    flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    flag_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_io_pointers_flag", "flag"),)
+
+    @staticmethod
+    def to_entity(row: Any, value_hash: str | None = None) -> IOPointer:
+        """A stored pointer row (ORM object or Core row) as an entity."""
+        return IOPointer(
+            name=row.name,
+            pointer_type=PointerType(row.pointer_type),
+            value_hash=value_hash,
+            flag=bool(row.flag),
+            flag_reason=row.flag_reason,
+            flagged_at=row.flagged_at,
+        )
+
+
+class RunRow(Base):
+    __tablename__ = "component_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    component_name: Mapped[str] = mapped_column(ForeignKey("components.name"))
+    start_ts: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_ts: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="success")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    code_snapshot: Mapped[str | None] = mapped_column(Text, nullable=True)
+    code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    git_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    git_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    test_results: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    stale: Mapped[list[str]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    staleness_threshold_s: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (
+        Index("ix_component_runs_component_start", "component_name", "start_ts", "id"),
+        Index("ix_component_runs_start", "start_ts", "id"),
+    )
+
+
+class RunInputRow(Base):
+    __tablename__ = "run_inputs"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("component_runs.id", ondelete="CASCADE"), primary_key=True)
+    pointer_id: Mapped[int] = mapped_column(ForeignKey("io_pointers.id"), primary_key=True)
+    value_hash: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    start_ts: Mapped[datetime] = mapped_column(UTCDateTime)  # the reader's start, for late-arrival lookups
+
+    __table_args__ = (Index("ix_run_inputs_pointer_start", "pointer_id", "start_ts"),)
+
+
+class RunOutputRow(Base):
+    __tablename__ = "run_outputs"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("component_runs.id", ondelete="CASCADE"), primary_key=True)
+    pointer_id: Mapped[int] = mapped_column(ForeignKey("io_pointers.id"), primary_key=True)
+    value_hash: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    end_ts: Mapped[datetime] = mapped_column(UTCDateTime)  # the writer's end, for version lookups
+
+    __table_args__ = (Index("ix_run_outputs_pointer_end", "pointer_id", "end_ts", "run_id"),)
+
+
+class DependencyRow(Base):
+    __tablename__ = "run_dependencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("component_runs.id", ondelete="CASCADE"))
+    upstream_id: Mapped[int] = mapped_column(ForeignKey("component_runs.id", ondelete="CASCADE"))
+    pointer_id: Mapped[int | None] = mapped_column(ForeignKey("io_pointers.id"), nullable=True)
+    explicit: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_run_dependencies_run", "run_id"),
+        Index("ix_run_dependencies_upstream", "upstream_id"),
+    )
+
+
+components = ComponentRow.__table__
+component_tags = ComponentTagRow.__table__
+pointers = PointerRow.__table__
+runs = RunRow.__table__
+run_inputs = RunInputRow.__table__
+run_outputs = RunOutputRow.__table__
+dependencies = DependencyRow.__table__

@@ -1,0 +1,101 @@
+"""The Store: one database, its schema kept current, and transactions around queries."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, text
+
+from mltrace.db import ingest as ingest_module
+from mltrace.db.engine import make_engine
+from mltrace.db.migrate import ensure_schema
+from mltrace.db.models import Base
+from mltrace.entities import RunRecord
+
+T = TypeVar("T")
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine_for(uri: str) -> Engine:
+    """One shared engine per URI in this process."""
+    with _engines_lock:
+        if uri not in _engines:
+            _engines[uri] = make_engine(uri)
+        return _engines[uri]
+
+
+def dispose_engines() -> None:
+    """Closes every pooled connection (after fork, in tests)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+class Store:
+    """A database holding mltrace's tables, migrated on first use."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        self.engine = engine_for(uri)
+        self._ready = False
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    def ensure_ready(self) -> None:
+        """Applies pending migrations once per Store."""
+        if not self._ready:
+            ensure_schema(self.engine)
+            self._ready = True
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for queries."""
+        self.ensure_ready()
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction that commits on success; SQLite takes its write lock at once."""
+        self.ensure_ready()
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    def query(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Runs a query function from `mltrace.db.queries` on a read connection."""
+        with self.read() as conn:
+            return fn(conn, *args, **kwargs)
+
+    def change(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Runs a query function that writes, in its own transaction."""
+        with self.write() as conn:
+            return fn(conn, *args, **kwargs)
+
+    def ingest(self, records: list[RunRecord]) -> list[int]:
+        """Stores a batch of captured runs atomically; already-stored keys are skipped."""
+        with self.write() as conn:
+            return ingest_module.ingest(conn, records)
+
+    def ping(self) -> None:
+        """Raises if the database cannot be reached."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def clean(self) -> None:
+        """Drops every mltrace table and recreates the schema."""
+        with self.engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        self._ready = False
+        self.ensure_ready()

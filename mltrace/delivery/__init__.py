@@ -1,0 +1,1 @@
+"""Getting captured runs into the store: background writer, disk spool, HTTP sink."""

@@ -1,0 +1,124 @@
+"""The ComponentRun entity: one recorded execution of a component."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from mltrace.entities.io_pointer import IOPointer
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC with microseconds."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class ComponentRun:
+    """One run of a component: what it read and wrote, when, with which code and outcome.
+
+    Also the builder for manual logging with `log_component_run` (original API).
+    """
+
+    component_name: str
+    id: int | None = None
+    start_timestamp: datetime | None = None
+    end_timestamp: datetime | None = None
+    status: str = "success"
+    error: str | None = None
+    inputs: list[IOPointer] = field(default_factory=list)
+    outputs: list[IOPointer] = field(default_factory=list)
+    dependencies: list[int] = field(default_factory=list)
+    code_snapshot: str | None = None
+    code_hash: str | None = None
+    git_hash: str | None = None
+    git_tags: list[str] = field(default_factory=list)
+    notes: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    test_results: list[dict[str, Any]] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    # --- builder methods of the original API -------------------------------
+    def set_start_timestamp(self, ts: datetime | None = None) -> None:
+        """Sets the start time (now when omitted)."""
+        self.start_timestamp = ts or utc_now()
+
+    def set_end_timestamp(self, ts: datetime | None = None) -> None:
+        """Sets the end time (now when omitted)."""
+        self.end_timestamp = ts or utc_now()
+
+    def set_code_snapshot(self, code: str | bytes) -> None:
+        """Stores the code text and its hash."""
+        text = code.decode("utf-8", errors="replace") if isinstance(code, bytes) else code
+        self.code_snapshot = text
+        self.code_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def set_git_hash(self, git_hash: str | None) -> None:
+        """Sets the git commit the code ran at."""
+        self.git_hash = git_hash
+
+    def set_git_tags(self, tags: list[str] | None) -> None:
+        """Sets the git tags of that commit."""
+        self.git_tags = list(tags or [])
+
+    def add_notes(self, notes: str) -> None:
+        """Sets the run's notes."""
+        self.notes = notes
+
+    def add_input(self, inp: IOPointer | str) -> None:
+        """Adds one input (a pointer or its name)."""
+        self.inputs.append(inp if isinstance(inp, IOPointer) else IOPointer(str(inp)))
+
+    def add_inputs(self, inputs: list[IOPointer | str]) -> None:
+        """Adds several inputs."""
+        for inp in inputs:
+            self.add_input(inp)
+
+    def add_output(self, out: IOPointer | str) -> None:
+        """Adds one output (a pointer or its name)."""
+        self.outputs.append(out if isinstance(out, IOPointer) else IOPointer(str(out)))
+
+    def add_outputs(self, outputs: list[IOPointer | str]) -> None:
+        """Adds several outputs."""
+        for out in outputs:
+            self.add_output(out)
+
+    def set_upstream(self, run_ids: int | list[int]) -> None:
+        """Adds explicit upstream run ids."""
+        ids = [run_ids] if isinstance(run_ids, int) else list(run_ids)
+        self.dependencies.extend(i for i in ids if i not in self.dependencies)
+
+    @property
+    def duration_ms(self) -> float | None:
+        """Wall time of the run in milliseconds."""
+        if self.start_timestamp is None or self.end_timestamp is None:
+            return None
+        return (self.end_timestamp - self.start_timestamp).total_seconds() * 1000.0
+
+    def to_dictionary(self) -> dict:
+        """The run as a plain dict (original API)."""
+        return {
+            "id": self.id,
+            "component_name": self.component_name,
+            "start_timestamp": self.start_timestamp,
+            "end_timestamp": self.end_timestamp,
+            "status": self.status,
+            "error": self.error,
+            "inputs": [p.to_dictionary() for p in self.inputs],
+            "outputs": [p.to_dictionary() for p in self.outputs],
+            "dependencies": list(self.dependencies),
+            "code_snapshot": self.code_snapshot,
+            "code_hash": self.code_hash,
+            "git_hash": self.git_hash,
+            "git_tags": list(self.git_tags),
+            "notes": self.notes,
+            "params": dict(self.params),
+            "metrics": dict(self.metrics),
+            "test_results": list(self.test_results),
+            "stale": list(self.stale),
+            "warnings": list(self.warnings),
+        }

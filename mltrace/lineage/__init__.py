@@ -1,0 +1,1 @@
+"""Pure lineage rules: pointer types, staleness, trace graphs and review ranking."""
