@@ -9,7 +9,8 @@ function parsed(line: string): Command {
 
 function error(line: string): string {
   const result = parseCommand(line);
-  if (result.ok) throw new Error(`expected "${line}" to fail, got ${JSON.stringify(result.command)}`);
+  if (result.ok)
+    throw new Error(`expected "${line}" to fail, got ${JSON.stringify(result.command)}`);
   return result.error;
 }
 

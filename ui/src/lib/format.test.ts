@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatPercent, formatValue, isoToLocalInput, localInputToIso } from "./format";
+import {
+  formatDuration,
+  formatPercent,
+  formatValue,
+  isoToLocalInput,
+  localInputToIso,
+} from "./format";
 
 describe("format", () => {
   it("formats durations at every scale", () => {

@@ -25,7 +25,8 @@ export function formatDuration(ms: number | null | undefined): string {
 /** A value from params/metrics JSON as short text. */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(+value.toPrecision(6));
+  if (typeof value === "number")
+    return Number.isInteger(value) ? String(value) : String(+value.toPrecision(6));
   if (typeof value === "string") return value;
   return JSON.stringify(value);
 }

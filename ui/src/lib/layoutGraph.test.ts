@@ -118,7 +118,9 @@ describe("layoutGraph", () => {
     const started = performance.now();
     const laid = byId(layoutGraph(nodes, edges, "LR"));
     const elapsed = performance.now() - started;
-    expect(new Set([...laid.values()].map((n) => `${n.position.x},${n.position.y}`)).size).toBe(600);
+    expect(new Set([...laid.values()].map((n) => `${n.position.x},${n.position.y}`)).size).toBe(
+      600,
+    );
     for (const edge of edges) {
       expect(laid.get(edge.target)!.position.x).toBeGreaterThan(laid.get(edge.source)!.position.x);
     }

@@ -17,7 +17,8 @@ export const paths = {
   inspect: (runId: number | string) => `/inspect/${enc(String(runId))}`,
   trace: (outputId: string, options: { direction?: Direction; depth?: number | null } = {}) => {
     const qs = new URLSearchParams();
-    if (options.direction && options.direction !== "upstream") qs.set("direction", options.direction);
+    if (options.direction && options.direction !== "upstream")
+      qs.set("direction", options.direction);
     if (options.depth) qs.set("depth", String(options.depth));
     const query = qs.toString();
     return `/trace/${enc(outputId)}${query ? `?${query}` : ""}`;

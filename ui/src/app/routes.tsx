@@ -1,0 +1,48 @@
+// The console's routes: one URL per view, ids as single encoded path segments.
+
+import { Link, Navigate, useParams, type RouteObject } from "react-router-dom";
+import { HelpView } from "../features/help/components/HelpView";
+import { HistoryView } from "../features/history/components/HistoryView";
+import { InspectView } from "../features/inspect/components/InspectView";
+import { RecentView } from "../features/recent/components/RecentView";
+import { ReviewView } from "../features/review/components/ReviewView";
+import { TagView } from "../features/tag/components/TagView";
+import { TraceView } from "../features/trace/components/TraceView";
+import { DEFAULT_HISTORY_LIMIT } from "../lib/commandParser";
+import { paths } from "../lib/paths";
+import { Layout } from "./Layout";
+
+function HistoryDefaultLimit() {
+  const { name = "" } = useParams();
+  return <Navigate to={paths.history(name, DEFAULT_HISTORY_LIMIT)} replace />;
+}
+
+function NotFound() {
+  return (
+    <div className="view">
+      <h1>Page not found</h1>
+      <p>
+        There is no view at this address. Try <Link to="/help">help</Link> or the{" "}
+        <Link to="/">recent runs</Link>.
+      </p>
+    </div>
+  );
+}
+
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { path: "/", element: <RecentView /> },
+      { path: "/recent", element: <RecentView /> },
+      { path: "/history/:name", element: <HistoryDefaultLimit /> },
+      { path: "/history/:name/:n", element: <HistoryView /> },
+      { path: "/inspect/:id", element: <InspectView /> },
+      { path: "/trace/:id", element: <TraceView /> },
+      { path: "/tag/:tag", element: <TagView /> },
+      { path: "/review", element: <ReviewView /> },
+      { path: "/help", element: <HelpView /> },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+];

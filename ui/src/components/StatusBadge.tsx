@@ -1,0 +1,24 @@
+// A run's status (success / failed) as a coloured, labelled badge.
+
+export function StatusBadge({ status }: { status: string }) {
+  const tone = status === "success" ? "ok" : status === "failed" ? "danger" : "muted";
+  return <span className={`badge badge-${tone}`}>{status}</span>;
+}
+
+/** A "stale" badge whose tooltip lists the staleness messages. */
+export function StaleBadge({ messages }: { messages: string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <span className="badge badge-warn" aria-label="stale" title={messages.join("\n")}>
+      stale
+    </span>
+  );
+}
+
+export function FlaggedBadge() {
+  return (
+    <span className="badge badge-flag" aria-label="flagged">
+      flagged
+    </span>
+  );
+}

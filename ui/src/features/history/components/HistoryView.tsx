@@ -1,0 +1,160 @@
+// The history view (/history/:name/:n?since=&until=): a component's runs as a table, filterable by
+// start time.
+
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
+import { StaleBadge, StatusBadge } from "../../../components/StatusBadge";
+import { Time } from "../../../components/Time";
+import { DEFAULT_HISTORY_LIMIT } from "../../../lib/commandParser";
+import { formatDuration, isoToLocalInput, localInputToIso } from "../../../lib/format";
+import { paths } from "../../../lib/paths";
+import { useComponentRuns } from "../api/getComponentRuns";
+
+function RangeFilter({
+  component,
+  limit,
+  since,
+  until,
+}: {
+  component: string;
+  limit: number;
+  since: string;
+  until: string;
+}) {
+  const navigate = useNavigate();
+  const [from, setFrom] = useState(isoToLocalInput(since));
+  const [to, setTo] = useState(isoToLocalInput(until));
+  const [count, setCount] = useState(String(limit));
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    const n = Number(count);
+    navigate(
+      paths.history(component, Number.isInteger(n) && n > 0 ? n : limit, {
+        since: localInputToIso(from),
+        until: localInputToIso(to),
+      }),
+    );
+  };
+
+  return (
+    <form className="filters" onSubmit={apply} aria-label="Filter runs">
+      <label>
+        Since
+        <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+      </label>
+      <label>
+        Until
+        <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+      </label>
+      <label>
+        Runs
+        <input
+          type="number"
+          min={1}
+          step={1}
+          value={count}
+          onChange={(e) => setCount(e.target.value)}
+          className="input-narrow"
+        />
+      </label>
+      <button type="submit" className="button">
+        Apply
+      </button>
+      {since || until ? (
+        <button
+          type="button"
+          className="button button-ghost"
+          onClick={() => {
+            setFrom("");
+            setTo("");
+            navigate(paths.history(component, limit));
+          }}
+        >
+          Clear time range
+        </button>
+      ) : null}
+    </form>
+  );
+}
+
+export function HistoryView() {
+  const { name = "", n = "" } = useParams();
+  const [searchParams] = useSearchParams();
+  const navigate = useNavigate();
+  const parsedLimit = Number(n);
+  const limit =
+    Number.isInteger(parsedLimit) && parsedLimit > 0 ? parsedLimit : DEFAULT_HISTORY_LIMIT;
+  const since = searchParams.get("since") ?? "";
+  const until = searchParams.get("until") ?? "";
+  const query = useComponentRuns({
+    component: name,
+    limit,
+    since: since || undefined,
+    until: until || undefined,
+  });
+
+  return (
+    <div className="view">
+      <h1>History of {name}</h1>
+      <RangeFilter
+        key={`${name}|${limit}|${since}|${until}`}
+        component={name}
+        limit={limit}
+        since={since}
+        until={until}
+      />
+      {query.isPending ? (
+        <Loading label="Loading runs…" />
+      ) : query.isError ? (
+        <ErrorMessage error={query.error} />
+      ) : query.data.runs.length === 0 ? (
+        <Empty>
+          No runs of {name}
+          {since || until ? " in this time range" : ""}.
+        </Empty>
+      ) : (
+        <div className="table-scroll">
+          <table className="table table-clickable">
+            <caption className="sr-only">
+              Last {limit} runs of {name}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Status</th>
+                <th scope="col">Started</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Inputs</th>
+                <th scope="col">Outputs</th>
+                <th scope="col">Git</th>
+              </tr>
+            </thead>
+            <tbody>
+              {query.data.runs.map((run) => (
+                <tr key={run.id} onClick={() => navigate(paths.inspect(run.id))}>
+                  <td>
+                    <Link to={paths.inspect(run.id)} onClick={(e) => e.stopPropagation()}>
+                      Run {run.id}
+                    </Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={run.status} /> <StaleBadge messages={run.stale} />
+                  </td>
+                  <td>
+                    <Time iso={run.start} />
+                  </td>
+                  <td>{formatDuration(run.duration_ms)}</td>
+                  <td className="mono cell-list">{run.inputs.map((p) => p.name).join(", ")}</td>
+                  <td className="mono cell-list">{run.outputs.map((p) => p.name).join(", ")}</td>
+                  <td className="mono">{run.git_hash ? run.git_hash.slice(0, 8) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+// Everything recorded about one run: component, status, times, git, I/O with flags, staleness,
+// tests, params, metrics, code and notes.
+
+import { Link } from "react-router-dom";
+import { KeyValueTable } from "../../../components/KeyValueTable";
+import { StatusBadge } from "../../../components/StatusBadge";
+import { Time } from "../../../components/Time";
+import { formatDuration } from "../../../lib/format";
+import { paths } from "../../../lib/paths";
+import type { RunDetail } from "../../../lib/types";
+import { PointerList } from "../../runs/components/PointerList";
+import { NotesEditor } from "./NotesEditor";
+import { TestResults } from "./TestResults";
+
+export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: boolean }) {
+  const info = run.component_info;
+  return (
+    <article className="run-card" aria-label={`Run ${run.id} details`}>
+      <section className="run-card-head card">
+        <div className="run-card-title">
+          <Link to={paths.history(run.component, 10)} className="run-component">
+            {run.component}
+          </Link>
+          <StatusBadge status={run.status} />
+        </div>
+        {info?.description ? <p className="description">{info.description}</p> : null}
+        <dl className="facts">
+          <dt>Owner</dt>
+          <dd>{info?.owner || <span className="muted">—</span>}</dd>
+          <dt>Component tags</dt>
+          <dd>
+            {info && info.tags.length > 0 ? (
+              <ul className="chips">
+                {info.tags.map((tag) => (
+                  <li key={tag}>
+                    <Link to={paths.tag(tag)} className="chip">
+                      {tag}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </dd>
+          <dt>Started</dt>
+          <dd>
+            <Time iso={run.start} />
+          </dd>
+          <dt>Ended</dt>
+          <dd>
+            <Time iso={run.end} />
+          </dd>
+          <dt>Duration</dt>
+          <dd>{formatDuration(run.duration_ms)}</dd>
+          <dt>Git commit</dt>
+          <dd className="mono">{run.git_hash || <span className="muted">—</span>}</dd>
+          <dt>Git tags</dt>
+          <dd>
+            {run.git_tags.length > 0 ? run.git_tags.join(", ") : <span className="muted">—</span>}
+          </dd>
+          <dt>Code hash</dt>
+          <dd className="mono">{run.code_hash || <span className="muted">—</span>}</dd>
+          <dt>Depends on</dt>
+          <dd>
+            {run.dependencies.length > 0 ? (
+              <ul className="chips">
+                {run.dependencies.map((dep) => (
+                  <li key={dep}>
+                    <Link to={paths.inspect(dep)} className="chip">
+                      Run {dep}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <span className="muted">no upstream runs</span>
+            )}
+          </dd>
+        </dl>
+        {run.error ? (
+          <div className="run-error" role="note" aria-label="Error">
+            <h3>Error</h3>
+            <pre className="code">{run.error}</pre>
+          </div>
+        ) : null}
+      </section>
+
+      {run.stale.length > 0 ? (
+        <section className="warning" aria-label="Staleness warnings">
+          <h3>
+            <span className="badge badge-warn">stale</span> Staleness warnings
+          </h3>
+          <ul>
+            {run.stale.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <div className="grid-2">
+        <PointerList title="Inputs" pointers={run.inputs} />
+        <PointerList title="Outputs" pointers={run.outputs} />
+      </div>
+
+      <TestResults results={run.test_results} />
+
+      <div className="grid-2">
+        <KeyValueTable caption="Params" values={run.params} />
+        <KeyValueTable caption="Metrics" values={run.metrics} />
+      </div>
+
+      <details className="code-snapshot" open={codeOpen}>
+        <summary>Code snapshot</summary>
+        {run.code_snapshot ? (
+          <pre className="code">
+            <code>{run.code_snapshot}</code>
+          </pre>
+        ) : (
+          <p className="muted">No code recorded.</p>
+        )}
+      </details>
+
+      <NotesEditor runId={run.id} notes={run.notes ?? ""} />
+    </article>
+  );
+}
