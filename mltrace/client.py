@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from mltrace.config import Config
-from mltrace.db import queries
+from mltrace.db import lineage_queries, queries
 from mltrace.db.store import Store
 from mltrace.delivery.http_sink import HttpSink
 from mltrace.delivery.spool import Spool, spool_dir_for
@@ -49,8 +49,14 @@ class Client:
                 target = self.server_url or self.db_uri
                 sink = HttpSink(self.server_url) if self.server_url else _MigratingSink(self)
                 cfg = self.config
-                self._writer = BackgroundWriter(sink, Spool(spool_dir_for(cfg.home, target)), cfg.queue_size,
-                                                cfg.batch_size, cfg.flush_interval, cfg.retry_interval)
+                self._writer = BackgroundWriter(
+                    sink,
+                    Spool(spool_dir_for(cfg.home, target)),
+                    cfg.queue_size,
+                    cfg.batch_size,
+                    cfg.flush_interval,
+                    cfg.retry_interval,
+                )
             return self._writer
 
     def submit(self, record: RunRecord) -> None:
@@ -60,7 +66,9 @@ class Client:
     def flush(self, timeout: float | None = None) -> bool:
         """Waits until everything logged is stored; False if runs remain in the spool."""
         if self._writer is None:
-            return Spool(spool_dir_for(self.config.home, self.server_url or self.db_uri)).pending() == 0 or self.writer.flush(timeout)
+            return Spool(
+                spool_dir_for(self.config.home, self.server_url or self.db_uri)
+            ).pending() == 0 or self.writer.flush(timeout)
         return self._writer.flush(timeout)
 
     # --- writing -------------------------------------------------------------
@@ -68,8 +76,9 @@ class Client:
         """Stores runs now (synchronously); returns their new ids."""
         return self.store.ingest(records)
 
-    def create_component(self, name: str, description: str | None = None, owner: str | None = None,
-                         tags: list[str] | None = None) -> None:
+    def create_component(
+        self, name: str, description: str | None = None, owner: str | None = None, tags: list[str] | None = None
+    ) -> None:
         """Creates a component or updates the metadata given."""
         _require_name(name, "component name")
         self.store.change(queries.create_component, name, description, owner, list(tags or []))
@@ -113,8 +122,9 @@ class Client:
         _require_limit(limit)
         return self.store.query(queries.recent_run_ids, limit, last_run_id)
 
-    def history(self, component: str, limit: int | None = None, since: datetime | None = None,
-                until: datetime | None = None) -> list[ComponentRun]:
+    def history(
+        self, component: str, limit: int | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> list[ComponentRun]:
         """A component's runs, newest first."""
         if limit is not None:
             _require_limit(limit)
@@ -144,10 +154,72 @@ class Client:
         """Every flagged output."""
         return self.store.query(queries.flagged_pointers)
 
+    def trace(
+        self, output_id: str, direction: str = "upstream", depth: int | None = None, run_id: int | None = None
+    ) -> dict[str, Any]:
+        """The lineage graph of an output (SPEC §9 shape)."""
+        return self.store.query(lineage_queries.trace, output_id, direction, depth, run_id)
+
+    def review(self, limit: int = 20) -> dict[str, Any]:
+        """Flagged outputs and `(run, count, coverage, score)` for the runs behind them, most suspicious first."""
+        _require_limit(limit)
+        return self.store.query(lineage_queries.review, limit)
+
+    def backtrace(self, output_id: str) -> list[tuple[int, ComponentRun]]:
+        """`(hops from the producer, run)` for every run upstream of an output (original API)."""
+        graph = self.trace(output_id, "upstream")
+        depths = _hop_counts(graph)
+        ordered = sorted(depths, key=lambda rid: (depths[rid], rid))
+        runs = self.store.query(queries.load_runs, ordered)
+        return [(depths[run.id], run) for run in runs if run.id is not None]
+
+    def web_trace(self, output_id: str) -> list[dict[str, Any]]:
+        """The original UI's nested trace tree; a run reached twice is expanded once."""
+        graph = self.trace(output_id, "upstream")
+        return _nested_tree(graph)
+
     def search(self, q: str, limit: int = 20) -> list[dict[str, str]]:
         """Command-bar completions for `q`."""
         _require_limit(limit)
         return self.store.query(queries.search, q, limit)
+
+
+def _hop_counts(graph: dict[str, Any]) -> dict[int, int]:
+    """Run id → fewest runs between it and the output's producer (0 for the producer)."""
+    import networkx as nx
+
+    g = nx.DiGraph([(e["target"], e["source"]) for e in graph["edges"]])
+    g.add_node(graph["root"])
+    lengths = nx.single_source_shortest_path_length(g, graph["root"])
+    return {int(n.split(":", 1)[1]): lengths[n] // 2 for n in lengths if n.startswith("run:")}
+
+
+def _nested_tree(graph: dict[str, Any]) -> list[dict[str, Any]]:
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    parents: dict[str, list[str]] = {}
+    for edge in graph["edges"]:
+        parents.setdefault(edge["target"], []).append(edge["source"])
+    expanded: set[str] = set()
+
+    def build(node_id: str) -> dict[str, Any]:
+        node = nodes[node_id]
+        is_run = node["kind"] == "run"
+        label = f"{node['component']} (run {node['run_id']})" if is_run else node["name"]
+        entry: dict[str, Any] = {
+            "id": node_id,
+            "label": label,
+            "hasCaret": False,
+            "isExpanded": True,
+            "stale": node.get("stale", []) if is_run else [],
+            "childNodes": [],
+        }
+        if node_id not in expanded:
+            expanded.add(node_id)
+            entry["childNodes"] = [build(p) for p in parents.get(node_id, [])]
+            entry["hasCaret"] = bool(entry["childNodes"])
+        return entry
+
+    return [build(p) for p in parents.get(graph["root"], [])]
 
 
 class _MigratingSink:
@@ -229,8 +301,9 @@ def clean_db() -> None:
     default_client().clean()
 
 
-def create_component(name: str, description: str | None = None, owner: str | None = None,
-                     tags: list[str] | None = None) -> None:
+def create_component(
+    name: str, description: str | None = None, owner: str | None = None, tags: list[str] | None = None
+) -> None:
     """Creates a component (or updates its metadata)."""
     default_client().create_component(name, description, owner, tags)
 
@@ -240,8 +313,11 @@ def tag_component(component_name: str, tags: list[str]) -> None:
     default_client().tag_component(component_name, tags)
 
 
-def log_component_run(component_run: ComponentRun, set_dependencies_from_inputs: bool = True,
-                      staleness_threshold: int | float | timedelta = 60 * 60 * 24 * 30) -> None:
+def log_component_run(
+    component_run: ComponentRun,
+    set_dependencies_from_inputs: bool = True,
+    staleness_threshold: int | float | timedelta = 60 * 60 * 24 * 30,
+) -> None:
     """Logs a hand-built ComponentRun (in the background, like the decorators).
 
     Dependencies are always resolved from inputs (version-exact); explicit upstream run ids
@@ -254,10 +330,14 @@ def log_component_run(component_run: ComponentRun, set_dependencies_from_inputs:
         end=_aware(component_run.end_timestamp or component_run.start_timestamp or now),
         status=component_run.status,
         error=component_run.error,
-        inputs=[PointerRecord(p.name, p.value_hash, None if p.pointer_type is PointerType.UNKNOWN else p.pointer_type.value)
-                for p in component_run.inputs],
-        outputs=[PointerRecord(p.name, p.value_hash, None if p.pointer_type is PointerType.UNKNOWN else p.pointer_type.value)
-                 for p in component_run.outputs],
+        inputs=[
+            PointerRecord(p.name, p.value_hash, None if p.pointer_type is PointerType.UNKNOWN else p.pointer_type.value)
+            for p in component_run.inputs
+        ],
+        outputs=[
+            PointerRecord(p.name, p.value_hash, None if p.pointer_type is PointerType.UNKNOWN else p.pointer_type.value)
+            for p in component_run.outputs
+        ],
         upstream=[int(d) for d in component_run.dependencies],
         code_snapshot=component_run.code_snapshot,
         code_hash=component_run.code_hash,
@@ -290,8 +370,12 @@ def create_random_ids(num_outputs: int = 1) -> list[str]:
     return [str(uuid.uuid4()) for _ in range(num_outputs)]
 
 
-def get_history(component_name: str, limit: int | None = None, date_lower: datetime | str | None = None,
-                date_upper: datetime | str | None = None) -> list[ComponentRun]:
+def get_history(
+    component_name: str,
+    limit: int | None = None,
+    date_lower: datetime | str | None = None,
+    date_upper: datetime | str | None = None,
+) -> list[ComponentRun]:
     """A component's runs, newest first (all of them unless `limit`)."""
     return default_client().history(component_name, limit, parse_time(date_lower), parse_time(date_upper))
 
@@ -347,6 +431,29 @@ def add_notes_to_component_run(component_run_id: int, notes: str) -> str:
     return default_client().set_notes(int(component_run_id), notes).notes
 
 
+def trace(
+    output_id: str, direction: str = "upstream", depth: int | None = None, run_id: int | None = None
+) -> dict[str, Any]:
+    """The lineage graph of an output: `{"root", "direction", "nodes", "edges"}` (see SPEC §9)."""
+    return default_client().trace(output_id, direction, depth, run_id)
+
+
+def backtrace(output_pointer: str) -> list[tuple[int, ComponentRun]]:
+    """`(level, ComponentRun)` for each run upstream of an output; level 0 is its producer."""
+    return default_client().backtrace(output_pointer)
+
+
+def web_trace(output_id: str) -> list[dict[str, Any]]:
+    """The nested trace tree the original UI drew."""
+    return default_client().web_trace(output_id)
+
+
+def review_flagged_outputs() -> tuple[list[str], list[tuple[ComponentRun, int]]]:
+    """`(flagged output ids, [(run, count), …])`, the runs most likely at fault first."""
+    result = default_client().review(limit=10_000)
+    return result["flagged"], [(run, count) for run, count, _coverage, _score in result["runs"]]
+
+
 def parse_time(value: datetime | str | None) -> datetime | None:
     """An ISO 8601 timestamp (naive means UTC) as an aware datetime."""
     if value is None or value == "":
@@ -357,5 +464,3 @@ def parse_time(value: datetime | str | None) -> datetime | None:
         return _aware(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
     except (ValueError, AttributeError):
         raise InvalidInputError(f"not an ISO 8601 timestamp: {value!r}") from None
-
-

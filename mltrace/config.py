@@ -18,15 +18,25 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("MLTRACE_DB_URI", "", "Database URI; empty means embedded SQLite at MLTRACE_HOME/mltrace.db. DB_URI is honoured too."),
+    Setting(
+        "MLTRACE_DB_URI",
+        "",
+        "Database URI; empty means embedded SQLite at MLTRACE_HOME/mltrace.db. DB_URI is honoured too.",
+    ),
     Setting("MLTRACE_HOME", "~/.mltrace", "Folder for the embedded database and the delivery spool."),
-    Setting("MLTRACE_SERVER_URL", "", "Server root (http://host:8080); when set, runs are logged and queried through it."),
+    Setting(
+        "MLTRACE_SERVER_URL", "", "Server root (http://host:8080); when set, runs are logged and queried through it."
+    ),
     Setting("MLTRACE_QUEUE_SIZE", "10000", "Runs held in memory before further runs go straight to the on-disk spool."),
     Setting("MLTRACE_BATCH_SIZE", "1000", "Largest batch the background writer stores at once."),
     Setting("MLTRACE_FLUSH_INTERVAL", "0.05", "Seconds the background writer waits to fill a batch."),
-    Setting("MLTRACE_EXIT_TIMEOUT", "5", "Seconds interpreter exit waits for queued runs before leaving them in the spool."),
+    Setting(
+        "MLTRACE_EXIT_TIMEOUT", "5", "Seconds interpreter exit waits for queued runs before leaving them in the spool."
+    ),
     Setting("MLTRACE_RETRY_INTERVAL", "5", "Seconds between delivery attempts while the store is unreachable."),
-    Setting("MLTRACE_CODE_SNAPSHOT_MAX", "1048576", "Largest code snapshot stored, in bytes; longer code is cut and marked."),
+    Setting(
+        "MLTRACE_CODE_SNAPSHOT_MAX", "1048576", "Largest code snapshot stored, in bytes; longer code is cut and marked."
+    ),
     Setting("MLTRACE_STALENESS_DAYS", "30", "Default staleness threshold in days."),
 )
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, or_, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from mltrace.db.models import components, component_tags, dependencies, pointers, run_inputs, run_outputs, runs
+from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
 from mltrace.entities import RunRecord
 from mltrace.lineage.pointer_types import infer_pointer_type
 from mltrace.lineage.staleness import DependencyFacts, staleness_messages
@@ -79,8 +79,9 @@ def _upsert_components(conn: Connection, records: list[RunRecord]) -> None:
     for name, values in metadata.items():
         conn.execute(update(components).where(components.c.name == name).values(**values))
     tag_rows = {(r.component, t) for r in records for t in r.component_tags}
-    _insert_ignore(conn, component_tags, [{"component_name": c, "tag": t} for c, t in sorted(tag_rows)],
-                   ["component_name", "tag"])
+    _insert_ignore(
+        conn, component_tags, [{"component_name": c, "tag": t} for c, t in sorted(tag_rows)], ["component_name", "tag"]
+    )
 
 
 def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, int]:
@@ -95,13 +96,17 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, in
     ids: dict[str, int] = {}
     retype: list[dict[str, Any]] = []
     for chunk in _chunks(list(wanted), _CHUNK):
-        rows = conn.execute(select(pointers.c.id, pointers.c.name, pointers.c.pointer_type).where(pointers.c.name.in_(chunk)))
+        rows = conn.execute(
+            select(pointers.c.id, pointers.c.name, pointers.c.pointer_type).where(pointers.c.name.in_(chunk))
+        )
         for pid, name, ptype in rows:
             ids[name] = pid
             if name in explicit and explicit[name] != ptype:
                 retype.append({"pid": pid, "ptype": explicit[name]})
     if retype:
-        conn.execute(update(pointers).where(pointers.c.id == bindparam("pid")).values(pointer_type=bindparam("ptype")), retype)
+        conn.execute(
+            update(pointers).where(pointers.c.id == bindparam("pid")).values(pointer_type=bindparam("ptype")), retype
+        )
     return ids
 
 
@@ -135,15 +140,21 @@ def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
 def _insert_io(conn: Connection, records: list[RunRecord], run_ids: list[int], pointer_ids: dict[str, int]) -> None:
     inputs: dict[tuple[int, int], dict[str, Any]] = {}
     outputs: dict[tuple[int, int], dict[str, Any]] = {}
-    for record, run_id in zip(records, run_ids):
+    for record, run_id in zip(records, run_ids, strict=True):
         for p in record.inputs:
             pid = pointer_ids[p.name]
-            inputs.setdefault((run_id, pid), {"run_id": run_id, "pointer_id": pid, "value_hash": p.value_hash,
-                                              "start_ts": record.start})
+            inputs.setdefault(
+                (run_id, pid),
+                {"run_id": run_id, "pointer_id": pid, "value_hash": p.value_hash, "start_ts": record.start},
+            )
         for p in record.outputs:
             pid = pointer_ids[p.name]
-            outputs[(run_id, pid)] = {"run_id": run_id, "pointer_id": pid, "value_hash": p.value_hash,
-                                      "end_ts": record.end}
+            outputs[(run_id, pid)] = {
+                "run_id": run_id,
+                "pointer_id": pid,
+                "value_hash": p.value_hash,
+                "end_ts": record.end,
+            }
     if inputs:
         conn.execute(insert(run_inputs), list(inputs.values()))
     if outputs:
@@ -151,13 +162,19 @@ def _insert_io(conn: Connection, records: list[RunRecord], run_ids: list[int], p
 
 
 def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: list[int]) -> None:
-    wanted = {(run_id, up) for record, run_id in zip(records, run_ids) for up in record.upstream if up != run_id}
+    wanted = {
+        (run_id, up) for record, run_id in zip(records, run_ids, strict=True) for up in record.upstream if up != run_id
+    }
     if not wanted:
         return
     existing: set[int] = set()
     for chunk in _chunks(sorted({up for _, up in wanted}), _CHUNK):
         existing.update(conn.execute(select(runs.c.id).where(runs.c.id.in_(chunk))).scalars())
-    rows = [{"run_id": r, "upstream_id": u, "pointer_id": None, "explicit": True} for r, u in sorted(wanted) if u in existing]
+    rows = [
+        {"run_id": r, "upstream_id": u, "pointer_id": None, "explicit": True}
+        for r, u in sorted(wanted)
+        if u in existing
+    ]
     if rows:
         conn.execute(insert(dependencies), rows)
 
@@ -233,29 +250,48 @@ def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int
     )
     query = (
         select(
-            dependencies.c.run_id, run.c.start_ts, run.c.staleness_threshold_s, dependencies.c.upstream_id,
-            upstream.c.component_name, upstream.c.start_ts, pointers.c.name, newer_version,
+            dependencies.c.run_id,
+            run.c.start_ts,
+            run.c.staleness_threshold_s,
+            dependencies.c.upstream_id,
+            upstream.c.component_name,
+            upstream.c.start_ts,
+            pointers.c.name,
+            newer_version,
         )
         .join(run, run.c.id == dependencies.c.run_id)
         .join(upstream, upstream.c.id == dependencies.c.upstream_id)
         .outerjoin(pointers, pointers.c.id == dependencies.c.pointer_id)
         .outerjoin(read, and_(read.c.run_id == dependencies.c.run_id, read.c.pointer_id == dependencies.c.pointer_id))
-        .outerjoin(wrote, and_(wrote.c.run_id == dependencies.c.upstream_id, wrote.c.pointer_id == dependencies.c.pointer_id))
+        .outerjoin(
+            wrote, and_(wrote.c.run_id == dependencies.c.upstream_id, wrote.c.pointer_id == dependencies.c.pointer_id)
+        )
         .where(dependencies.c.run_id.in_(run_ids))
         .order_by(dependencies.c.run_id, dependencies.c.upstream_id)
     )
     facts: dict[int, list[DependencyFacts]] = {}
     for row in conn.execute(query):
-        facts.setdefault(row[0], []).append(DependencyFacts(
-            run_start=row[1], threshold_s=row[2], upstream_id=row[3], upstream_component=row[4],
-            upstream_start=row[5], pointer_name=row[6], newer_writer_id=row[7],
-        ))
+        facts.setdefault(row[0], []).append(
+            DependencyFacts(
+                run_start=row[1],
+                threshold_s=row[2],
+                upstream_id=row[3],
+                upstream_component=row[4],
+                upstream_start=row[5],
+                pointer_name=row[6],
+                newer_writer_id=row[7],
+            )
+        )
     computed = {run_id: staleness_messages(items) for run_id, items in facts.items()}
     current: dict[int, list[str]] = {run_id: [] for run_id in known_fresh.intersection(run_ids)}
     others = [r for r in run_ids if r not in current]
     if others:
-        current.update((rid, stale) for rid, stale in conn.execute(select(runs.c.id, runs.c.stale).where(runs.c.id.in_(others))))
-    changes = [{"rid": r, "stale_v": computed.get(r, [])} for r in run_ids if computed.get(r, []) != (current.get(r) or [])]
+        current.update(
+            (rid, stale) for rid, stale in conn.execute(select(runs.c.id, runs.c.stale).where(runs.c.id.in_(others)))
+        )
+    changes = [
+        {"rid": r, "stale_v": computed.get(r, [])} for r in run_ids if computed.get(r, []) != (current.get(r) or [])
+    ]
     if changes:
         conn.execute(update(runs).where(runs.c.id == bindparam("rid")).values(stale=bindparam("stale_v")), changes)
 

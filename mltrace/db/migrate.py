@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -38,11 +38,10 @@ def current_revision(conn: Connection) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrates the database to `revision` under a cross-process lock."""
-    with _migration_lock(engine):
-        with engine.begin() as conn:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+    with _migration_lock(engine), engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
 
 
 def ensure_schema(engine: Engine) -> None:

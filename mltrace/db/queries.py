@@ -6,9 +6,19 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, or_, select, tuple_, update
+from sqlalchemy import Connection, Select, func, select, tuple_, update
 
-from mltrace.db.models import ComponentRow, PointerRow, component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
+from mltrace.db.models import (
+    ComponentRow,
+    PointerRow,
+    component_tags,
+    components,
+    dependencies,
+    pointers,
+    run_inputs,
+    run_outputs,
+    runs,
+)
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.errors import NotFoundError
 
@@ -33,7 +43,9 @@ def load_runs(conn: Connection, run_ids: Sequence[int], with_code: bool = False)
             io[row.run_id][slot].append(PointerRow.to_entity(row, row.value_hash))
     deps: dict[int, list[int]] = {rid: [] for rid in rows}
     query = select(dependencies.c.run_id, dependencies.c.upstream_id).where(dependencies.c.run_id.in_(run_ids))
-    for run_id, upstream_id in conn.execute(query.distinct().order_by(dependencies.c.run_id, dependencies.c.upstream_id)):
+    for run_id, upstream_id in conn.execute(
+        query.distinct().order_by(dependencies.c.run_id, dependencies.c.upstream_id)
+    ):
         deps[run_id].append(upstream_id)
     return [_run_entity(rows[rid], io[rid], deps[rid], with_code) for rid in run_ids if rid in rows]
 
@@ -94,7 +106,9 @@ def list_components(conn: Connection, tag: str | None = None, owner: str | None 
     """Components by name, optionally only those with `tag` and/or `owner`."""
     query = select(components).order_by(components.c.name)
     if tag is not None:
-        query = query.where(components.c.name.in_(select(component_tags.c.component_name).where(component_tags.c.tag == tag)))
+        query = query.where(
+            components.c.name.in_(select(component_tags.c.component_name).where(component_tags.c.tag == tag))
+        )
     if owner is not None:
         query = query.where(components.c.owner == owner)
     rows = conn.execute(query).all()
@@ -146,21 +160,28 @@ def create_pointer(conn: Connection, name: str, pointer_type: PointerType) -> IO
 def set_flag(conn: Connection, name: str, flagged: bool, reason: str | None = None) -> IOPointer:
     """Flags or unflags one output; NotFoundError when it was never logged."""
     get_pointer(conn, name)
-    values: dict[str, Any] = {"flag": flagged, "flag_reason": reason if flagged else None,
-                              "flagged_at": datetime.now(timezone.utc) if flagged else None}
+    values: dict[str, Any] = {
+        "flag": flagged,
+        "flag_reason": reason if flagged else None,
+        "flagged_at": datetime.now(timezone.utc) if flagged else None,
+    }
     conn.execute(update(pointers).where(pointers.c.name == name).values(**values))
     return get_pointer(conn, name)
 
 
 def unflag_all(conn: Connection) -> int:
     """Clears every flag; returns how many were set."""
-    result = conn.execute(update(pointers).where(pointers.c.flag.is_(True)).values(flag=False, flag_reason=None, flagged_at=None))
+    result = conn.execute(
+        update(pointers).where(pointers.c.flag.is_(True)).values(flag=False, flag_reason=None, flagged_at=None)
+    )
     return result.rowcount
 
 
 def flagged_pointers(conn: Connection) -> list[IOPointer]:
     """Every flagged output, most recently flagged first."""
-    rows = conn.execute(select(pointers).where(pointers.c.flag.is_(True)).order_by(pointers.c.flagged_at.desc(), pointers.c.name))
+    rows = conn.execute(
+        select(pointers).where(pointers.c.flag.is_(True)).order_by(pointers.c.flagged_at.desc(), pointers.c.name)
+    )
     return [PointerRow.to_entity(r) for r in rows]
 
 
@@ -179,11 +200,23 @@ def search(conn: Connection, q: str, limit: int) -> list[dict[str, str]]:
     if q.isdigit():
         for run_id, component in conn.execute(select(runs.c.id, runs.c.component_name).where(runs.c.id == int(q))):
             results.append({"kind": "run", "value": str(run_id), "label": f"run {run_id} ({component})"})
-    for (name,) in conn.execute(select(components.c.name).where(components.c.name.ilike(pattern, escape="\\")).order_by(func.length(components.c.name), components.c.name).limit(limit)):
+    for (name,) in conn.execute(
+        select(components.c.name)
+        .where(components.c.name.ilike(pattern, escape="\\"))
+        .order_by(func.length(components.c.name), components.c.name)
+        .limit(limit)
+    ):
         results.append({"kind": "component", "value": name, "label": name})
-    for (tag,) in conn.execute(select(component_tags.c.tag).where(component_tags.c.tag.ilike(pattern, escape="\\")).distinct().limit(limit)):
+    for (tag,) in conn.execute(
+        select(component_tags.c.tag).where(component_tags.c.tag.ilike(pattern, escape="\\")).distinct().limit(limit)
+    ):
         results.append({"kind": "tag", "value": tag, "label": tag})
-    for (name,) in conn.execute(select(pointers.c.name).where(pointers.c.name.ilike(pattern, escape="\\")).order_by(func.length(pointers.c.name), pointers.c.name).limit(limit)):
+    for (name,) in conn.execute(
+        select(pointers.c.name)
+        .where(pointers.c.name.ilike(pattern, escape="\\"))
+        .order_by(func.length(pointers.c.name), pointers.c.name)
+        .limit(limit)
+    ):
         results.append({"kind": "output", "value": name, "label": name})
     return results[:limit]
 
@@ -201,13 +234,17 @@ def _tags_of(conn: Connection, names: list[str]) -> dict[str, list[str]]:
     if not names:
         return {}
     out: dict[str, list[str]] = {}
-    query = select(component_tags.c.component_name, component_tags.c.tag).where(component_tags.c.component_name.in_(names))
+    query = select(component_tags.c.component_name, component_tags.c.tag).where(
+        component_tags.c.component_name.in_(names)
+    )
     for name, tag in conn.execute(query.order_by(component_tags.c.tag)):
         out.setdefault(name, []).append(tag)
     return out
 
 
-def _run_entity(row: Any, io: tuple[list[IOPointer], list[IOPointer]], deps: list[int], with_code: bool) -> ComponentRun:
+def _run_entity(
+    row: Any, io: tuple[list[IOPointer], list[IOPointer]], deps: list[int], with_code: bool
+) -> ComponentRun:
     return ComponentRun(
         component_name=row.component_name,
         id=row.id,
@@ -229,4 +266,3 @@ def _run_entity(row: Any, io: tuple[list[IOPointer], list[IOPointer]], deps: lis
         stale=list(row.stale or []),
         warnings=list(row.warnings or []),
     )
-

@@ -29,8 +29,12 @@ class HttpSink:
 
 def request_json(base_url: str, method: str, path: str, body: bytes | None = None, timeout: float = 10.0) -> Any:
     """One JSON request to the server; ServerError on failure, with the server's message."""
-    req = urllib.request.Request(f"{base_url}{path}", data=body, method=method,
-                                 headers={"Content-Type": "application/json", "Accept": "application/json"})
+    req = urllib.request.Request(
+        f"{base_url}{path}",
+        data=body,
+        method=method,
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return json.loads(resp.read() or b"null")

@@ -15,9 +15,9 @@ import threading
 import time
 from typing import Protocol
 
-from mltrace.entities import RunRecord
 from mltrace.delivery.gitinfo import fill_git_info
 from mltrace.delivery.spool import Spool
+from mltrace.entities import RunRecord
 
 log = logging.getLogger("mltrace")
 
@@ -31,8 +31,15 @@ class Sink(Protocol):
 class BackgroundWriter:
     """Queue + daemon thread + spool for one sink."""
 
-    def __init__(self, sink: Sink, spool: Spool, queue_size: int = 10_000, batch_size: int = 1000,
-                 flush_interval: float = 0.05, retry_interval: float = 5.0) -> None:
+    def __init__(
+        self,
+        sink: Sink,
+        spool: Spool,
+        queue_size: int = 10_000,
+        batch_size: int = 1000,
+        flush_interval: float = 0.05,
+        retry_interval: float = 5.0,
+    ) -> None:
         self.sink = sink
         self.spool = spool
         self.queue_size = queue_size
@@ -159,7 +166,7 @@ class BackgroundWriter:
         for claimed, records in self.spool.claim():
             try:
                 for start in range(0, len(records), self.batch_size):
-                    self.sink.ingest(records[start:start + self.batch_size])
+                    self.sink.ingest(records[start : start + self.batch_size])
             except Exception as exc:
                 self._note_failure(exc)
                 self.spool.release(claimed)
@@ -175,7 +182,9 @@ class BackgroundWriter:
 
     def _note_failure(self, exc: Exception) -> None:
         if not self._last_failure:
-            log.warning("mltrace: store unreachable (%s); runs are kept in %s", exc.__class__.__name__, self.spool.directory)
+            log.warning(
+                "mltrace: store unreachable (%s); runs are kept in %s", exc.__class__.__name__, self.spool.directory
+            )
         self._last_failure = time.monotonic()
 
 

@@ -3,6 +3,6 @@
 from mltrace.entities.component import Component
 from mltrace.entities.component_run import ComponentRun
 from mltrace.entities.io_pointer import IOPointer, PointerType
-from mltrace.entities.run_record import RunRecord, PointerRecord
+from mltrace.entities.run_record import PointerRecord, RunRecord
 
 __all__ = ["Component", "ComponentRun", "IOPointer", "PointerType", "RunRecord", "PointerRecord"]

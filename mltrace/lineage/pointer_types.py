@@ -5,8 +5,26 @@ from __future__ import annotations
 from mltrace.entities import PointerType
 
 _MODEL_HINTS = ("model", ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".h5", ".onnx", ".ckpt", "checkpoint", "weights")
-_DATA_HINTS = (".csv", ".parquet", ".json", ".jsonl", ".tsv", ".txt", ".feather", ".arrow", ".npy", ".npz", ".avro",
-               "data", "dataset", "table", "features", "s3://", "gs://", "/")
+_DATA_HINTS = (
+    ".csv",
+    ".parquet",
+    ".json",
+    ".jsonl",
+    ".tsv",
+    ".txt",
+    ".feather",
+    ".arrow",
+    ".npy",
+    ".npz",
+    ".avro",
+    "data",
+    "dataset",
+    "table",
+    "features",
+    "s3://",
+    "gs://",
+    "/",
+)
 
 
 def infer_pointer_type(name: str, endpoint: bool = False) -> PointerType:

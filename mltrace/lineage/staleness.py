@@ -38,8 +38,7 @@ def staleness_messages(facts: list[DependencyFacts]) -> list[str]:
 
 
 def _days(seconds: float) -> str:
-    days = seconds / 86400
-    if days >= 1:
-        return f"{days:.1f} days".replace(".0 days", " days")
-    hours = seconds / 3600
-    return f"{hours:.1f} hours" if hours >= 1 else f"{seconds:.0f} seconds"
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{seconds:.0f} seconds"

@@ -11,8 +11,9 @@ from typing import Any
 TraceFn = Callable[[FrameType, str, Any], Any]
 
 
-def call_capturing_locals(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-                          captured: dict[str, Any]) -> Any:
+def call_capturing_locals(
+    func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], captured: dict[str, Any]
+) -> Any:
     """Runs `func(*args, **kwargs)` and returns its value; fills `captured` with its locals
     at return (also when it raises)."""
     target = getattr(func, "__code__", None)

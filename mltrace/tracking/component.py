@@ -15,8 +15,15 @@ _THIRTY_DAYS = 60 * 60 * 24 * 30
 class Component:
     """A named step; `@component.run(...)` records each call with its metadata and tests."""
 
-    def __init__(self, name: str, owner: str = "", description: str = "", beforeTests: Sequence[type[Test]] = (),  # noqa: N803
-                 afterTests: Sequence[type[Test]] = (), tags: Sequence[str] = ()) -> None:  # noqa: N803
+    def __init__(
+        self,
+        name: str,
+        owner: str = "",
+        description: str = "",
+        beforeTests: Sequence[type[Test]] = (),  # noqa: N803
+        afterTests: Sequence[type[Test]] = (),  # noqa: N803
+        tags: Sequence[str] = (),
+    ) -> None:
         self.name = name
         self.owner = owner
         self.description = description
@@ -44,12 +51,20 @@ class Component:
         """Decorator (bare `@c.run` or `@c.run(...)`); `input_filenames`/`output_filenames` name
         local variables, as in the original, and are treated like `input_vars`/`output_vars`."""
         spec = make_spec(
-            self.name, inputs=inputs, outputs=outputs,
+            self.name,
+            inputs=inputs,
+            outputs=outputs,
             input_vars=[*_listed("input_filenames", input_filenames), *_listed("input_vars", input_vars)],
             output_vars=[*_listed("output_filenames", output_filenames), *_listed("output_vars", output_vars)],
-            input_kwargs=input_kwargs, output_kwargs=output_kwargs, endpoint=endpoint,
-            staleness_threshold=staleness_threshold, auto_log=auto_log, owner=self.owner,
-            description=self.description, tags=list(self.tags), before_tests=self.before_tests,
+            input_kwargs=input_kwargs,
+            output_kwargs=output_kwargs,
+            endpoint=endpoint,
+            staleness_threshold=staleness_threshold,
+            auto_log=auto_log,
+            owner=self.owner,
+            description=self.description,
+            tags=list(self.tags),
+            before_tests=self.before_tests,
             after_tests=self.after_tests,
         )
         if func is not None:

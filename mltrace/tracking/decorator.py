@@ -53,8 +53,14 @@ class CaptureSpec:
 
     @property
     def needs_locals(self) -> bool:
-        return bool(self.input_vars or self.output_vars or self.input_kwargs or self.output_kwargs
-                    or self.auto_log or self.after_tests)
+        return bool(
+            self.input_vars
+            or self.output_vars
+            or self.input_kwargs
+            or self.output_kwargs
+            or self.auto_log
+            or self.after_tests
+        )
 
 
 def register(
@@ -75,9 +81,18 @@ def register(
     whose values (read at return) are pointer names; a list gives one pointer per element.
     `input_kwargs`/`output_kwargs` map a local holding a name to a local holding its value.
     """
-    spec = make_spec(component_name, inputs=inputs, outputs=outputs, input_vars=input_vars,
-                     output_vars=output_vars, input_kwargs=input_kwargs, output_kwargs=output_kwargs,
-                     endpoint=endpoint, staleness_threshold=staleness_threshold, auto_log=auto_log)
+    spec = make_spec(
+        component_name,
+        inputs=inputs,
+        outputs=outputs,
+        input_vars=input_vars,
+        output_vars=output_vars,
+        input_kwargs=input_kwargs,
+        output_kwargs=output_kwargs,
+        endpoint=endpoint,
+        staleness_threshold=staleness_threshold,
+        auto_log=auto_log,
+    )
     return lambda func: instrument(func, spec)
 
 
@@ -92,7 +107,9 @@ def make_spec(component_name: str, **options: Any) -> CaptureSpec:
     for name in ("input_kwargs", "output_kwargs"):
         if name in options:
             mapping = options[name] or {}
-            if not isinstance(mapping, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+            if not isinstance(mapping, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+            ):
                 raise TypeError(f"{name} must map local variable names to local variable names")
             values[name] = tuple(mapping.items())
     for name in ("before_tests", "after_tests"):
@@ -144,16 +161,36 @@ def instrument(func: Callable[..., Any], spec: CaptureSpec) -> Callable[..., Any
                 value = func(*args, **kwargs)
         except BaseException as exc:
             context.pop()
-            _submit(spec, start, static_inputs, arguments, local_vars, active, code_snapshot, code_hash,
-                    test_results, error=exc)
+            _submit(
+                spec,
+                start,
+                static_inputs,
+                arguments,
+                local_vars,
+                active,
+                code_snapshot,
+                code_hash,
+                test_results,
+                error=exc,
+            )
             raise
         context.pop()
         if spec.after_tests:
             test_results += _run_tests(spec.after_tests, "after", local_vars)
         failed = next((r for r in test_results if not r["passed"]), None)
         error = ComponentTestError(f"{failed['test']}.{failed['name']} failed: {failed['error']}") if failed else None
-        _submit(spec, start, static_inputs, arguments, local_vars, active, code_snapshot, code_hash,
-                test_results, error=error)
+        _submit(
+            spec,
+            start,
+            static_inputs,
+            arguments,
+            local_vars,
+            active,
+            code_snapshot,
+            code_hash,
+            test_results,
+            error=error,
+        )
         if error is not None:
             raise error
         return value
@@ -162,16 +199,30 @@ def instrument(func: Callable[..., Any], spec: CaptureSpec) -> Callable[..., Any
     return wrapper
 
 
-def _submit(spec: CaptureSpec, start: datetime, static_inputs: list[PointerRecord], arguments: dict[str, Any],
-            local_vars: dict[str, Any], active: context.ActiveRun, code_snapshot: str | None, code_hash: str | None,
-            test_results: list[dict[str, Any]], error: BaseException | None) -> None:
+def _submit(
+    spec: CaptureSpec,
+    start: datetime,
+    static_inputs: list[PointerRecord],
+    arguments: dict[str, Any],
+    local_vars: dict[str, Any],
+    active: context.ActiveRun,
+    code_snapshot: str | None,
+    code_hash: str | None,
+    test_results: list[dict[str, Any]],
+    error: BaseException | None,
+) -> None:
     """Builds and queues the record; never raises."""
     try:
         end = datetime.now(timezone.utc)
         notes: list[str] = []
-        inputs = static_inputs + active.inputs + _from_vars(spec, "input_vars", spec.input_vars, local_vars, False, notes)
-        outputs = ([PointerRecord(n, file_fingerprint(n), "endpoint" if spec.endpoint else None) for n in spec.outputs]
-                   + active.outputs + _from_vars(spec, "output_vars", spec.output_vars, local_vars, spec.endpoint, notes))
+        inputs = (
+            static_inputs + active.inputs + _from_vars(spec, "input_vars", spec.input_vars, local_vars, False, notes)
+        )
+        outputs = (
+            [PointerRecord(n, file_fingerprint(n), "endpoint" if spec.endpoint else None) for n in spec.outputs]
+            + active.outputs
+            + _from_vars(spec, "output_vars", spec.output_vars, local_vars, spec.endpoint, notes)
+        )
         inputs += _from_kwargs(spec, "input_kwargs", spec.input_kwargs, local_vars, False, notes)
         outputs += _from_kwargs(spec, "output_kwargs", spec.output_kwargs, local_vars, spec.endpoint, notes)
         if spec.auto_log:
@@ -182,21 +233,31 @@ def _submit(spec: CaptureSpec, start: datetime, static_inputs: list[PointerRecor
                 if k not in arguments and looks_loggable(v):
                     outputs += pointers_from_value(v, spec.endpoint)
         record = RunRecord(
-            component=spec.component, start=start, end=end,
+            component=spec.component,
+            start=start,
+            end=end,
             status="success" if error is None else "failed",
             error=None if error is None else _describe(error),
-            inputs=inputs, outputs=outputs, code_snapshot=code_snapshot, code_hash=code_hash,
-            test_results=test_results, warnings=notes, params=dict(spec.params),
+            inputs=inputs,
+            outputs=outputs,
+            code_snapshot=code_snapshot,
+            code_hash=code_hash,
+            test_results=test_results,
+            warnings=notes,
+            params=dict(spec.params),
             staleness_threshold_s=spec.staleness_threshold_s,
-            component_owner=spec.owner, component_description=spec.description, component_tags=list(spec.tags),
+            component_owner=spec.owner,
+            component_description=spec.description,
+            component_tags=list(spec.tags),
         )
         client_module.default_client().submit(record)
     except Exception:
         log.exception("mltrace: could not record a run of %s", spec.component)
 
 
-def _from_vars(spec: CaptureSpec, what: str, names: tuple[str, ...], local_vars: dict[str, Any],
-               endpoint: bool, notes: list[str]) -> list[PointerRecord]:
+def _from_vars(
+    spec: CaptureSpec, what: str, names: tuple[str, ...], local_vars: dict[str, Any], endpoint: bool, notes: list[str]
+) -> list[PointerRecord]:
     found: list[PointerRecord] = []
     for name in names:
         if name not in local_vars:
@@ -206,8 +267,14 @@ def _from_vars(spec: CaptureSpec, what: str, names: tuple[str, ...], local_vars:
     return found
 
 
-def _from_kwargs(spec: CaptureSpec, what: str, pairs: tuple[tuple[str, str], ...], local_vars: dict[str, Any],
-                 endpoint: bool, notes: list[str]) -> list[PointerRecord]:
+def _from_kwargs(
+    spec: CaptureSpec,
+    what: str,
+    pairs: tuple[tuple[str, str], ...],
+    local_vars: dict[str, Any],
+    endpoint: bool,
+    notes: list[str],
+) -> list[PointerRecord]:
     found: list[PointerRecord] = []
     for key, value_name in pairs:
         missing = [n for n in (key, value_name) if n not in local_vars]
@@ -220,7 +287,7 @@ def _from_kwargs(spec: CaptureSpec, what: str, pairs: tuple[tuple[str, str], ...
             if not isinstance(values, (list, tuple)) or len(values) != len(names):
                 _note(notes, f"{what} of '{spec.component}': '{value_name}' must be a list as long as '{key}'.")
                 continue
-            found += [pointer_with_value(n, v, endpoint) for n, v in zip(names, values)]
+            found += [pointer_with_value(n, v, endpoint) for n, v in zip(names, values, strict=True)]
         else:
             found.append(pointer_with_value(names, values, endpoint))
     return found

@@ -31,7 +31,8 @@ def pointers_from_value(value: Any, endpoint: bool = False) -> list[PointerRecor
 def pointer_with_value(name: Any, value: Any, endpoint: bool = False) -> PointerRecord:
     """A pointer called `name` whose version is the content hash of `value` (input_kwargs/output_kwargs)."""
     return PointerRecord(
-        name=str(name), value_hash=None if value is None else content_hash(value),
+        name=str(name),
+        value_hash=None if value is None else content_hash(value),
         type=PointerType.ENDPOINT.value if endpoint else None,
     )
 

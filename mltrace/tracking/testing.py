@@ -28,7 +28,13 @@ class Test:
             wanted = inspect.signature(method).parameters
             accepts_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in wanted.values())
             kwargs = variables if accepts_all else {k: v for k, v in variables.items() if k in wanted}
-            result: dict[str, Any] = {"test": self.name, "name": method_name, "phase": phase, "passed": True, "error": None}
+            result: dict[str, Any] = {
+                "test": self.name,
+                "name": method_name,
+                "phase": phase,
+                "passed": True,
+                "error": None,
+            }
             try:
                 method(**kwargs)
             except Exception as exc:
