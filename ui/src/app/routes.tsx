@@ -1,19 +1,34 @@
 // The console's routes: one URL per view, ids as single encoded path segments.
 
-import { Link, Navigate, useParams, type RouteObject } from "react-router-dom";
+import { lazy, Suspense } from "react";
+import { Link, Navigate, type RouteObject } from "react-router-dom";
+import { usePathSegment } from "../lib/usePathSegment";
+import { Loading } from "../components/QueryState";
 import { HelpView } from "../features/help/components/HelpView";
 import { HistoryView } from "../features/history/components/HistoryView";
 import { InspectView } from "../features/inspect/components/InspectView";
 import { RecentView } from "../features/recent/components/RecentView";
 import { ReviewView } from "../features/review/components/ReviewView";
 import { TagView } from "../features/tag/components/TagView";
-import { TraceView } from "../features/trace/components/TraceView";
 import { DEFAULT_HISTORY_LIMIT } from "../lib/commandParser";
 import { paths } from "../lib/paths";
 import { Layout } from "./Layout";
 
+// The graph libraries are most of the bundle: load them only when a trace is opened.
+const TraceView = lazy(() =>
+  import("../features/trace/components/TraceView").then((m) => ({ default: m.TraceView })),
+);
+
+function LazyTraceView() {
+  return (
+    <Suspense fallback={<Loading label="Loading the graph view…" />}>
+      <TraceView />
+    </Suspense>
+  );
+}
+
 function HistoryDefaultLimit() {
-  const { name = "" } = useParams();
+  const name = usePathSegment(2);
   return <Navigate to={paths.history(name, DEFAULT_HISTORY_LIMIT)} replace />;
 }
 
@@ -38,7 +53,7 @@ export const routes: RouteObject[] = [
       { path: "/history/:name", element: <HistoryDefaultLimit /> },
       { path: "/history/:name/:n", element: <HistoryView /> },
       { path: "/inspect/:id", element: <InspectView /> },
-      { path: "/trace/:id", element: <TraceView /> },
+      { path: "/trace/:id", element: <LazyTraceView /> },
       { path: "/tag/:tag", element: <TagView /> },
       { path: "/review", element: <ReviewView /> },
       { path: "/help", element: <HelpView /> },

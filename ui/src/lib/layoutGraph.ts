@@ -51,8 +51,8 @@ export function layoutGraph<N extends LayoutNode>(
   g.setGraph({
     rankdir: direction,
     ranker: nodes.length > FAST_RANKER_THRESHOLD ? "tight-tree" : "network-simplex",
-    nodesep: 24,
-    ranksep: 72,
+    nodesep: 16,
+    ranksep: 56,
     marginx: 16,
     marginy: 16,
   });

@@ -176,7 +176,7 @@ export function CommandBar() {
             autoCapitalize="off"
             autoCorrect="off"
             spellCheck={false}
-            placeholder="trace data/clean.csv · history train 20 · help"
+            placeholder="Type a command, e.g. trace data/clean.csv or help"
             value={value}
             onChange={(event) => edit(event.target.value)}
             onKeyDown={onKeyDown}

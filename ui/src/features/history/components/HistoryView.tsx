@@ -2,7 +2,8 @@
 // start time.
 
 import { useState, type FormEvent } from "react";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { usePathSegment } from "../../../lib/usePathSegment";
 import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import { StaleBadge, StatusBadge } from "../../../components/StatusBadge";
 import { Time } from "../../../components/Time";
@@ -80,7 +81,8 @@ function RangeFilter({
 }
 
 export function HistoryView() {
-  const { name = "", n = "" } = useParams();
+  const name = usePathSegment(2);
+  const n = usePathSegment(3);
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
   const parsedLimit = Number(n);

@@ -1,13 +1,14 @@
 // The tag view (/tag/:tag): every component carrying the tag, with its recent runs.
 
-import { Link, useParams } from "react-router-dom";
+import { Link } from "react-router-dom";
+import { usePathSegment } from "../../../lib/usePathSegment";
 import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import { paths } from "../../../lib/paths";
 import { RunSummary } from "../../runs/components/RunSummary";
 import { useTagComponents } from "../api/getTagComponents";
 
 export function TagView() {
-  const { tag = "" } = useParams();
+  const tag = usePathSegment(2);
   const query = useTagComponents(tag);
 
   return (

@@ -75,7 +75,13 @@ export function TraceGraph({
     >
       <Background gap={24} />
       <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
-      <MiniMap<TraceFlowNode> pannable zoomable nodeColor={miniMapColor} className="hide-narrow" />
+      <MiniMap<TraceFlowNode>
+        pannable
+        zoomable
+        nodeColor={miniMapColor}
+        className="hide-narrow"
+        style={{ width: 160, height: 100 }}
+      />
     </ReactFlow>
   );
 }

@@ -3,7 +3,8 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useMemo, useState } from "react";
-import { useParams, useSearchParams } from "react-router-dom";
+import { useSearchParams } from "react-router-dom";
+import { usePathSegment } from "../../../lib/usePathSegment";
 import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import type { Direction } from "../../../lib/types";
 import { useTrace } from "../api/getTrace";
@@ -75,7 +76,7 @@ function TraceToolbar({
 }
 
 export function TraceView() {
-  const { id = "" } = useParams();
+  const id = usePathSegment(2);
   const [searchParams, setSearchParams] = useSearchParams();
   const direction: Direction =
     searchParams.get("direction") === "downstream" ? "downstream" : "upstream";
