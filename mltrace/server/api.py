@@ -1,0 +1,80 @@
+"""The flask-smorest Api and Blueprint as mltrace's routes use them, the path converters, and `get_client()`."""
+
+from __future__ import annotations
+
+import re
+
+import flask_smorest
+from flask import current_app
+from webargs.flaskparser import FlaskParser
+from werkzeug.routing import BaseConverter
+
+from mltrace.client import Client
+from mltrace.errors import NotFoundError
+from mltrace.server.errors import bad_request
+from mltrace.server.schemas import MAX_ID, ErrorSchema
+
+EXTENSION = "mltrace"
+
+
+class ArgumentParser(FlaskParser):
+    """webargs' parser, answering invalid arguments with 400 (documented as such) rather than 422."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A resource's routes: arguments parsed with `ArgumentParser`."""
+
+    ARGUMENTS_PARSER = ArgumentParser()
+
+
+class Api(flask_smorest.Api):
+    """The API: documents mltrace's error shape; errors themselves are handled in `server.errors`."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        pass  # `register_error_handlers` covers every error of the app, not only HTTPException
+
+
+class AnyPathConverter(BaseConverter):
+    """Everything to the end of the rule, `/`s included, even a leading one (`/data/x.csv`)."""
+
+    regex = ".+"
+    part_isolating = False
+
+
+class RunIdConverter(BaseConverter):
+    """One path segment; `parse_run_id` turns it into an id (documented as an integer)."""
+
+    regex = "[^/]+"
+
+
+class ConsolePathConverter(BaseConverter):
+    """Any path outside `/api`, for the console's client-side routes."""
+
+    regex = r"(?!api(?:/|$)).+"
+    part_isolating = False
+
+
+CONVERTERS = {
+    "anypath": (AnyPathConverter, {"type": "string"}),
+    "run_id": (RunIdConverter, {"type": "integer", "minimum": 1}),
+}
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def parse_run_id(value: str) -> int:
+    """`"42"` → 42; not digits → 400 bad_request; an id too large to exist → 404 not_found."""
+    if not _DIGITS.fullmatch(value):
+        raise bad_request(f"Run id must be a positive integer, got {value!r}.", run_id=value)
+    if len(value) > len(str(MAX_ID)) or not 0 < int(value) <= MAX_ID:
+        raise NotFoundError(f"Component run {value} not found.")
+    return int(value)
+
+
+def get_client() -> Client:
+    """The app's Client (one per app)."""
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,5 @@
+"""One blueprint per resource of the API, all under `/api/v1`."""
+
+from mltrace.server.routes import components, flags, health, review, runs, search, tags, trace
+
+BLUEPRINTS = [health.blp, runs.blp, components.blp, tags.blp, trace.blp, flags.blp, review.blp, search.blp]

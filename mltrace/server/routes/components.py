@@ -1,0 +1,37 @@
+"""Components: the list (by tag and owner), one component, and its run history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mltrace.entities import Component
+from mltrace.server.api import Blueprint, get_client
+from mltrace.server.schemas import ComponentFilterArgs, ComponentListSchema, ComponentSchema, HistoryArgs, HistorySchema
+
+blp = Blueprint("components", __name__, url_prefix="/api/v1", description="Pipeline components.")
+
+
+@blp.route("/components", methods=["GET"])
+@blp.arguments(ComponentFilterArgs, location="query")
+@blp.response(200, ComponentListSchema)
+def list_components(args: dict[str, Any]) -> dict[str, Any]:
+    """Every component by name, optionally only those with a tag and/or an owner."""
+    return {"components": get_client().components(args.get("tag"), args.get("owner"))}
+
+
+@blp.route("/components/<anypath:name>", methods=["GET"])
+@blp.response(200, ComponentSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def component(name: str) -> Component:
+    """One component's owner, description and tags."""
+    return get_client().component(name)
+
+
+@blp.route("/components/<anypath:name>/runs", methods=["GET"])
+@blp.arguments(HistoryArgs, location="query")
+@blp.response(200, HistorySchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def history(args: dict[str, Any], name: str) -> dict[str, Any]:
+    """A component's runs, newest first; `since` inclusive, `until` exclusive (on start time)."""
+    runs = get_client().history(name, args["limit"], args.get("since"), args.get("until"))
+    return {"component": name, "runs": runs}

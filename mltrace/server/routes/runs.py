@@ -1,0 +1,58 @@
+"""Component runs: recent (cursor-paginated), inspect, notes and batch ingest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mltrace.entities import ComponentRun
+from mltrace.server.api import Blueprint, get_client, parse_run_id
+from mltrace.server.schemas import (
+    Extended,
+    IngestBody,
+    IngestResultSchema,
+    NotesBody,
+    RecentArgs,
+    RunDetailSchema,
+    RunPageSchema,
+    RunSchema,
+)
+
+blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component runs.")
+
+
+@blp.route("/runs", methods=["GET"])
+@blp.arguments(RecentArgs, location="query")
+@blp.response(200, RunPageSchema)
+def recent(args: dict[str, Any]) -> dict[str, Any]:
+    """Newest runs first; pass `next` back as `before` for the following page."""
+    limit = args["limit"]
+    runs = get_client().recent(limit + 1, args.get("before"))
+    page = runs[:limit]
+    return {"runs": page, "next": page[-1] if len(runs) > limit else None}
+
+
+@blp.route("/runs", methods=["POST"])
+@blp.arguments(IngestBody)
+@blp.response(200, IngestResultSchema)
+def ingest(body: dict[str, Any]) -> dict[str, int]:
+    """Stores a batch of captured runs (all or nothing); runs already stored (same key) are skipped."""
+    return {"ingested": len(get_client().ingest(body["runs"]))}
+
+
+@blp.route("/runs/<run_id:run_id>", methods=["GET"])
+@blp.response(200, RunDetailSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def inspect(run_id: str) -> Extended:
+    """One run with its code snapshot and its component."""
+    client = get_client()
+    run = client.get_run(parse_run_id(run_id))
+    return Extended(run, component_info=client.component(run.component_name))
+
+
+@blp.route("/runs/<run_id:run_id>/notes", methods=["PUT"])
+@blp.arguments(NotesBody)
+@blp.response(200, RunSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def set_notes(body: dict[str, str], run_id: str) -> ComponentRun:
+    """Replaces a run's notes; answers the updated run."""
+    return get_client().set_notes(parse_run_id(run_id), body["notes"])

@@ -1,0 +1,410 @@
+"""The marshmallow schemas that decide every JSON shape of the API: requests, responses and errors.
+
+The same classes validate arguments, serialize answers and generate the OpenAPI document.
+Responses are dumped from the client's entities (ComponentRun, Component, IOPointer) and dicts.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from datetime import datetime, timezone
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from mltrace.client import parse_time
+from mltrace.entities import ComponentRun, PointerType, RunRecord
+from mltrace.errors import InvalidInputError
+from mltrace.server.errors import ERROR_CODES
+
+MAX_ID = 2**31 - 1  # run ids are 32-bit integers on every backend
+MAX_LIMIT = 500
+POINTER_TYPES = [t.value for t in PointerType]
+
+
+class Extended:
+    """An entity seen with extra attributes (a run with its review score, a component with its runs)."""
+
+    def __init__(self, base: Any, **extra: Any) -> None:
+        self._base = base
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._base, name)
+
+
+# --- fields ------------------------------------------------------------------
+
+
+class Text(fields.String):
+    """A string that PostgreSQL can store (no NUL characters)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text is not None and "\x00" in text:
+            raise ma.ValidationError("Must not contain NUL characters.")
+        return text
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 in UTC with microseconds on output (`2026-11-20T09:00:00.123456+00:00`)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+class Timestamp(fields.DateTime):
+    """An ISO 8601 query argument; naive means UTC (the client's `parse_time` rules)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime | None:
+        try:
+            return parse_time(value if isinstance(value, str) else str(value))
+        except InvalidInputError:
+            raise ma.ValidationError("Not a valid ISO 8601 timestamp.") from None
+
+
+class JsonData(fields.Raw):
+    """Free JSON (params, metrics, test results); NaN and ±Infinity travel as the strings "NaN", "Infinity"."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return _finite(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        return _finite(value)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+class Cursor(fields.String):
+    """The opaque `before` cursor of recent runs: urlsafe base64 of `start_iso|id`.
+
+    Dumped from the last run of a page; loaded as the `(start, id)` pair `Client.recent` takes.
+    """
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        raw = f"{value.start_timestamp.isoformat()}|{value.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[datetime, int]:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            start, _, run_id = raw.rpartition("|")
+            ts, rid = datetime.fromisoformat(start), int(run_id)
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise ma.ValidationError("Not a valid cursor (use the `next` value of the previous page).") from None
+        if not 0 < rid <= MAX_ID:
+            raise ma.ValidationError("Not a valid cursor (use the `next` value of the previous page).")
+        return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc), rid
+
+
+def _limit(default: int) -> fields.Integer:
+    return fields.Integer(
+        load_default=default,
+        validate=validate.Range(1, MAX_LIMIT),
+        metadata={"description": f"How many items to return (1–{MAX_LIMIT})."},
+    )
+
+
+# --- query arguments -----------------------------------------------------------
+
+
+class QueryArgs(ma.Schema):
+    """Query-string arguments; an empty value (`?tag=`) counts as absent."""
+
+    @ma.pre_load
+    def _drop_empty(self, data: Any, **kwargs: Any) -> dict[str, Any]:
+        return {k: v for k, v in data.items() if v != ""}
+
+
+class RecentArgs(QueryArgs):
+    limit = _limit(20)
+    before = Cursor(metadata={"description": "The `next` cursor of the previous page."})
+
+
+class HistoryArgs(QueryArgs):
+    limit = _limit(10)
+    since = Timestamp(metadata={"description": "Runs that started at or after this time (ISO 8601; naive is UTC)."})
+    until = Timestamp(metadata={"description": "Runs that started before this time (ISO 8601; naive is UTC)."})
+
+
+class ComponentFilterArgs(QueryArgs):
+    tag = fields.String(metadata={"description": "Only components with this tag."})
+    owner = fields.String(metadata={"description": "Only components with this owner."})
+
+
+class TraceArgs(QueryArgs):
+    output_id = fields.String(required=True, metadata={"description": "The output whose lineage to trace."})
+    direction = fields.String(load_default="upstream", validate=validate.OneOf(["upstream", "downstream"]))
+    depth = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "How many runs deep to go (1: the producer or direct readers)."},
+    )
+    run_id = fields.Integer(
+        validate=validate.Range(1, MAX_ID),
+        metadata={"description": "Trace upstream from this run instead of the latest writer."},
+    )
+
+
+class ReviewArgs(QueryArgs):
+    limit = _limit(20)
+
+
+class SearchArgs(QueryArgs):
+    q = fields.String(load_default="", metadata={"description": "Text to complete."})
+    limit = _limit(20)
+
+
+# --- request bodies --------------------------------------------------------------
+
+
+class NotesBody(ma.Schema):
+    notes = Text(required=True)
+
+
+class FlagBody(ma.Schema):
+    reason = Text(allow_none=True, load_default=None)
+
+
+class PointerRecordSchema(ma.Schema):
+    """An input or output as the client captured it."""
+
+    name = Text(required=True, validate=validate.Length(min=1))
+    value_hash = Text(allow_none=True, validate=validate.Length(max=128))
+    type = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(POINTER_TYPES),
+        metadata={"description": "null: inferred from the name."},
+    )
+
+
+class RunRecordSchema(ma.Schema):
+    """One captured run, as `RunRecord.to_json()` writes it (the client's spool format)."""
+
+    component = Text(required=True, validate=validate.Length(1, 255))
+    start = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    end = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    status = fields.String(validate=validate.OneOf(["success", "failed"]))
+    error = Text(allow_none=True)
+    inputs = fields.List(fields.Nested(PointerRecordSchema))
+    outputs = fields.List(fields.Nested(PointerRecordSchema))
+    upstream = fields.List(fields.Integer(strict=True, validate=validate.Range(1, MAX_ID)))
+    code_snapshot = Text(allow_none=True)
+    code_hash = Text(allow_none=True, validate=validate.Length(max=64))
+    git_hash = Text(allow_none=True, validate=validate.Length(max=64))
+    git_tags = fields.List(Text())
+    notes = Text()
+    params = fields.Dict(keys=fields.String(), values=JsonData())
+    metrics = fields.Dict(keys=fields.String(), values=JsonData())
+    test_results = fields.List(fields.Dict(keys=fields.String(), values=JsonData()))
+    warnings = fields.List(Text())
+    staleness_threshold_s = fields.Float(validate=validate.Range(min=0))
+    component_owner = Text(allow_none=True, validate=validate.Length(max=255))
+    component_description = Text(allow_none=True)
+    component_tags = fields.List(Text(validate=validate.Length(1, 255)))
+    key = Text(validate=validate.Length(1, 64), metadata={"description": "Idempotency key: a stored key is skipped."})
+
+    @ma.post_load
+    def _to_record(self, data: dict[str, Any], **kwargs: Any) -> RunRecord:
+        try:
+            return RunRecord.from_json(data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ma.ValidationError(str(exc)) from None
+
+
+class IngestBody(ma.Schema):
+    runs = fields.List(
+        fields.Nested(RunRecordSchema),
+        required=True,
+        metadata={"description": "Every record is validated before any is stored."},
+    )
+
+
+# --- responses -------------------------------------------------------------------
+
+
+class HealthSchema(ma.Schema):
+    status = fields.String(metadata={"description": "`ok`"})
+    version = fields.String()
+    database = fields.String(validate=validate.OneOf(["sqlite", "postgresql"]))
+
+
+class RunPointerSchema(ma.Schema):
+    """An input or output of a run, with the version (value hash) the run read or wrote."""
+
+    name = fields.String()
+    type = fields.Enum(PointerType, by_value=True, attribute="pointer_type")
+    value_hash = fields.String(allow_none=True)
+    flagged = fields.Boolean(attribute="flag")
+
+
+class PointerSchema(RunPointerSchema):
+    """A logged input or output with its flag."""
+
+    flag_reason = fields.String(allow_none=True)
+    flagged_at = UtcDateTime(allow_none=True)
+
+
+class ComponentSchema(ma.Schema):
+    name = fields.String()
+    owner = fields.String()
+    description = fields.String()
+    tags = fields.List(fields.String())
+
+
+class RunSchema(ma.Schema):
+    """A component run (without its code snapshot)."""
+
+    id = fields.Integer()
+    component = fields.String(attribute="component_name")
+    start = UtcDateTime(attribute="start_timestamp")
+    end = UtcDateTime(attribute="end_timestamp")
+    duration_ms = fields.Float(allow_none=True)
+    status = fields.String(validate=validate.OneOf(["success", "failed"]))
+    error = fields.String(allow_none=True)
+    inputs = fields.List(fields.Nested(RunPointerSchema))
+    outputs = fields.List(fields.Nested(RunPointerSchema))
+    dependencies = fields.List(fields.Integer(), metadata={"description": "Ids of the upstream runs."})
+    code_hash = fields.String(allow_none=True)
+    git_hash = fields.String(allow_none=True)
+    git_tags = fields.List(fields.String())
+    notes = fields.String()
+    params = fields.Dict(keys=fields.String(), values=JsonData())
+    metrics = fields.Dict(keys=fields.String(), values=JsonData())
+    test_results = fields.List(fields.Dict(keys=fields.String(), values=JsonData()))
+    stale = fields.List(fields.String(), metadata={"description": "Staleness messages, one per outdated input."})
+    warnings = fields.List(fields.String())
+
+
+class RunDetailSchema(RunSchema):
+    """A run with its code snapshot and its component."""
+
+    code_snapshot = fields.String(allow_none=True)
+    component_info = fields.Nested(ComponentSchema)
+
+
+class RankedRunSchema(RunSchema):
+    """A run suspected by review."""
+
+    count = fields.Integer(metadata={"description": "Flagged outputs downstream of the run."})
+    coverage = fields.Float(metadata={"description": "count ÷ all flagged outputs (0–1)."})
+    score = fields.Float(metadata={"description": "Suspicion (Ochiai); higher is more suspicious."})
+
+
+class ComponentWithRunsSchema(ComponentSchema):
+    recent_runs = fields.List(fields.Nested(RunSchema), metadata={"description": "At most 5, newest first."})
+
+
+class RunPageSchema(ma.Schema):
+    runs = fields.List(fields.Nested(RunSchema))
+    next = Cursor(allow_none=True, metadata={"description": "Pass as `before` for the next page; null on the last."})
+
+
+class IngestResultSchema(ma.Schema):
+    ingested = fields.Integer(metadata={"description": "Runs newly stored (already-stored keys are skipped)."})
+
+
+class HistorySchema(ma.Schema):
+    component = fields.String()
+    runs = fields.List(fields.Nested(RunSchema))
+
+
+class ComponentListSchema(ma.Schema):
+    components = fields.List(fields.Nested(ComponentSchema))
+
+
+class TagListSchema(ma.Schema):
+    tags = fields.List(fields.String())
+
+
+class TagComponentsSchema(ma.Schema):
+    tag = fields.String()
+    components = fields.List(fields.Nested(ComponentWithRunsSchema))
+
+
+class TraceNodeSchema(ma.Schema):
+    """A run node (`kind: run`) or a pointer node (`kind: pointer`); each carries only its own fields."""
+
+    id = fields.String(metadata={"description": "`run:<run id>` or `pointer:<name>`."})
+    kind = fields.String(validate=validate.OneOf(["run", "pointer"]))
+    run_id = fields.Integer()
+    component = fields.String()
+    start = UtcDateTime()
+    end = UtcDateTime()
+    status = fields.String()
+    stale = fields.List(fields.String())
+    name = fields.String()
+    type = fields.String(validate=validate.OneOf(POINTER_TYPES))
+    flagged = fields.Boolean()
+
+
+class TraceEdgeSchema(ma.Schema):
+    source = fields.String()
+    target = fields.String()
+
+
+class TraceSchema(ma.Schema):
+    root = fields.String(metadata={"description": "The pointer node of `output_id`."})
+    direction = fields.String(validate=validate.OneOf(["upstream", "downstream"]))
+    nodes = fields.List(fields.Nested(TraceNodeSchema))
+    edges = fields.List(fields.Nested(TraceEdgeSchema), metadata={"description": "In the direction data flows."})
+
+
+class FlagSchema(ma.Schema):
+    output_id = fields.String(attribute="name")
+    reason = fields.String(attribute="flag_reason", allow_none=True)
+    flagged_at = UtcDateTime(allow_none=True)
+
+
+class FlagListSchema(ma.Schema):
+    flags = fields.List(fields.Nested(FlagSchema))
+
+
+class ReviewSchema(ma.Schema):
+    flagged = fields.List(fields.String(), metadata={"description": "Every flagged output id."})
+    runs = fields.List(fields.Nested(RankedRunSchema), metadata={"description": "Most suspicious first."})
+
+
+class SearchResultSchema(ma.Schema):
+    kind = fields.String(validate=validate.OneOf(["component", "run", "output", "tag"]))
+    value = fields.String()
+    label = fields.String()
+
+
+class SearchSchema(ma.Schema):
+    results = fields.List(fields.Nested(SearchResultSchema))
+
+
+class ErrorBodySchema(ma.Schema):
+    code = fields.String(validate=validate.OneOf(ERROR_CODES))
+    message = fields.String()
+    details = fields.Dict(metadata={"description": "Field messages for validation errors; otherwise mostly empty."})
+
+
+class ErrorSchema(ma.Schema):
+    """Every 4xx/5xx answer."""
+
+    error = fields.Nested(ErrorBodySchema)
+
+
+def ranked(run: ComponentRun, count: int, coverage: float, score: float) -> Extended:
+    """A review entry as RankedRunSchema dumps it."""
+    return Extended(run, count=count, coverage=coverage, score=score)

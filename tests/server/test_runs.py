@@ -1,0 +1,190 @@
+"""Runs: recent with its cursor, inspect, notes and batch ingest."""
+
+from __future__ import annotations
+
+import math
+
+from mltrace.entities import RunRecord
+from tests.server.sample import T0, Pipeline, assert_error, at, record
+
+
+def test_recent_lists_runs_newest_first_in_the_run_shape(api, pipeline: Pipeline):
+    body = api.get("/api/v1/runs?limit=2").get_json()
+    assert [r["id"] for r in body["runs"]] == [pipeline.predict2, pipeline.retrain]
+    failed = body["runs"][0]
+    assert failed == {
+        "id": pipeline.predict2,
+        "component": "predict",
+        "start": "2026-01-01T00:00:45.000000+00:00",
+        "end": "2026-01-01T00:00:47.500000+00:00",
+        "duration_ms": 2500.0,
+        "status": "failed",
+        "error": "ValueError: boom",
+        "inputs": [{"name": "models/model.pkl", "type": "model", "value_hash": "m1", "flagged": False}],
+        "outputs": [{"name": "pred/3", "type": "endpoint", "value_hash": None, "flagged": False}],
+        "dependencies": [pipeline.train],
+        "code_hash": None,
+        "git_hash": None,
+        "git_tags": [],
+        "notes": "",
+        "params": {},
+        "metrics": {},
+        "test_results": [],
+        "warnings": [],
+        "stale": failed["stale"],
+    }
+    assert len(failed["stale"]) == 1 and f"run {pipeline.train}" in failed["stale"][0]
+    assert "code_snapshot" not in failed and "component_info" not in failed
+    assert body["next"]
+
+
+def test_recent_cursor_walks_every_run_once_even_with_equal_start_times(api, store):
+    store.ingest([record("tick", 0) for _ in range(7)] + [record("tock", 5)])
+    seen, cursor, pages = [], None, 0
+    while True:
+        url = "/api/v1/runs?limit=3" + (f"&before={cursor}" if cursor else "")
+        body = api.get(url).get_json()
+        seen += [r["id"] for r in body["runs"]]
+        pages += 1
+        cursor = body["next"]
+        if cursor is None:
+            break
+    assert pages == 3
+    assert len(seen) == len(set(seen)) == 8
+    assert seen == [8, 7, 6, 5, 4, 3, 2, 1]  # latest start first, then equal starts by id, newest first
+
+
+def test_recent_next_is_null_when_the_last_page_is_exactly_full(api, store):
+    store.ingest([record("tick", i) for i in range(4)])
+    first = api.get("/api/v1/runs?limit=2").get_json()
+    second = api.get(f"/api/v1/runs?limit=2&before={first['next']}").get_json()
+    assert len(second["runs"]) == 2 and second["next"] is None
+    assert api.get("/api/v1/runs?limit=4").get_json()["next"] is None
+
+
+def test_recent_rejects_bad_limits_and_cursors(api):
+    for limit in ("0", "501", "-3", "abc", "2.5"):
+        error = assert_error(api.get(f"/api/v1/runs?limit={limit}"), 400, "validation_error")
+        assert "limit" in error["details"]
+    error = assert_error(api.get("/api/v1/runs?before=not-a-cursor"), 400, "validation_error")
+    assert "before" in error["details"]
+    assert api.get("/api/v1/runs?limit=500").status_code == 200
+    assert api.get("/api/v1/runs?limit=").status_code == 200  # empty means default
+
+
+def test_inspect_includes_code_snapshot_and_component(api, pipeline: Pipeline):
+    body = api.get(f"/api/v1/runs/{pipeline.train}").get_json()
+    assert body["id"] == pipeline.train
+    assert body["code_snapshot"] == "def train(df):\n    return fit(df)\n"
+    assert body["code_hash"] == "h" * 64
+    assert body["component_info"] == {"name": "train", "owner": "bo", "description": "", "tags": ["ml"]}
+    assert body["params"] == {"lr": 0.1} and body["metrics"] == {"auc": 0.91}
+    assert body["test_results"] == [
+        {"test": "NotEmpty", "name": "test_not_empty", "phase": "after", "passed": True, "error": None}
+    ]
+    assert body["dependencies"] == [pipeline.clean]
+    assert body["duration_ms"] == 2500.0
+    assert body["stale"] == [] and body["warnings"] == []
+    first = api.get(f"/api/v1/runs/{pipeline.ingest}").get_json()
+    assert first["git_hash"] == "a" * 40 and first["git_tags"] == ["v1.0"]
+    assert first["component_info"]["tags"] == ["etl", "team/data"]
+
+
+def test_inspect_distinguishes_malformed_from_unknown_run_ids(api, pipeline: Pipeline):
+    assert_error(api.get("/api/v1/runs/abc"), 400, "bad_request")
+    assert_error(api.get("/api/v1/runs/-1"), 400, "bad_request")
+    assert_error(api.get("/api/v1/runs/99999"), 404, "not_found")
+    assert_error(api.get("/api/v1/runs/99999999999999999999"), 404, "not_found")
+
+
+def test_notes_replace_a_runs_notes(api, pipeline: Pipeline):
+    response = api.put(f"/api/v1/runs/{pipeline.clean}/notes", json={"notes": "checked ✓ <b>"})
+    assert response.status_code == 200
+    assert response.get_json()["notes"] == "checked ✓ <b>"
+    assert response.get_json()["id"] == pipeline.clean
+    assert api.get(f"/api/v1/runs/{pipeline.clean}").get_json()["notes"] == "checked ✓ <b>"
+    assert_error(api.put("/api/v1/runs/99999/notes", json={"notes": "x"}), 404, "not_found")
+    assert_error(api.put("/api/v1/runs/abc/notes", json={"notes": "x"}), 400, "bad_request")
+    assert (
+        "notes"
+        in assert_error(api.put(f"/api/v1/runs/{pipeline.clean}/notes", json={}), 400, "validation_error")["details"]
+    )
+    assert_error(api.put(f"/api/v1/runs/{pipeline.clean}/notes", json={"notes": 3}), 400, "validation_error")
+
+
+def test_ingest_stores_a_batch_as_the_client_spool_writes_it(api, store):
+    records = [
+        record(
+            "load",
+            0,
+            [],
+            [("data/in.csv", "v1")],
+            component_owner="cy",
+            component_tags=["etl"],
+            params={"n": 3},
+            metrics={"loss": math.nan, "gain": math.inf},
+        ),
+        record("fit", 10, [("data/in.csv", "v1")], ["models/m.pkl"], upstream=[]),
+    ]
+    response = api.post("/api/v1/runs", json={"runs": [r.to_json() for r in records]})
+    assert response.status_code == 200 and response.get_json() == {"ingested": 2}
+    runs = api.get("/api/v1/runs").get_json()["runs"]
+    assert [r["component"] for r in runs] == ["fit", "load"]
+    assert runs[0]["dependencies"] == [runs[1]["id"]]
+    assert runs[1]["metrics"] == {"loss": "NaN", "gain": "Infinity"}
+    assert store.component("load").owner == "cy"
+    again = api.post("/api/v1/runs", json={"runs": [r.to_json() for r in records]})
+    assert again.get_json() == {"ingested": 0}  # same keys: already stored
+    assert api.post("/api/v1/runs", json={"runs": []}).get_json() == {"ingested": 0}
+
+
+def test_ingest_accepts_naive_times_as_utc(api):
+    data = record("load", 0).to_json()
+    data["start"], data["end"] = "2026-01-01T00:00:00", "2026-01-01T00:00:01.5"
+    assert api.post("/api/v1/runs", json={"runs": [data]}).get_json() == {"ingested": 1}
+    run = api.get("/api/v1/runs").get_json()["runs"][0]
+    assert run["start"] == T0.isoformat(timespec="microseconds") and run["duration_ms"] == 1500.0
+
+
+def test_ingest_rejects_the_whole_batch_naming_the_bad_record(api, store):
+    good = record("load", 0).to_json()
+    bad_cases = [
+        {**record("x", 1).to_json(), "start": "yesterday"},
+        {**record("x", 1).to_json(), "status": "meh"},
+        {**record("x", 1).to_json(), "component": ""},
+        {**record("x", 1).to_json(), "inputs": [{"name": "a", "type": "blob"}]},
+        {**record("x", 1).to_json(), "outputs": [{"nom": "a"}]},
+        {**record("x", 1).to_json(), "upstream": ["1"]},
+        {**record("x", 1).to_json(), "surprise": True},
+        {**record("x", 1).to_json(), "component": "nul\x00byte"},
+        {**record("x", 1).to_json(), "key": "k" * 65},
+        {k: v for k, v in record("x", 1).to_json().items() if k != "end"},
+        "not a record",
+    ]
+    for bad in bad_cases:
+        error = assert_error(api.post("/api/v1/runs", json={"runs": [good, bad]}), 400, "validation_error")
+        assert list(error["details"]["runs"]) == ["1"], bad
+        assert "runs.1" in error["message"]
+    assert store.recent(10) == []  # nothing half-written
+    assert_error(api.post("/api/v1/runs", json={}), 400, "validation_error")
+    assert_error(api.post("/api/v1/runs", json={"runs": {}}), 400, "validation_error")
+    assert_error(api.post("/api/v1/runs", data="{nope", content_type="application/json"), 400, "bad_request")
+
+
+def test_ingest_round_trips_a_record_through_from_json(api):
+    original = record(
+        "load",
+        0,
+        [("a.csv", "1")],
+        ["b.csv"],
+        git_tags=["t"],
+        notes="n",
+        warnings=["w"],
+        staleness_threshold_s=60.0,
+        component_description="d",
+    )
+    assert RunRecord.from_json(original.to_json()) == original
+    assert api.post("/api/v1/runs", json={"runs": [original.to_json()]}).get_json() == {"ingested": 1}
+    run = api.get("/api/v1/runs").get_json()["runs"][0]
+    assert (run["notes"], run["warnings"], run["git_tags"]) == ("n", ["w"], ["t"])
+    assert run["start"] == at(0).isoformat(timespec="microseconds")
