@@ -37,10 +37,20 @@ test-ui: ui
 bench: install  ## performance figures (not part of make test)
 	$(BIN)/python -m bench
 
-demo: install  ## seed the embedded database and serve the console on http://127.0.0.1:8080
-	@if [ -f ui/package.json ]; then $(MAKE) ui; fi
-	@if [ -f populate_db.py ]; then $(BIN)/python populate_db.py --reset; else echo "The demo pipeline does not exist yet."; fi
-	@if [ -f mltrace/server/app.py ]; then $(BIN)/mltrace serve --port 8080; else echo "The server does not exist yet."; fi
+DEMO_PORT ?= 8080
+DEMO_PG ?= postgresql://postgres@127.0.0.1:5432/mltrace_demo
+EMBEDDED_DB = $$($(BIN)/python -c 'from mltrace.config import Config, default_db_uri; print(default_db_uri(Config.from_env().home))')
+DEMO_HINT = printf '\nServing http://127.0.0.1:$(DEMO_PORT) - press / in the console, type review and follow the top run. Ctrl-C stops it.\n\n'
+
+demo: install  ## seed the embedded SQLite database and serve the console on http://127.0.0.1:8080
+	@if [ -d ui ]; then $(MAKE) --no-print-directory ui; fi
+	@db="$(EMBEDDED_DB)" && $(BIN)/python populate_db.py --db "$$db" --reset && $(DEMO_HINT) && \
+	  exec $(BIN)/mltrace serve --host 127.0.0.1 --port $(DEMO_PORT) --db "$$db"
+
+demo-postgres: install  ## the same demo on PostgreSQL ($(DEMO_PG), created if missing)
+	@if [ -d ui ]; then $(MAKE) --no-print-directory ui; fi
+	@$(BIN)/python populate_db.py --db "$(DEMO_PG)" --create-db --reset && $(DEMO_HINT) && \
+	  exec $(BIN)/mltrace serve --host 127.0.0.1 --port $(DEMO_PORT) --db "$(DEMO_PG)"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info mltrace/server/static ui/node_modules

@@ -1,0 +1,74 @@
+"""Commands that run or maintain mltrace: `serve`, `db upgrade`, `db clean`."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy.engine import make_url
+
+from mltrace.cli.options import database_uri, target_options
+from mltrace.client import Client
+from mltrace.db.migrate import head_revision
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Gunicorn worker processes.")
+@target_options
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Serves the HTTP API and the console (under gunicorn) until interrupted.
+
+    Example: mltrace serve --port 8080 --db postgresql://postgres@127.0.0.1:5432/mltrace
+    """
+    uri = database_uri(ctx)
+    from mltrace.server.serve import serve as run_server  # Flask and gunicorn only when serving
+
+    click.echo(f"mltrace: serving {shown(uri)} on http://{host}:{port}", err=True)
+    run_server(host, port, workers, uri)
+
+
+@click.group()
+@target_options
+def db() -> None:
+    """Maintains the database: apply migrations, delete everything.
+
+    Example: mltrace db upgrade --db postgresql://postgres@127.0.0.1:5432/mltrace
+    """
+
+
+@db.command()
+@target_options
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Applies pending schema migrations (creating the tables in an empty database).
+
+    Example: mltrace db upgrade --db sqlite:////srv/mltrace/mltrace.db
+    """
+    uri = database_uri(ctx)
+    Client(uri).store.ensure_ready()
+    click.echo(f"{shown(uri)} is at the newest schema (revision {head_revision()}).")
+
+
+@db.command()
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@target_options
+@click.pass_context
+def clean(ctx: click.Context, yes: bool) -> None:
+    """Deletes every run, component, output and flag, keeping an empty schema.
+
+    Example: mltrace db clean --yes --db sqlite:////tmp/scratch.db
+    """
+    uri = database_uri(ctx)
+    if not yes:
+        click.confirm(f"Delete everything in {shown(uri)}?", abort=True)
+    Client(uri).clean()
+    click.echo(f"Deleted everything in {shown(uri)}.")
+
+
+def shown(uri: str) -> str:
+    """A database URI with its password hidden."""
+    try:
+        return make_url(uri).render_as_string(hide_password=True)
+    except Exception:
+        return uri

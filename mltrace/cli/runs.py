@@ -1,0 +1,86 @@
+"""Commands about runs: `recent`, `history`, `inspect`, `notes`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from mltrace.cli import shapes, text
+from mltrace.cli.options import LIMIT, Timestamp, json_option, open_client, target_options
+
+
+@click.command()
+@click.option("--limit", "-n", type=LIMIT, default=20, show_default=True, help="How many runs to show.")
+@json_option
+@target_options
+@click.pass_context
+def recent(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """The most recent runs of every component, newest first.
+
+    Example: mltrace recent --limit 5
+    """
+    runs = open_client(ctx).recent(limit)
+    if as_json:
+        click.echo(shapes.dumps({"runs": [shapes.run_json(r) for r in runs]}))
+    else:
+        click.echo(text.runs_table(runs) if runs else "No runs logged yet.")
+
+
+@click.command()
+@click.argument("component")
+@click.option("--limit", "-n", type=LIMIT, default=10, show_default=True, help="How many runs to show.")
+@click.option("--since", type=Timestamp(), help="Runs that started at or after this time (ISO 8601; naive is UTC).")
+@click.option("--until", type=Timestamp(), help="Runs that started before this time (ISO 8601; naive is UTC).")
+@json_option
+@target_options
+@click.pass_context
+def history(
+    ctx: click.Context, component: str, limit: int, since: datetime | None, until: datetime | None, as_json: bool
+) -> None:
+    """The runs of one component, newest first.
+
+    Example: mltrace history train --limit 5 --since 2024-05-01
+    """
+    runs = open_client(ctx).history(component, limit, since, until)
+    if as_json:
+        click.echo(shapes.dumps({"component": component, "runs": [shapes.run_json(r) for r in runs]}))
+    else:
+        click.echo(text.runs_table(runs) if runs else f"No runs of '{component}' in that period.")
+
+
+@click.command()
+@click.argument("run_id", type=int)
+@click.option("--code", is_flag=True, help="Also print the code snapshot.")
+@json_option
+@target_options
+@click.pass_context
+def inspect(ctx: click.Context, run_id: int, code: bool, as_json: bool) -> None:
+    """Everything recorded about one run: times, inputs, outputs, staleness, tests, code.
+
+    Example: mltrace inspect 42 --code
+    """
+    client = open_client(ctx)
+    run = client.get_run(run_id)
+    component = client.component(run.component_name)
+    if as_json:
+        click.echo(
+            shapes.dumps({**shapes.run_json(run, with_code=True), "component_info": shapes.component_json(component)})
+        )
+    else:
+        click.echo(text.run_card(run, component, with_code=code))
+
+
+@click.command()
+@click.argument("run_id", type=int)
+@click.argument("notes")
+@json_option
+@target_options
+@click.pass_context
+def notes(ctx: click.Context, run_id: int, notes: str, as_json: bool) -> None:
+    """Replaces the notes of a run (an empty string clears them).
+
+    Example: mltrace notes 42 "Retrained after the schema change."
+    """
+    run = open_client(ctx).set_notes(run_id, notes)
+    click.echo(shapes.dumps(shapes.run_json(run)) if as_json else f"Notes of run {run_id} saved.")

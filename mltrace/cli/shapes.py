@@ -1,0 +1,106 @@
+"""Entities as the JSON the command line prints with `--json` (the field names of docs/API.md)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from typing import Any
+
+from mltrace.entities import Component, ComponentRun, IOPointer
+
+
+def run_json(run: ComponentRun, with_code: bool = False) -> dict[str, Any]:
+    """A run as `GET /runs` shows it; with its code snapshot as `GET /runs/{id}` does."""
+    data: dict[str, Any] = {
+        "id": run.id,
+        "component": run.component_name,
+        "start": iso(run.start_timestamp),
+        "end": iso(run.end_timestamp),
+        "duration_ms": run.duration_ms,
+        "status": run.status,
+        "error": run.error,
+        "inputs": [run_pointer_json(p) for p in run.inputs],
+        "outputs": [run_pointer_json(p) for p in run.outputs],
+        "dependencies": list(run.dependencies),
+        "code_hash": run.code_hash,
+        "git_hash": run.git_hash,
+        "git_tags": list(run.git_tags),
+        "notes": run.notes,
+        "params": dict(run.params),
+        "metrics": dict(run.metrics),
+        "test_results": list(run.test_results),
+        "stale": list(run.stale),
+        "warnings": list(run.warnings),
+    }
+    if with_code:
+        data["code_snapshot"] = run.code_snapshot
+    return data
+
+
+def run_pointer_json(pointer: IOPointer) -> dict[str, Any]:
+    """An input or output of a run, with the version the run read or wrote."""
+    return {
+        "name": pointer.name,
+        "type": pointer.pointer_type.value,
+        "value_hash": pointer.value_hash,
+        "flagged": pointer.flag,
+    }
+
+
+def pointer_json(pointer: IOPointer) -> dict[str, Any]:
+    """A logged input or output with its flag."""
+    return {**run_pointer_json(pointer), "flag_reason": pointer.flag_reason, "flagged_at": iso(pointer.flagged_at)}
+
+
+def component_json(component: Component) -> dict[str, Any]:
+    return {
+        "name": component.name,
+        "owner": component.owner,
+        "description": component.description,
+        "tags": list(component.tags),
+    }
+
+
+def trace_json(graph: dict[str, Any]) -> dict[str, Any]:
+    """The trace graph with only the documented node fields."""
+    run_fields = ("id", "kind", "run_id", "component", "start", "end", "status", "stale")
+    pointer_fields = ("id", "kind", "name", "type", "flagged")
+    nodes = [
+        {k: node.get(k) for k in (run_fields if node["kind"] == "run" else pointer_fields)} for node in graph["nodes"]
+    ]
+    return {
+        "root": graph["root"],
+        "direction": graph["direction"],
+        "nodes": nodes,
+        "edges": [{"source": e["source"], "target": e["target"]} for e in graph["edges"]],
+    }
+
+
+def iso(ts: datetime | None) -> str | None:
+    """ISO 8601 in UTC with microseconds."""
+    if ts is None:
+        return None
+    ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+    return ts.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def dumps(data: Any) -> str:
+    """Indented JSON; times as ISO 8601, NaN and ±Infinity as strings (as the API sends them)."""
+    return json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

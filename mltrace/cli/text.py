@@ -1,0 +1,172 @@
+"""Human output: aligned tables, local times, durations, run cards and trace trees."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from mltrace.entities import Component, ComponentRun, IOPointer
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Columns padded to their widest cell; the last column is not padded."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "  ".join(c.ljust(w) if i < len(headers) - 1 else c for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        for row in cells
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def local_time(ts: datetime | None) -> str:
+    """A timestamp in the local time zone, to the second."""
+    if ts is None:
+        return "-"
+    ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+    return ts.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def local_zone() -> str:
+    """The local time zone's name, for column headers."""
+    return datetime.now().astimezone().strftime("%Z") or "local"
+
+
+def duration(ms: float | None) -> str:
+    """`850 ms`, `3.4 s`, `2 min 05 s`, `1 h 02 min`, `2 d 03 h`."""
+    if ms is None:
+        return "-"
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    seconds = ms / 1000
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, seconds_left = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds_left:02d} s"
+    hours, minutes_left = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes_left:02d} min"
+    days, hours_left = divmod(hours, 24)
+    return f"{days} d {hours_left:02d} h"
+
+
+def status(run: ComponentRun) -> str:
+    """`success`, `FAILED`, with `stale` when a dependency is outdated."""
+    word = "FAILED" if run.status == "failed" else run.status
+    return f"{word}, stale" if run.stale else word
+
+
+def names(pointers: Sequence[IOPointer], limit: int = 1) -> str:
+    """The first names of a list of pointers and how many more there are."""
+    shown = ", ".join(p.name for p in pointers[:limit])
+    more = len(pointers) - limit
+    return f"{shown} (+{more} more)" if more > 0 else shown or "-"
+
+
+def runs_table(runs: Sequence[ComponentRun]) -> str:
+    """The runs of `recent` and `history`."""
+    rows = [
+        (r.id, r.component_name, local_time(r.start_timestamp), duration(r.duration_ms), status(r), names(r.outputs))
+        for r in runs
+    ]
+    return table(("ID", "COMPONENT", f"STARTED ({local_zone()})", "DURATION", "STATUS", "OUTPUTS"), rows)
+
+
+def components_table(components: Sequence[Component]) -> str:
+    rows = [(c.name, c.owner or "-", ", ".join(c.tags) or "-", c.description or "-") for c in components]
+    return table(("NAME", "OWNER", "TAGS", "DESCRIPTION"), rows)
+
+
+def run_card(run: ComponentRun, component: Component | None = None, with_code: bool = False) -> str:
+    """Everything recorded about one run, one labelled line (or block) per fact."""
+    lines: list[tuple[str, str]] = [
+        ("Component", run.component_name),
+        ("Status", status(run)),
+        ("Started", f"{local_time(run.start_timestamp)} {local_zone()}"),
+        ("Ended", f"{local_time(run.end_timestamp)} {local_zone()}"),
+        ("Duration", duration(run.duration_ms)),
+    ]
+    if component is not None:
+        lines.append(("Owner", component.owner or "-"))
+        lines.append(("Tags", ", ".join(component.tags) or "-"))
+    if run.git_hash:
+        lines.append(("Git", run.git_hash + (f" ({', '.join(run.git_tags)})" if run.git_tags else "")))
+    if run.code_hash:
+        lines.append(("Code hash", run.code_hash))
+    lines += _block("Inputs", [_pointer_line(p) for p in run.inputs])
+    lines += _block("Outputs", [_pointer_line(p) for p in run.outputs])
+    lines.append(("Depends on", ", ".join(f"run {d}" for d in run.dependencies) or "-"))
+    lines += _block("Stale", run.stale)
+    lines += _block(
+        "Tests",
+        [
+            f"{t.get('test')}.{t.get('name')} ({t.get('phase')}): "
+            + ("passed" if t.get("passed") else f"FAILED {t.get('error') or ''}".rstrip())
+            for t in run.test_results
+        ],
+    )
+    lines += _block("Params", [f"{k} = {json.dumps(v, default=str)}" for k, v in run.params.items()])
+    lines += _block("Metrics", [f"{k} = {json.dumps(v, default=str)}" for k, v in run.metrics.items()])
+    lines += _block("Warnings", run.warnings)
+    lines += _block("Notes", run.notes.splitlines())
+    if run.error:
+        lines += _block("Error", run.error.rstrip().splitlines()[-1:])
+    width = max(len(label) for label, _ in lines)
+    body = "\n".join(f"  {label.ljust(width)}  {value}" for label, value in lines)
+    text = f"Run {run.id}\n{body}"
+    if with_code:
+        text += "\n\nCode:\n" + (run.code_snapshot or "(no code snapshot)").rstrip()
+    return text
+
+
+def _block(label: str, values: Sequence[str]) -> list[tuple[str, str]]:
+    return [(label if i == 0 else "", v) for i, v in enumerate(values)]
+
+
+def _pointer_line(p: IOPointer) -> str:
+    flag = f"  FLAGGED{': ' + p.flag_reason if p.flag_reason else ''}" if p.flag else ""
+    return f"{p.name} [{p.pointer_type.value}]{flag}"
+
+
+def trace_tree(graph: dict[str, Any]) -> str:
+    """The trace as an ASCII tree from the root pointer, following the trace's direction."""
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    children: dict[str, list[str]] = {}
+    for edge in graph["edges"]:
+        parent, child = (
+            (edge["target"], edge["source"]) if graph["direction"] == "upstream" else (edge["source"], edge["target"])
+        )
+        children.setdefault(parent, []).append(child)
+    lines = [_node_label(nodes[graph["root"]])]
+    shown = {graph["root"]}
+
+    def walk(node_id: str, prefix: str) -> None:
+        kids = sorted(children.get(node_id, []), key=lambda k: _sort_key(nodes[k]))
+        for i, kid in enumerate(kids):
+            last = i == len(kids) - 1
+            seen = kid in shown
+            lines.append(
+                f"{prefix}{'`-- ' if last else '|-- '}{_node_label(nodes[kid])}{'  (see above)' if seen else ''}"
+            )
+            if not seen:
+                shown.add(kid)
+                walk(kid, prefix + ("    " if last else "|   "))
+
+    walk(graph["root"], "")
+    return "\n".join(lines)
+
+
+def _node_label(node: dict[str, Any]) -> str:
+    if node["kind"] == "run":
+        stale = "  STALE" if node.get("stale") else ""
+        failed = "FAILED" if node.get("status") == "failed" else node.get("status")
+        return f"run {node['run_id']} {node['component']}  {local_time(node.get('start'))}  {failed}{stale}"
+    flag = "  FLAGGED" if node.get("flagged") else ""
+    return f"{node['name']} [{node.get('type')}]{flag}"
+
+
+def _sort_key(node: dict[str, Any]) -> tuple[str, Any]:
+    return (node["kind"], node.get("run_id") or node.get("name"))

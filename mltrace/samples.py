@@ -1,0 +1,440 @@
+"""The demo pipeline: a seeded week of a machine-failure model's history, with one bad raw batch planted.
+
+Five components — ingest → clean → featurize → train → predict — score eight factory
+machines every day. The simulated days are logged with `ComponentRun` and
+`log_component_run` (they carry explicit timestamps); today's run goes through the
+decorators themselves. On day `BAD_DAY` the sensor vendor's batch arrives in Fahrenheit.
+The row-count and column tests pass, clean keeps a four-hour overlap with the previous
+batch, so that day's predictions and the next day's say every machine is about to fail.
+`build_demo` flags them, and `review` should then put that one ingest run first.
+
+Everything is derived from `seed`: same seed, same data, same prediction ids, same run ids.
+Only the dates follow the calendar (the last simulated day is yesterday).
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import json
+import math
+import random
+import statistics
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import mltrace
+from mltrace.entities import PointerType
+from mltrace.tracking.hashing import content_hash
+
+DAYS = 7  # simulated days before today
+BAD_DAY = 4  # the day (0-based) whose raw batch is in Fahrenheit
+TRAIN_DAYS = (0, 3)  # days the model is retrained
+MACHINES = 8
+READINGS_PER_DAY = 48  # one every 30 minutes, machines in turn
+OVERLAP_READINGS = 8  # clean keeps the previous batch's last four hours
+MODEL_PATH = "models/model.json"
+PREDICT_STALENESS = timedelta(days=3)  # serving wants a model retrained at least every three days
+FIELDS = ("event_id", "machine_id", "recorded_at", "temperature_c", "vibration_g")
+
+
+# --- tests attached to components --------------------------------------------
+
+
+class RawBatchLooksComplete(mltrace.Test):
+    """A raw batch has rows and every column. It cannot tell Celsius from Fahrenheit."""
+
+    def test_has_rows(self, rows: list[dict[str, Any]]) -> None:
+        assert rows, "the batch is empty"
+
+    def test_has_every_column(self, rows: list[dict[str, Any]]) -> None:
+        missing = {f for row in rows for f in FIELDS if row.get(f) in (None, "")}
+        assert not missing, f"missing values in {sorted(missing)}"
+
+
+class PredictionsAreProbabilities(mltrace.Test):
+    """Every prediction is a probability."""
+
+    def test_in_unit_interval(self, probabilities: list[float]) -> None:
+        assert all(0.0 <= p <= 1.0 for p in probabilities), "a prediction is outside [0, 1]"
+
+
+# --- the components ------------------------------------------------------------
+
+INGEST = mltrace.Component(
+    "ingest",
+    owner="data-eng",
+    description="Copies the day's sensor events from the vendor bucket into data/raw.",
+    afterTests=[RawBatchLooksComplete],
+    tags=["etl", "sensors"],
+)
+CLEAN = mltrace.Component(
+    "clean",
+    owner="data-eng",
+    description="Deduplicates events and keeps a four-hour overlap with the previous batch.",
+    tags=["etl"],
+)
+TRAIN = mltrace.Component(
+    "train",
+    owner="ml-team",
+    description="Fits the failure model's baseline on recent features.",
+    tags=["training"],
+)
+PREDICT = mltrace.Component(
+    "predict",
+    owner="ml-team",
+    description="Scores every machine's probability of failing within a day.",
+    afterTests=[PredictionsAreProbabilities],
+    tags=["serving"],
+)
+FEATURIZE_INFO = {
+    "owner": "ml-platform",
+    "description": "Per-machine daily means of temperature and vibration.",
+    "tags": ["features"],
+}
+
+
+@dataclass
+class Step:
+    """What one step read and wrote, for logging it by hand on a simulated day."""
+
+    reads: list[str]
+    writes: list[str]
+    checked: dict[str, Any] = field(default_factory=dict)  # the variables its after-tests look at
+    params: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+@INGEST.run(input_vars=["source"], output_kwargs={"raw_path": "raw_csv"})
+def ingest(workdir: Path, seed: int, index: int, day: date, fahrenheit: bool = False) -> Step:
+    source = f"s3://acme-sensors/events/{day.isoformat()}.jsonl"
+    rows = sensor_events(random.Random(seed * 1000 + index), day, fahrenheit)
+    raw_path = f"data/raw/events-{day.isoformat()}.csv"
+    raw_csv = write_csv(workdir, raw_path, rows)  # noqa: F841 - read by output_kwargs
+    return Step([source], [raw_path], {"rows": rows})
+
+
+@CLEAN.run(input_kwargs={"raw_paths": "raw_csvs"}, output_kwargs={"clean_path": "clean_csv"})
+def clean(workdir: Path, day: date) -> Step:
+    raw_paths = [
+        f"data/raw/events-{(day - timedelta(days=1)).isoformat()}.csv",
+        f"data/raw/events-{day.isoformat()}.csv",
+    ]
+    raw_paths = [p for p in raw_paths if (workdir / p).exists()]
+    raw_csvs = [read_text(workdir, p) for p in raw_paths]
+    batches = [parse_csv(text) for text in raw_csvs]
+    overlap = batches[-2][-OVERLAP_READINGS:] if len(batches) == 2 else []
+    rows = list({row["event_id"]: row for row in overlap + batches[-1] if all(row.values())}.values())
+    clean_path = f"data/clean/events-{day.isoformat()}.csv"
+    clean_csv = write_csv(workdir, clean_path, rows)  # noqa: F841 - read by output_kwargs
+    return Step(raw_paths, [clean_path])
+
+
+@mltrace.register(
+    "featurize", input_kwargs={"clean_path": "clean_csv"}, output_kwargs={"features_path": "features_csv"}
+)
+def featurize(workdir: Path, day: date) -> Step:
+    clean_path = f"data/clean/events-{day.isoformat()}.csv"
+    clean_csv = read_text(workdir, clean_path)
+    by_machine: dict[str, list[dict[str, str]]] = {}
+    for row in parse_csv(clean_csv):
+        by_machine.setdefault(row["machine_id"], []).append(row)
+    features = [
+        {
+            "machine_id": machine,
+            "readings": len(rows),
+            "temperature_mean": round(statistics.fmean(float(r["temperature_c"]) for r in rows), 3),
+            "vibration_mean": round(statistics.fmean(float(r["vibration_g"]) for r in rows), 4),
+        }
+        for machine, rows in sorted(by_machine.items())
+    ]
+    features_path = f"data/features/features-{day.isoformat()}.csv"
+    features_csv = write_csv(workdir, features_path, features)  # noqa: F841 - read by output_kwargs
+    return Step([clean_path], [features_path])
+
+
+@TRAIN.run(input_kwargs={"features_paths": "features_csvs"}, output_kwargs={"model_path": "model_json"})
+def train(workdir: Path, days: list[date], seed: int) -> Step:
+    features_paths = [f"data/features/features-{d.isoformat()}.csv" for d in days]
+    features_csvs = [read_text(workdir, p) for p in features_paths]
+    rows = [row for text in features_csvs for row in parse_csv(text)]
+    temperatures = [float(r["temperature_mean"]) for r in rows]
+    vibrations = [float(r["vibration_mean"]) for r in rows]
+    model = {
+        "temperature_mean": statistics.fmean(temperatures),
+        "temperature_std": statistics.pstdev(temperatures),
+        "vibration_mean": statistics.fmean(vibrations),
+        "vibration_std": statistics.pstdev(vibrations),
+        "bias": -4.0,
+        "temperature_weight": 1.0,
+        "vibration_weight": 0.5,
+    }
+    model_path = MODEL_PATH
+    model_json = write_text(workdir, model_path, json.dumps(model, indent=2, sort_keys=True))  # noqa: F841 - read by output_kwargs
+    auc = round(random.Random(seed * 7919 + len(days) + days[-1].toordinal() % 97).uniform(0.86, 0.91), 3)
+    return Step(features_paths, [model_path], params={"bias": -4.0, "window_days": len(days)}, metrics={"auc": auc})
+
+
+@PREDICT.run(
+    input_kwargs={"input_paths": "input_texts"},
+    output_vars=["prediction_ids"],
+    endpoint=True,
+    staleness_threshold=PREDICT_STALENESS,
+)
+def predict(workdir: Path, seed: int, index: int, day: date) -> Step:
+    input_paths = [f"data/features/features-{day.isoformat()}.csv", MODEL_PATH]
+    input_texts = [read_text(workdir, p) for p in input_paths]
+    features, model = parse_csv(input_texts[0]), json.loads(input_texts[1])
+    rng = random.Random(seed * 31337 + index)
+    prediction_ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in features]
+    probabilities = [failure_probability(row, model) for row in features]
+    return Step(
+        input_paths,
+        prediction_ids,
+        {"probabilities": probabilities},
+        metrics={"machines": len(features), "alerts": sum(p >= 0.5 for p in probabilities)},
+    )
+
+
+# --- the data --------------------------------------------------------------------
+
+
+def sensor_events(rng: random.Random, day: date, fahrenheit: bool) -> list[dict[str, Any]]:
+    """One day of readings; each machine runs a little warmer or cooler than the others."""
+    baseline = {m: 58.0 + 0.4 * m for m in range(MACHINES)}
+    rows = []
+    midnight = datetime.combine(day, time(0), tzinfo=timezone.utc)
+    for i in range(READINGS_PER_DAY):
+        machine = i % MACHINES
+        celsius = rng.gauss(baseline[machine], 1.5)
+        rows.append(
+            {
+                "event_id": f"{day.isoformat()}-{i:03d}",
+                "machine_id": f"m-{machine + 1:03d}",
+                "recorded_at": (midnight + timedelta(minutes=30 * i)).isoformat(),
+                "temperature_c": round(celsius * 9 / 5 + 32 if fahrenheit else celsius, 1),
+                "vibration_g": round(max(0.05, rng.gauss(0.3, 0.04)), 3),
+            }
+        )
+    return rows
+
+
+def failure_probability(features: Mapping[str, str], model: Mapping[str, float]) -> float:
+    """The model: a logistic score of how far a machine runs from the fleet's baseline."""
+    z_temperature = (float(features["temperature_mean"]) - model["temperature_mean"]) / (
+        model["temperature_std"] or 1.0
+    )
+    z_vibration = (float(features["vibration_mean"]) - model["vibration_mean"]) / (model["vibration_std"] or 1.0)
+    score = model["bias"] + model["temperature_weight"] * z_temperature + model["vibration_weight"] * z_vibration
+    return round(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score)))), 4)
+
+
+def write_csv(workdir: Path, name: str, rows: list[dict[str, Any]]) -> str:
+    """Writes rows as CSV under `workdir`; returns the text written."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(FIELDS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return write_text(workdir, name, buffer.getvalue())
+
+
+def write_text(workdir: Path, name: str, text: str) -> str:
+    path = workdir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return text
+
+
+def read_text(workdir: Path, name: str) -> str:
+    return (workdir / name).read_bytes().decode("utf-8")
+
+
+def parse_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --- building the demo -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoInfo:
+    """What `build_demo` logged, for tests and for telling a person what to try."""
+
+    db_uri: str
+    workdir: Path
+    culprit_run_id: int  # the ingest run of the Fahrenheit batch
+    culprit_output: str  # the raw file it wrote
+    bad_prediction_ids: tuple[str, ...]  # flagged
+    good_prediction_ids: tuple[str, ...]
+    stale_run_ids: tuple[int, ...]  # predict runs that used a model older than three days
+    failed_run_ids: tuple[int, ...]
+    run_ids: Mapping[str, tuple[int, ...]]  # component -> its run ids, oldest first
+
+
+def build_demo(db_uri: str, workdir: Path, seed: int = 7) -> DemoInfo:
+    """Logs the demo pipeline into `db_uri` (data files go to `workdir`), flags the bad predictions.
+
+    Points the module-level API at `db_uri` (as `mltrace.set_db_uri` does) and leaves it there.
+    """
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    mltrace.set_db_uri(db_uri)
+    mltrace.create_component(
+        "featurize", FEATURIZE_INFO["description"], FEATURIZE_INFO["owner"], FEATURIZE_INFO["tags"]
+    )
+    for component in (INGEST, CLEAN, TRAIN, PREDICT):
+        mltrace.create_component(component.name, component.description, component.owner, list(component.tags))
+
+    today = datetime.now(timezone.utc).date()
+    days = [today - timedelta(days=DAYS - i) for i in range(DAYS)]
+    rng = random.Random(seed)
+    commits = [f"{rng.getrandbits(160):040x}" for _ in TRAIN_DAYS]
+    probabilities: dict[str, float] = {}
+    for index, day in enumerate(days):
+        at = _Clock(day, rng)
+        commit = commits[0] if index < TRAIN_DAYS[1] else commits[1]
+        if index == 2:  # the vendor bucket timed out once; the retry worked
+            _log_failed(
+                ingest,
+                at(1, 0),
+                f"TimeoutError: reading s3://acme-sensors/events/{day.isoformat()}.jsonl timed out",
+                [f"s3://acme-sensors/events/{day.isoformat()}.jsonl"],
+                commit,
+            )
+        _log(
+            ingest,
+            at(1, 10),
+            commit,
+            RawBatchLooksComplete,
+            workdir=workdir,
+            seed=seed,
+            index=index,
+            day=day,
+            fahrenheit=index == BAD_DAY,
+        )
+        _log(clean, at(1, 30), commit, None, workdir=workdir, day=day)
+        _log(featurize, at(2, 0), commit, None, workdir=workdir, day=day)
+        if index in TRAIN_DAYS:
+            _log(
+                train,
+                at(3, 0, long=True),
+                commit,
+                None,
+                workdir=workdir,
+                days=days[max(0, index - 2) : index + 1],
+                seed=seed,
+            )
+        step = _log(
+            predict,
+            at(9, 0),
+            commit,
+            PredictionsAreProbabilities,
+            endpoint=True,
+            staleness=PREDICT_STALENESS,
+            workdir=workdir,
+            seed=seed,
+            index=index,
+            day=day,
+        )
+        probabilities.update(zip(step.writes, step.checked["probabilities"], strict=True))
+
+    # today: through the decorators themselves, at the real time
+    ingest(workdir, seed, DAYS, today)
+    clean(workdir, today)
+    featurize(workdir, today)
+    step = predict(workdir, seed, DAYS, today)
+    probabilities.update(zip(step.writes, step.checked["probabilities"], strict=True))
+    if not mltrace.flush(30):
+        raise RuntimeError(f"the demo runs could not be stored in {db_uri}")
+
+    bad = tuple(pid for pid, p in probabilities.items() if p >= 0.5)
+    for pid in bad:
+        mltrace.flag_output_id(
+            pid, f"Failure probability {probabilities[pid]:.2f}, but maintenance found the machine healthy."
+        )
+    return _describe(db_uri, workdir, days[BAD_DAY], bad, tuple(p for p in probabilities if p not in bad))
+
+
+class _Clock:
+    """Simulated start and end times within one day (durations drawn from the shared rng)."""
+
+    def __init__(self, day: date, rng: random.Random) -> None:
+        self.day, self.rng = day, rng
+
+    def __call__(self, hour: int, minute: int, long: bool = False) -> tuple[datetime, datetime]:
+        start = datetime.combine(self.day, time(hour, minute), tzinfo=timezone.utc)
+        start += timedelta(microseconds=self.rng.randrange(1_000_000))
+        seconds = self.rng.uniform(120, 300) if long else self.rng.uniform(2, 40)
+        return start, start + timedelta(seconds=seconds)
+
+
+def _log(
+    step_fn: Callable[..., Step],
+    times: tuple[datetime, datetime],
+    commit: str,
+    test: type[mltrace.Test] | None,
+    endpoint: bool = False,
+    staleness: timedelta = timedelta(days=30),
+    **kwargs: Any,
+) -> Step:
+    """Runs a step's own code without recording it, then logs it by hand at the simulated time."""
+    raw_fn = step_fn.__wrapped__  # type: ignore[attr-defined]
+    step: Step = raw_fn(**kwargs)
+    workdir = kwargs["workdir"]
+    run = mltrace.ComponentRun(step_fn.__name__)  # each step function is named after its component
+    run.set_start_timestamp(times[0])
+    run.set_end_timestamp(times[1])
+    run.add_inputs([mltrace.IOPointer(n, value_hash=_hash(workdir, n)) for n in step.reads])
+    output_type = PointerType.ENDPOINT if endpoint else PointerType.UNKNOWN  # unknown: inferred from the name
+    run.add_outputs([mltrace.IOPointer(n, output_type, value_hash=_hash(workdir, n)) for n in step.writes])
+    run.set_code_snapshot(inspect.getsource(raw_fn))
+    run.set_git_hash(commit)
+    run.params, run.metrics = dict(step.params), dict(step.metrics)
+    if test is not None:
+        run.test_results = test().run_tests("after", **step.checked)
+    mltrace.log_component_run(run, staleness_threshold=staleness)
+    return step
+
+
+def _log_failed(
+    step_fn: Callable[..., Step], times: tuple[datetime, datetime], error: str, reads: list[str], commit: str
+) -> None:
+    run = mltrace.ComponentRun(step_fn.__name__, status="failed", error=error)
+    run.set_start_timestamp(times[0])
+    run.set_end_timestamp(times[1])
+    run.add_inputs(reads)
+    run.set_code_snapshot(inspect.getsource(step_fn.__wrapped__))  # type: ignore[attr-defined]
+    run.set_git_hash(commit)
+    mltrace.log_component_run(run)
+
+
+def _hash(workdir: Path, name: str) -> str | None:
+    path = workdir / name
+    return content_hash(read_text(workdir, name)) if path.exists() else None
+
+
+def _describe(db_uri: str, workdir: Path, bad_day: date, bad: tuple[str, ...], good: tuple[str, ...]) -> DemoInfo:
+    run_ids: dict[str, tuple[int, ...]] = {}
+    runs_by_id = {}
+    for name in ("ingest", "clean", "featurize", "train", "predict"):
+        history = list(reversed(mltrace.get_history(name)))
+        run_ids[name] = tuple(int(r.id) for r in history if r.id is not None)
+        runs_by_id.update({r.id: r for r in history})
+    culprit_output = f"data/raw/events-{bad_day.isoformat()}.csv"
+    culprit = next(r for r in runs_by_id.values() if any(p.name == culprit_output for p in r.outputs))
+    return DemoInfo(
+        db_uri=db_uri,
+        workdir=workdir,
+        culprit_run_id=int(culprit.id or 0),
+        culprit_output=culprit_output,
+        bad_prediction_ids=bad,
+        good_prediction_ids=good,
+        stale_run_ids=tuple(int(r.id or 0) for r in runs_by_id.values() if r.stale),
+        failed_run_ids=tuple(int(r.id or 0) for r in runs_by_id.values() if r.status == "failed"),
+        run_ids=run_ids,
+    )
