@@ -41,6 +41,7 @@ def ingest(body: dict[str, Any]) -> dict[str, int]:
 
 @blp.route("/runs/<run_id:run_id>", methods=["GET"])
 @blp.response(200, RunDetailSchema)
+@blp.alt_response(400, response="BAD_REQUEST", description="The run id is not an integer.")
 @blp.alt_response(404, response="NOT_FOUND")
 def inspect(run_id: str) -> Extended:
     """One run with its code snapshot and its component."""

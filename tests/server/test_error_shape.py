@@ -1,0 +1,94 @@
+"""Every error of every endpoint has the same JSON shape and a 4xx status (5xx only for server faults)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.server.sample import Pipeline, assert_error
+
+BAD_JSON = object()
+
+CASES = [
+    # (method, path, body, status, code)
+    ("GET", "/api/v1/runs?limit=0", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?limit=abc", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?before=%%%", None, 400, "validation_error"),
+    ("POST", "/api/v1/runs", BAD_JSON, 400, "bad_request"),
+    ("POST", "/api/v1/runs", {"runs": [{"component": "x"}]}, 400, "validation_error"),
+    ("POST", "/api/v1/runs", {"records": []}, 400, "validation_error"),
+    ("GET", "/api/v1/runs/abc", None, 400, "bad_request"),
+    ("GET", "/api/v1/runs/424242", None, 404, "not_found"),
+    ("PUT", "/api/v1/runs/424242/notes", {"notes": "x"}, 404, "not_found"),
+    ("PUT", "/api/v1/runs/abc/notes", {"notes": "x"}, 400, "bad_request"),
+    ("PUT", "/api/v1/runs/1/notes", BAD_JSON, 400, "bad_request"),
+    ("PUT", "/api/v1/runs/1/notes", {"notes": None}, 400, "validation_error"),
+    ("GET", "/api/v1/components?tag=%00", None, 400, "bad_request"),
+    ("GET", "/api/v1/components/nope", None, 404, "not_found"),
+    ("GET", "/api/v1/components/nope/runs", None, 404, "not_found"),
+    ("GET", "/api/v1/components/train/runs?limit=501", None, 400, "validation_error"),
+    ("GET", "/api/v1/components/train/runs?until=soon", None, 400, "validation_error"),
+    ("GET", "/api/v1/tags/nope/components", None, 404, "not_found"),
+    ("GET", "/api/v1/trace", None, 400, "validation_error"),
+    ("GET", "/api/v1/trace?output_id=nope", None, 404, "not_found"),
+    ("GET", "/api/v1/trace?output_id=pred/1&direction=sideways", None, 400, "validation_error"),
+    ("GET", "/api/v1/trace?output_id=pred/1&depth=0", None, 400, "validation_error"),
+    ("GET", "/api/v1/trace?output_id=pred/1&run_id=abc", None, 400, "validation_error"),
+    ("PUT", "/api/v1/flags/nope", {"reason": "x"}, 404, "not_found"),
+    ("PUT", "/api/v1/flags/pred%2F1", BAD_JSON, 400, "bad_request"),
+    ("PUT", "/api/v1/flags/pred%2F1", {"reason": ["x"]}, 400, "validation_error"),
+    ("DELETE", "/api/v1/flags/nope", None, 404, "not_found"),
+    ("GET", "/api/v1/review?limit=0", None, 400, "validation_error"),
+    ("GET", "/api/v1/search?limit=9999", None, 400, "validation_error"),
+    # wrong methods
+    ("DELETE", "/api/v1/health", None, 405, "method_not_allowed"),
+    ("PATCH", "/api/v1/runs", None, 405, "method_not_allowed"),
+    ("POST", "/api/v1/runs/1", None, 405, "method_not_allowed"),
+    ("GET", "/api/v1/runs/1/notes", None, 405, "method_not_allowed"),
+    ("POST", "/api/v1/components", None, 405, "method_not_allowed"),
+    ("DELETE", "/api/v1/tags", None, 405, "method_not_allowed"),
+    ("POST", "/api/v1/trace", None, 405, "method_not_allowed"),
+    ("GET", "/api/v1/flags/pred%2F1", None, 405, "method_not_allowed"),
+    ("POST", "/api/v1/flags", None, 405, "method_not_allowed"),
+    ("PUT", "/api/v1/review", None, 405, "method_not_allowed"),
+    ("POST", "/api/v1/search", None, 405, "method_not_allowed"),
+    ("POST", "/", None, 405, "method_not_allowed"),
+    # unknown API paths stay JSON 404s, whatever the method
+    ("GET", "/api/v1/nope", None, 404, "not_found"),
+    ("POST", "/api/v1/nope", None, 404, "not_found"),
+    ("GET", "/api/v2/runs", None, 404, "not_found"),
+    ("GET", "/api", None, 404, "not_found"),
+    ("GET", "/api/v1/runs/", None, 404, "not_found"),
+    ("GET", "/api/v1/swagger-ui", None, 404, "not_found"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status", "code"), CASES, ids=[f"{c[0]} {c[1]}" for c in CASES])
+def test_every_error_has_the_error_shape(app, pipeline: Pipeline, method, path, body, status, code):
+    api = app.test_client()
+    kwargs = {"data": "{not json", "content_type": "application/json"} if body is BAD_JSON else {"json": body}
+    if body is None:
+        kwargs = {}
+    response = api.open(path, method=method, **kwargs)
+    error = assert_error(response, status, code)
+    assert "<html" not in response.get_data(as_text=True).lower()
+    if code == "validation_error":
+        assert error["details"], "validation errors name their fields"
+    if code == "method_not_allowed":
+        assert method not in response.headers["Allow"]
+        assert "GET" in error["details"]["allowed"] or "PUT" in error["details"]["allowed"]
+
+
+def test_unexpected_errors_are_500_internal_logged_and_without_traceback(api, store, monkeypatch, caplog):
+    def broken() -> list[str]:
+        raise RuntimeError("secret connection string postgres://u:pw@db")
+
+    monkeypatch.setattr(store, "tags", broken)
+    with caplog.at_level(logging.ERROR, logger="mltrace.server"):
+        response = api.get("/api/v1/tags")
+    error = assert_error(response, 500, "internal")
+    text = response.get_data(as_text=True)
+    assert "secret" not in text and "Traceback" not in text
+    assert error["message"] == "Internal server error."
+    assert any("secret connection string" in (r.exc_text or "") for r in caplog.records)
