@@ -20,7 +20,8 @@ def make_engine(uri: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # execute_batch for the executemany UPDATEs of ingest; INSERTs use insertmanyvalues either way
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, executemany_mode="values_plus_batch")
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -7,26 +7,24 @@ a run late to the store re-resolves every stored run it could change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, or_, select, text, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, or_, select, tuple_, update
 
+from mltrace.db.locks import lock_for_writes, prefer_index_walks
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
 from mltrace.entities import RunRecord
 from mltrace.lineage.pointer_types import infer_pointer_type
 from mltrace.lineage.staleness import DependencyFacts, staleness_messages
 
-_INGEST_LOCK_ID = 727_271
 _CHUNK = 400
 T = TypeVar("T")
 
 
 def ingest(conn: Connection, records: list[RunRecord]) -> list[int]:
     """Stores `records` (skipping keys already stored) inside the caller's transaction; returns new run ids."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _INGEST_LOCK_ID})
+    lock_for_writes(conn)
+    prefer_index_walks(conn)
     records = _new_records(conn, records)
     if not records:
         return []
@@ -35,7 +33,7 @@ def ingest(conn: Connection, records: list[RunRecord]) -> list[int]:
     run_ids = _insert_runs(conn, records)
     _insert_io(conn, records, run_ids, pointer_ids)
     _insert_explicit_links(conn, records, run_ids)
-    affected = _readers_after_new_writes(conn, records, run_ids, pointer_ids)
+    affected = _readers_after_new_writes(conn, run_ids)
     resolve(conn, sorted(set(run_ids) | affected), known_fresh=set(run_ids))
     return run_ids
 
@@ -50,11 +48,19 @@ def resolve(conn: Connection, run_ids: list[int], known_fresh: set[int] | None =
 # --- storing ---------------------------------------------------------------
 
 
-def _insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+def _insert_missing(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    """Inserts the rows whose key is not stored yet (callers hold `lock_for_writes`); batched, no upsert."""
     if not rows:
         return
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+    columns = [table.c[k] for k in keys]
+    present: set[tuple[Any, ...]] = set()
+    for chunk in _chunks(rows, _CHUNK):
+        wanted = [tuple(r[k] for k in keys) for r in chunk]
+        condition = columns[0].in_([w[0] for w in wanted]) if len(keys) == 1 else tuple_(*columns).in_(wanted)
+        present.update(tuple(r) for r in conn.execute(select(*columns).where(condition)))
+    missing = [r for r in rows if tuple(r[k] for k in keys) not in present]
+    if missing:
+        conn.execute(insert(table), missing)
 
 
 def _new_records(conn: Connection, records: list[RunRecord]) -> list[RunRecord]:
@@ -67,7 +73,7 @@ def _new_records(conn: Connection, records: list[RunRecord]) -> list[RunRecord]:
 
 def _upsert_components(conn: Connection, records: list[RunRecord]) -> None:
     names = sorted({r.component for r in records})
-    _insert_ignore(conn, components, [{"name": n, "owner": "", "description": ""} for n in names], ["name"])
+    _insert_missing(conn, components, [{"name": n, "owner": "", "description": ""} for n in names], ["name"])
     metadata: dict[str, dict[str, Any]] = {}
     for r in records:
         if r.component_owner is not None or r.component_description is not None:
@@ -79,12 +85,13 @@ def _upsert_components(conn: Connection, records: list[RunRecord]) -> None:
     for name, values in metadata.items():
         conn.execute(update(components).where(components.c.name == name).values(**values))
     tag_rows = {(r.component, t) for r in records for t in r.component_tags}
-    _insert_ignore(
+    _insert_missing(
         conn, component_tags, [{"component_name": c, "tag": t} for c, t in sorted(tag_rows)], ["component_name", "tag"]
     )
 
 
 def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, int]:
+    """Pointer ids by name, creating missing pointers; an explicit type given at logging time wins."""
     wanted: dict[str, str] = {}
     explicit: dict[str, str] = {}
     for r in records:
@@ -92,17 +99,18 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, in
             wanted.setdefault(p.name, p.type or infer_pointer_type(p.name).value)
             if p.type:
                 explicit[p.name] = p.type
-    _insert_ignore(conn, pointers, [{"name": n, "pointer_type": t, "flag": False} for n, t in wanted.items()], ["name"])
     ids: dict[str, int] = {}
     retype: list[dict[str, Any]] = []
     for chunk in _chunks(list(wanted), _CHUNK):
-        rows = conn.execute(
-            select(pointers.c.id, pointers.c.name, pointers.c.pointer_type).where(pointers.c.name.in_(chunk))
-        )
-        for pid, name, ptype in rows:
+        query = select(pointers.c.id, pointers.c.name, pointers.c.pointer_type).where(pointers.c.name.in_(chunk))
+        for pid, name, ptype in conn.execute(query):
             ids[name] = pid
             if name in explicit and explicit[name] != ptype:
                 retype.append({"pid": pid, "ptype": explicit[name]})
+    missing = [{"name": n, "pointer_type": t, "flag": False} for n, t in wanted.items() if n not in ids]
+    if missing:
+        created = conn.execute(insert(pointers).returning(pointers.c.id, sort_by_parameter_order=True), missing)
+        ids.update(zip((m["name"] for m in missing), created.scalars(), strict=True))
     if retype:
         conn.execute(
             update(pointers).where(pointers.c.id == bindparam("pid")).values(pointer_type=bindparam("ptype")), retype
@@ -179,22 +187,19 @@ def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: 
         conn.execute(insert(dependencies), rows)
 
 
-def _readers_after_new_writes(
-    conn: Connection, records: list[RunRecord], run_ids: list[int], pointer_ids: dict[str, int]
-) -> set[int]:
+def _readers_after_new_writes(conn: Connection, run_ids: list[int]) -> set[int]:
     """Stored runs that read a pointer at or after a new run wrote it: their resolution may change."""
-    earliest: dict[int, datetime] = {}
-    for record in records:
-        for p in record.outputs:
-            pid = pointer_ids[p.name]
-            if pid not in earliest or record.end < earliest[pid]:
-                earliest[pid] = record.end
-    new = set(run_ids)
+    reader, writer = run_inputs.alias("reader"), run_outputs.alias("writer")
     found: set[int] = set()
-    for chunk in _chunks(sorted(earliest.items()), _CHUNK // 4):
-        condition = or_(*(and_(run_inputs.c.pointer_id == pid, run_inputs.c.start_ts >= ts) for pid, ts in chunk))
-        found.update(conn.execute(select(run_inputs.c.run_id).where(condition).distinct()).scalars())
-    return found - new
+    for chunk in _chunks(run_ids, _CHUNK):
+        query = (
+            select(reader.c.run_id)
+            .join(writer, and_(writer.c.pointer_id == reader.c.pointer_id, reader.c.start_ts >= writer.c.end_ts))
+            .where(writer.c.run_id.in_(chunk))
+            .distinct()
+        )
+        found.update(conn.execute(query).scalars())
+    return found - set(run_ids)
 
 
 # --- resolving -------------------------------------------------------------

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from mltrace.db.queries import get_pointer, load_runs
+from mltrace.db.locks import prefer_index_walks
+from mltrace.db.queries import load_runs
 from mltrace.db.types import UTCDateTime
 from mltrace.errors import InvalidInputError, NotFoundError
 from mltrace.lineage.review import Suspect, rank_suspects
@@ -57,31 +58,28 @@ def trace(
         raise InvalidInputError("direction must be 'upstream' or 'downstream'")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
         raise InvalidInputError(f"depth must be a positive integer, got {depth!r}")
-    root = get_pointer(conn, output_id)
-    pointer_id = conn.execute(text("SELECT id FROM io_pointers WHERE name = :n"), {"n": output_id}).scalar_one()
-    builder = TraceBuilder(PointerFacts(root.name, root.pointer_type.value, root.flag), direction)
-    if direction == "upstream":
-        start = run_id if run_id is not None else _latest_writer(conn, pointer_id)
-        if start is None:
-            return builder.build()
-        if conn.execute(text("SELECT 1 FROM component_runs WHERE id = :r"), {"r": start}).first() is None:
-            raise NotFoundError(f"Component run {start} not found.")
-        sql, params = (
-            (_UPSTREAM_ALL, {"start": start}) if depth is None else (_UPSTREAM_DEPTH, {"start": start, "depth": depth})
-        )
-    else:
+    prefer_index_walks(conn)
+    row = conn.execute(
+        text("SELECT id, name, pointer_type, flag FROM io_pointers WHERE name = :n"), {"n": output_id}
+    ).first()
+    if row is None:
+        raise NotFoundError(f"Output '{output_id}' not found.")
+    pointer_id = row.id
+    builder = TraceBuilder(PointerFacts(row.name, row.pointer_type, bool(row.flag)), direction)
+    if direction == "downstream":
         sql, params = (
             (_DOWNSTREAM_ALL, {"pointer_id": pointer_id})
             if depth is None
             else (_DOWNSTREAM_DEPTH, {"pointer_id": pointer_id, "depth": depth})
         )
-    runs = _run_facts(conn, sql, params)
-    if not runs:
+        runs = _run_facts(conn, sql, params)
+        if runs:
+            _assemble_downstream(conn, builder, runs, pointer_id)
         return builder.build()
-    if direction == "upstream":
-        _assemble_upstream(conn, builder, runs, pointer_id, start)
-    else:
-        _assemble_downstream(conn, builder, runs, pointer_id)
+    start = run_id if run_id is not None else _latest_writer(conn, pointer_id)
+    if start is None:
+        return builder.build()
+    _assemble_upstream(conn, builder, start, pointer_id, depth)
     return builder.build()
 
 
@@ -128,29 +126,50 @@ def _dependency_rows(conn: Connection, run_ids: list[int], column: str) -> list[
     return list(conn.execute(sql, {"ids": run_ids}))
 
 
-def _assemble_upstream(
-    conn: Connection, builder: TraceBuilder, runs: dict[int, RunFacts], pointer_id: int, start: int
-) -> None:
-    ids = sorted(runs)
-    for rid in sorted(runs, key=lambda r: (runs[r].depth, r)):
-        builder.add_run(runs[rid])
-    wrote_root = conn.execute(
-        text("SELECT 1 FROM run_outputs WHERE run_id = :r AND pointer_id = :p"), {"r": start, "p": pointer_id}
-    ).first()
-    if wrote_root is not None:
-        builder.add_edge(run_node_id(start), builder.root)
-    pointer_names: dict[int, str] = {}
-    for rid, name, ptype, flag, pid in _io_rows(conn, "run_inputs", ids):
-        pointer_names[pid] = name
-        node = builder.add_pointer(PointerFacts(name, ptype, bool(flag)))
-        builder.add_edge(node, run_node_id(rid))
-    for rid, upstream, pid in _dependency_rows(conn, ids, "run_id"):
-        if upstream not in runs:
-            continue  # beyond the depth limit
-        if pid is None:
-            builder.add_edge(run_node_id(upstream), run_node_id(rid))
-        else:
-            builder.add_edge(run_node_id(upstream), pointer_node_id(pointer_names[pid]))
+_UPSTREAM_GRAPH = """
+WITH found AS ({walk})
+SELECT r.id, r.component_name, r.start_ts, r.end_ts, r.status, r.stale, found.depth,
+       p.name, p.pointer_type, p.flag, d.upstream_id,
+       CASE WHEN r.id = :start AND EXISTS (
+           SELECT 1 FROM run_outputs o WHERE o.run_id = r.id AND o.pointer_id = :root) THEN 1 ELSE 0 END AS wrote_root
+FROM found
+JOIN component_runs r ON r.id = found.run_id
+LEFT JOIN run_inputs i ON i.run_id = r.id
+LEFT JOIN io_pointers p ON p.id = i.pointer_id
+LEFT JOIN run_dependencies d ON d.run_id = r.id AND d.pointer_id = i.pointer_id
+UNION ALL
+SELECT d.run_id, NULL, NULL, NULL, NULL, NULL, -1, NULL, NULL, NULL, d.upstream_id, 0
+FROM found JOIN run_dependencies d ON d.run_id = found.run_id AND d.pointer_id IS NULL
+"""
+
+
+def _assemble_upstream(conn: Connection, builder: TraceBuilder, start: int, root_id: int, depth: int | None) -> None:
+    """One statement: the walk, each run's facts, its inputs and which run wrote each input."""
+    walk, params = (
+        (_UPSTREAM_ALL, {"start": start}) if depth is None else (_UPSTREAM_DEPTH, {"start": start, "depth": depth})
+    )
+    sql = text(_UPSTREAM_GRAPH.format(walk=walk)).columns(start_ts=UTCDateTime(), end_ts=UTCDateTime())
+    rows = [tuple(r) for r in conn.execute(sql, {**params, "root": root_id})]
+    if not any(r[6] >= 0 for r in rows):
+        raise NotFoundError(f"Component run {start} not found.")
+    runs = [r for r in rows if r[6] >= 0]
+    included = {r[0] for r in runs}
+    runs.sort(key=lambda r: (r[6], r[0]))
+    for rid, component, start_ts, end_ts, status, stale, run_depth, *_, wrote_root in runs:
+        node = run_node_id(rid)
+        if node not in builder:
+            builder.add_run(RunFacts(rid, component, start_ts, end_ts, status, _json_list(stale), run_depth))
+        if wrote_root:
+            builder.add_edge(node, builder.root)
+    for rid, *_, run_depth, name, pointer_type, flag, upstream_id, _wrote in rows:
+        if run_depth < 0:  # an explicit link between runs
+            if upstream_id in included:
+                builder.add_edge(run_node_id(upstream_id), run_node_id(rid))
+        elif name is not None:
+            pointer = builder.add_pointer(PointerFacts(name, pointer_type, bool(flag)))
+            builder.add_edge(pointer, run_node_id(rid))
+            if upstream_id in included:
+                builder.add_edge(run_node_id(upstream_id), pointer)
 
 
 def _assemble_downstream(conn: Connection, builder: TraceBuilder, runs: dict[int, RunFacts], pointer_id: int) -> None:
@@ -209,6 +228,7 @@ GROUP BY walk.suspect
 
 def review(conn: Connection, limit: int = 20) -> dict[str, Any]:
     """Flagged outputs and the runs behind them, most suspicious first (SPEC §5)."""
+    prefer_index_walks(conn)
     flagged = list(
         conn.execute(
             text("SELECT name FROM io_pointers WHERE flag = :flag ORDER BY flagged_at DESC, name"), {"flag": True}

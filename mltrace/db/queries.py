@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select, tuple_, update
 
+from mltrace.db.locks import lock_for_writes
 from mltrace.db.models import (
     ComponentRow,
     PointerRow,
@@ -123,6 +124,7 @@ def list_tags(conn: Connection) -> list[str]:
 
 def create_component(conn: Connection, name: str, description: str | None, owner: str | None, tags: list[str]) -> None:
     """Creates a component or updates the metadata given; adds tags."""
+    lock_for_writes(conn)
     existing = conn.execute(select(components.c.name).where(components.c.name == name)).scalar()
     if existing is None:
         conn.execute(components.insert().values(name=name, description=description or "", owner=owner or ""))
@@ -135,6 +137,7 @@ def create_component(conn: Connection, name: str, description: str | None, owner
 
 def add_tags(conn: Connection, name: str, tags: list[str]) -> None:
     """Adds tags to an existing component; NotFoundError when unknown."""
+    lock_for_writes(conn)
     get_component(conn, name)
     have = set(_tags_of(conn, [name]).get(name, []))
     new = [t for t in dict.fromkeys(tags) if t not in have]
@@ -152,6 +155,7 @@ def get_pointer(conn: Connection, name: str) -> IOPointer:
 
 def create_pointer(conn: Connection, name: str, pointer_type: PointerType) -> IOPointer:
     """Returns the pointer, creating it first if needed (original `get_io_pointer(create=True)`)."""
+    lock_for_writes(conn)
     if conn.execute(select(pointers.c.id).where(pointers.c.name == name)).scalar() is None:
         conn.execute(pointers.insert().values(name=name, pointer_type=pointer_type.value, flag=False))
     return get_pointer(conn, name)

@@ -49,6 +49,9 @@ class TraceBuilder:
         self._edges: dict[tuple[str, str], None] = {}
         self.add_pointer(root)
 
+    def __contains__(self, node_id: str) -> bool:
+        return node_id in self._nodes
+
     def add_run(self, run: RunFacts) -> str:
         node_id = run_node_id(run.run_id)
         if node_id not in self._nodes:

@@ -1,0 +1,24 @@
+"""Per-transaction settings: the writers' lock and the planner hint for recursive walks."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+_WRITE_LOCK_ID = 727_271
+
+
+def lock_for_writes(conn: Connection) -> None:
+    """Serialises writers of runs, pointers and components until the transaction ends.
+
+    SQLite needs nothing: write transactions begin IMMEDIATE, which takes its single write lock.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK_ID})
+
+
+def prefer_index_walks(conn: Connection) -> None:
+    """Recursive walks touch a few rows per step: make PostgreSQL use the indexes for them even before
+    it has statistics of a freshly loaded table (a hash join would scan the whole table at every step)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL enable_hashjoin = off"))
+        conn.execute(text("SET LOCAL enable_mergejoin = off"))

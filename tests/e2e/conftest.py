@@ -1,0 +1,158 @@
+"""Browser-test fixtures: the built console served over the sample pipeline, and real Chromium.
+
+The demo server runs in its own process (its module-level mltrace state stays out of the test
+process). The console is built first if `mltrace/server/static/` has no index.html.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+UI = ROOT / "ui"
+STATIC_INDEX = ROOT / "mltrace" / "server" / "static" / "index.html"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # One demo server per worker is enough: keep every browser test on the same xdist worker.
+    for item in items:
+        if item.path.is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
+def _build_console() -> None:
+    """`npm ci` (when needed) and `vite build`, under a lock so that parallel workers build once."""
+    lock_path = UI / ".e2e-build.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if STATIC_INDEX.is_file():
+            return
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("the console is not built and npm is missing: run `make ui`")
+        if not (UI / "node_modules").is_dir():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=UI, check=True)
+        subprocess.run([npm, "exec", "--", "vite", "build"], cwd=UI, check=True)
+
+
+def _chromium_path() -> str | None:
+    explicit = os.environ.get("MLTRACE_CHROMIUM")
+    if explicit:
+        return explicit
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None  # Playwright's own download, if one is installed
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The running demo server: `url` plus what `build_demo` and the extras stored."""
+    if not STATIC_INDEX.is_file():
+        _build_console()
+    folder = tmp_path_factory.mktemp("e2e")
+    env = {**os.environ, "MLTRACE_HOME": str(folder / "home"), "PYTHONUNBUFFERED": "1"}
+    env.pop("MLTRACE_SERVER_URL", None)
+    env.pop("MLTRACE_DB_URI", None)
+    env.pop("DB_URI", None)
+    log = open(folder / "server.log", "w+")  # noqa: SIM115 (closed when the server stops)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.e2e.demo_server",
+            "--db",
+            f"sqlite:///{folder / 'demo.db'}",
+            "--workdir",
+            str(folder / "work"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line:
+            log.seek(0)
+            pytest.fail(f"the demo server did not start:\n{log.read()[-4000:]}")
+        info = json.loads(line)
+        info["url"] = f"http://127.0.0.1:{info['port']}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{info['url']}/api/v1/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield info
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if process.stdout is not None:
+            process.stdout.close()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's package when present)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=_chromium_path(), args=["--no-sandbox"])
+        except Exception as error:  # no browser on this machine
+            pytest.skip(f"Chromium cannot be launched: {error}")
+        yield launched
+        launched.close()
+
+
+def _new_page(browser: Any, demo: dict[str, Any], **context_options: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=demo["url"], **context_options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []  # uncaught exceptions and alert() dialogs in the page fail the test
+
+    def on_dialog(dialog: Any) -> None:
+        errors.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", on_dialog)
+    yield page
+    context.close()
+    assert errors == [], f"the page raised: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any, demo: dict[str, Any]) -> Iterator[Any]:
+    """A fresh page (own storage) at 1280×800 on the demo server, in a time zone far from UTC."""
+    yield from _new_page(browser, demo, viewport={"width": 1280, "height": 800}, timezone_id="Asia/Tokyo")
+
+
+@pytest.fixture
+def phone(browser: Any, demo: dict[str, Any]) -> Iterator[Any]:
+    """A fresh page 390 px wide."""
+    yield from _new_page(browser, demo, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

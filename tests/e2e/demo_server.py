@@ -1,0 +1,83 @@
+"""Serves the sample pipeline, plus a wide lineage and an odd component name, for the browser tests.
+
+Run as `python -m tests.e2e.demo_server --db URI --workdir DIR`: it stores the data, starts the
+app on a free port, prints one JSON line (the port and what was stored), then serves until killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+import mltrace
+from mltrace.samples import build_demo
+from mltrace.server.app import create_app
+
+ODD_COMPONENT = "<img src=x onerror=alert(1)>"
+ODD_OUTPUT = "reports/<b>odd</b> #1?.txt"
+BIG_STAGES = 12  # the wide lineage: stages of runs, each run reading two outputs of the stage before
+BIG_WIDTH = 25
+BIG_OUTPUT = "big/final"
+
+
+def _log(component: str, start: datetime, inputs: list[str], outputs: list[str], **fields: object) -> None:
+    run = mltrace.ComponentRun(component, **fields)
+    run.set_start_timestamp(start)
+    run.set_end_timestamp(start + timedelta(seconds=1))
+    run.add_inputs(inputs)
+    run.add_outputs(outputs)
+    mltrace.log_component_run(run)
+
+
+def log_extras() -> None:
+    """An XSS-shaped component and a lineage of BIG_STAGES × BIG_WIDTH + 1 runs behind BIG_OUTPUT."""
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    mltrace.create_component(ODD_COMPONENT, "<script>alert('description')</script>", "<b>mallory</b>", ["odd"])
+    _log(ODD_COMPONENT, t0, [], [ODD_OUTPUT], status="failed", error="ValueError: <script>alert(2)</script>")
+    for stage in range(BIG_STAGES):
+        for i in range(BIG_WIDTH):
+            if stage == 0:
+                inputs = [f"big/source-{i}"]
+            else:
+                inputs = [f"big/{stage - 1}-{i}", f"big/{stage - 1}-{(i + 1) % BIG_WIDTH}"]
+            _log("big-step", t0 + timedelta(minutes=10 * stage + 1, seconds=i), inputs, [f"big/{stage}-{i}"])
+    _log(
+        "big-step",
+        t0 + timedelta(minutes=10 * BIG_STAGES + 1),
+        [f"big/{BIG_STAGES - 1}-{i}" for i in range(BIG_WIDTH)],
+        [BIG_OUTPUT],
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", required=True, help="database URI to fill and serve")
+    parser.add_argument("--workdir", required=True, help="folder for the demo pipeline's data files")
+    args = parser.parse_args(argv)
+
+    info = build_demo(args.db, Path(args.workdir))
+    log_extras()
+    if not mltrace.flush(120):
+        raise SystemExit("the extra runs could not be stored")
+
+    server = make_server("127.0.0.1", 0, create_app({"DB_URI": args.db}), threaded=True)
+    described = {key: value for key, value in asdict(info).items() if key != "workdir"}
+    described["run_ids"] = {name: list(ids) for name, ids in info.run_ids.items()}
+    described.update(
+        port=server.server_port,
+        odd_component=ODD_COMPONENT,
+        odd_output=ODD_OUTPUT,
+        big_output=BIG_OUTPUT,
+        big_runs=BIG_STAGES * BIG_WIDTH + 1,
+    )
+    print(json.dumps(described), flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
