@@ -19,7 +19,9 @@ from mltrace.db.migrate import head_revision
 def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serves the HTTP API and the console (under gunicorn) until interrupted.
 
-    Example: mltrace serve --port 8080 --db postgresql://postgres@127.0.0.1:5432/mltrace
+    \b
+    Example:
+      mltrace serve --port 8080 --db postgresql://postgres@127.0.0.1:5432/mltrace
     """
     uri = database_uri(ctx)
     from mltrace.server.serve import serve as run_server  # Flask and gunicorn only when serving
@@ -33,7 +35,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 def db() -> None:
     """Maintains the database: apply migrations, delete everything.
 
-    Example: mltrace db upgrade --db postgresql://postgres@127.0.0.1:5432/mltrace
+    \b
+    Example:
+      mltrace db upgrade --db postgresql://postgres@127.0.0.1:5432/mltrace
     """
 
 
@@ -43,7 +47,9 @@ def db() -> None:
 def upgrade(ctx: click.Context) -> None:
     """Applies pending schema migrations (creating the tables in an empty database).
 
-    Example: mltrace db upgrade --db sqlite:////srv/mltrace/mltrace.db
+    \b
+    Example:
+      mltrace db upgrade --db sqlite:////srv/mltrace/mltrace.db
     """
     uri = database_uri(ctx)
     Client(uri).store.ensure_ready()
@@ -57,7 +63,9 @@ def upgrade(ctx: click.Context) -> None:
 def clean(ctx: click.Context, yes: bool) -> None:
     """Deletes every run, component, output and flag, keeping an empty schema.
 
-    Example: mltrace db clean --yes --db sqlite:////tmp/scratch.db
+    \b
+    Example:
+      mltrace db clean --yes --db sqlite:////tmp/scratch.db
     """
     uri = database_uri(ctx)
     if not yes:

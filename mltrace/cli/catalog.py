@@ -18,7 +18,9 @@ from mltrace.errors import NotFoundError
 def components(ctx: click.Context, tag: str | None, owner: str | None, as_json: bool) -> None:
     """Every component with its owner, tags and description.
 
-    Example: mltrace components --owner data-eng
+    \b
+    Example:
+      mltrace components --owner data-eng
     """
     found = open_client(ctx).components(tag, owner)
     if as_json:
@@ -34,7 +36,9 @@ def components(ctx: click.Context, tag: str | None, owner: str | None, as_json: 
 def tags(ctx: click.Context, as_json: bool) -> None:
     """Every tag in use, one per line.
 
-    Example: mltrace tags
+    \b
+    Example:
+      mltrace tags
     """
     found = open_client(ctx).tags()
     if as_json:
@@ -53,7 +57,9 @@ def tags(ctx: click.Context, as_json: bool) -> None:
 def tag(ctx: click.Context, tag: str, as_json: bool) -> None:
     """The components with a tag, each with its most recent runs.
 
-    Example: mltrace tag etl
+    \b
+    Example:
+      mltrace tag etl
     """
     client = open_client(ctx)
     found = client.components(tag=tag)

@@ -32,7 +32,9 @@ def trace(
 ) -> None:
     """The runs and inputs an output came from (or, downstream, what was made from it), as a tree.
 
-    Example: mltrace trace data/clean/events.csv --direction downstream --depth 2
+    \b
+    Example:
+      mltrace trace data/clean/events.csv --direction downstream --depth 2
     """
     graph = open_client(ctx).trace(output_id, direction, depth, run_id)
     click.echo(shapes.dumps(shapes.trace_json(graph)) if as_json else text.trace_tree(graph))
@@ -47,7 +49,9 @@ def trace(
 def flag(ctx: click.Context, output_id: str, reason: str | None, as_json: bool) -> None:
     """Marks an output as bad, so that `review` looks for the runs behind it.
 
-    Example: mltrace flag 3f2a9c1e-prediction --reason "customer reported a wrong score"
+    \b
+    Example:
+      mltrace flag 3f2a9c1e-prediction --reason "customer reported a wrong score"
     """
     pointer = open_client(ctx).flag(output_id, reason)
     click.echo(shapes.dumps(shapes.pointer_json(pointer)) if as_json else f"Flagged '{output_id}'.")
@@ -62,7 +66,10 @@ def flag(ctx: click.Context, output_id: str, reason: str | None, as_json: bool) 
 def unflag(ctx: click.Context, output_id: str | None, everything: bool, as_json: bool) -> None:
     """Clears the flag of an output (or of every output with --all).
 
-    Example: mltrace unflag 3f2a9c1e-prediction   or   mltrace unflag --all
+    \b
+    Example:
+      mltrace unflag 3f2a9c1e-prediction
+      mltrace unflag --all
     """
     if everything == (output_id is not None):
         raise click.UsageError("give either OUTPUT_ID or --all.")
@@ -86,7 +93,9 @@ def review(ctx: click.Context, limit: int, as_json: bool) -> None:
     A run scores high when it is upstream of many flagged outputs and few unflagged ones
     (Ochiai); coverage is the share of flagged outputs it is upstream of.
 
-    Example: mltrace review --limit 5
+    \b
+    Example:
+      mltrace review --limit 5
     """
     result = open_client(ctx).review(limit)
     if as_json:

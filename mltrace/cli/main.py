@@ -77,7 +77,9 @@ def cli() -> None:
     SQLite in ~/.mltrace); --db may come before or after the command. Query commands take
     --json for machine-readable output.
 
-    Example: mltrace --db sqlite:////tmp/demo.db trace 3f2a9c1e-prediction
+    \b
+    Example:
+      mltrace --db sqlite:////tmp/demo.db trace 3f2a9c1e-prediction
     """
 
 

@@ -18,7 +18,9 @@ from mltrace.cli.options import LIMIT, Timestamp, json_option, open_client, targ
 def recent(ctx: click.Context, limit: int, as_json: bool) -> None:
     """The most recent runs of every component, newest first.
 
-    Example: mltrace recent --limit 5
+    \b
+    Example:
+      mltrace recent --limit 5
     """
     runs = open_client(ctx).recent(limit)
     if as_json:
@@ -40,7 +42,9 @@ def history(
 ) -> None:
     """The runs of one component, newest first.
 
-    Example: mltrace history train --limit 5 --since 2024-05-01
+    \b
+    Example:
+      mltrace history train --limit 5 --since 2024-05-01
     """
     runs = open_client(ctx).history(component, limit, since, until)
     if as_json:
@@ -58,7 +62,9 @@ def history(
 def inspect(ctx: click.Context, run_id: int, code: bool, as_json: bool) -> None:
     """Everything recorded about one run: times, inputs, outputs, staleness, tests, code.
 
-    Example: mltrace inspect 42 --code
+    \b
+    Example:
+      mltrace inspect 42 --code
     """
     client = open_client(ctx)
     run = client.get_run(run_id)
@@ -80,7 +86,9 @@ def inspect(ctx: click.Context, run_id: int, code: bool, as_json: bool) -> None:
 def notes(ctx: click.Context, run_id: int, notes: str, as_json: bool) -> None:
     """Replaces the notes of a run (an empty string clears them).
 
-    Example: mltrace notes 42 "Retrained after the schema change."
+    \b
+    Example:
+      mltrace notes 42 "Retrained after the schema change."
     """
     run = open_client(ctx).set_notes(run_id, notes)
     click.echo(shapes.dumps(shapes.run_json(run)) if as_json else f"Notes of run {run_id} saved.")

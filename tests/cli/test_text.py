@@ -1,0 +1,83 @@
+"""The human output: durations, local times, aligned tables and trace trees."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+
+from mltrace.cli import text
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    "ms, shown",
+    [
+        (None, "-"),
+        (0.4, "0 ms"),
+        (850, "850 ms"),
+        (3_400, "3.4 s"),
+        (59_949, "59.9 s"),
+        (125_000, "2 min 05 s"),
+        (3_720_000, "1 h 02 min"),
+        (183_600_000, "2 d 03 h"),
+    ],
+)
+def test_durations_read_naturally(ms: float | None, shown: str) -> None:
+    assert text.duration(ms) == shown
+
+
+def test_times_are_shown_in_the_local_zone(new_york: None) -> None:
+    assert text.local_time(datetime(2024, 1, 15, 12, 0, tzinfo=timezone.utc)) == "2024-01-15 07:00:00"
+    assert text.local_time(datetime(2024, 7, 15, 12, 0, tzinfo=timezone.utc)) == "2024-07-15 08:00:00"
+    assert text.local_time(datetime(2024, 1, 15, 12, 0)) == "2024-01-15 07:00:00"  # naive means UTC
+    assert text.local_zone() in ("EST", "EDT")
+
+
+def test_table_columns_line_up() -> None:
+    out = text.table(("ID", "NAME", "NOTE"), [(1, "a-long-name", "x"), (22, "b", None)])
+    header, first, second = out.splitlines()
+    assert header == "ID  NAME         NOTE"
+    assert first == "1   a-long-name  x"
+    assert second == "22  b"
+
+
+def test_trace_tree_draws_each_node_once() -> None:
+    t = "2024-01-01T00:00:00+00:00"
+    run = {"kind": "run", "start": datetime.fromisoformat(t), "end": None, "status": "success", "stale": []}
+    graph = {
+        "root": "pointer:out",
+        "direction": "upstream",
+        "nodes": [
+            {"id": "pointer:out", "kind": "pointer", "name": "out", "type": "data", "flagged": True},
+            {**run, "id": "run:3", "run_id": 3, "component": "join"},
+            {"id": "pointer:a", "kind": "pointer", "name": "a", "type": "data", "flagged": False},
+            {"id": "pointer:b", "kind": "pointer", "name": "b", "type": "data", "flagged": False},
+            {**run, "id": "run:1", "run_id": 1, "component": "split", "stale": ["old"]},
+        ],
+        "edges": [
+            {"source": "run:3", "target": "pointer:out"},
+            {"source": "pointer:a", "target": "run:3"},
+            {"source": "pointer:b", "target": "run:3"},
+            {"source": "run:1", "target": "pointer:a"},
+            {"source": "run:1", "target": "pointer:b"},
+        ],
+    }
+    lines = text.trace_tree(graph).splitlines()
+    assert lines[0] == "out [data]  FLAGGED"
+    assert lines[1].startswith("`-- run 3 join  ") and lines[1].endswith("  success")
+    assert lines[2] == "    |-- a [data]"
+    assert lines[3].startswith("    |   `-- run 1 split  ") and lines[3].endswith("success  STALE")
+    assert lines[4] == "    `-- b [data]"
+    assert lines[5].startswith("        `-- run 1 split") and lines[5].endswith("(see above)")
+    assert len(lines) == 6

@@ -1,0 +1,90 @@
+"""The demo pipeline of `mltrace.samples`: review finds the planted bad batch, traces lead to it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+import mltrace
+from mltrace import client as client_module
+from mltrace.client import Client
+from mltrace.samples import BAD_DAY, DAYS, MACHINES, build_demo
+
+
+def _upstream_runs(client: Client, output_id: str) -> set[int]:
+    return {n["run_id"] for n in client.trace(output_id)["nodes"] if n["kind"] == "run"}
+
+
+def test_review_ranks_the_planted_bad_ingest_run_first(logging_to: str, tmp_path: Path) -> None:
+    info = build_demo(logging_to, tmp_path / "work")
+    review = Client(logging_to).review(10)
+    assert sorted(review["flagged"]) == sorted(info.bad_prediction_ids)
+    top, count, coverage, score = review["runs"][0]
+    assert (top.id, top.component_name) == (info.culprit_run_id, "ingest")
+    assert any(p.name == info.culprit_output for p in top.outputs)
+    assert (count, coverage) == (len(info.bad_prediction_ids), 1.0)
+    assert all(entry[3] < score for entry in review["runs"][1:])  # strictly ahead, not on a tie-break
+
+
+def test_every_flagged_prediction_traces_back_to_the_culprit_and_no_good_one_does(
+    logging_to: str, tmp_path: Path
+) -> None:
+    info = build_demo(logging_to, tmp_path / "work")
+    client = Client(logging_to)
+    for bad in info.bad_prediction_ids:
+        assert info.culprit_run_id in _upstream_runs(client, bad)
+        assert client.pointer(bad).flag
+    for good in info.good_prediction_ids[::7]:
+        assert info.culprit_run_id not in _upstream_runs(client, good)
+        assert not client.pointer(good).flag
+
+
+def test_the_bad_predictions_are_the_two_days_the_bad_batch_reached(logging_to: str, tmp_path: Path) -> None:
+    info = build_demo(logging_to, tmp_path / "work")
+    predict_runs = list(reversed(Client(logging_to).history("predict")))  # oldest first, today last
+    assert len(predict_runs) == DAYS + 1
+    by_day = [{p.name for p in run.outputs} for run in predict_runs]
+    assert set(info.bad_prediction_ids) == by_day[BAD_DAY] | by_day[BAD_DAY + 1]
+    assert len(info.bad_prediction_ids) == 2 * MACHINES
+    assert len(info.good_prediction_ids) == (DAYS + 1 - 2) * MACHINES
+    assert all(p.pointer_type.value == "endpoint" for run in predict_runs for p in run.outputs)
+
+
+def test_the_demo_shows_components_tests_staleness_and_a_failed_run(logging_to: str, tmp_path: Path) -> None:
+    info = build_demo(logging_to, tmp_path / "work")
+    client = Client(logging_to)
+    assert [c.name for c in client.components()] == ["clean", "featurize", "ingest", "predict", "train"]
+    assert client.component("ingest").owner == "data-eng"
+    assert client.component("featurize").tags == ["features"]
+    assert client.get_run(info.culprit_run_id).test_results[0]["passed"]  # the tests could not see the units
+    stale = [client.get_run(i) for i in info.stale_run_ids]
+    assert [r.component_name for r in stale] == ["predict", "predict"]
+    assert all("Dependency 'train'" in r.stale[0] for r in stale)
+    (failed,) = [client.get_run(i) for i in info.failed_run_ids]
+    assert failed.status == "failed" and "TimeoutError" in (failed.error or "")
+    today_predict = client.get_run(info.run_ids["predict"][-1])
+    assert today_predict.test_results and today_predict.code_snapshot  # logged by the decorator itself
+
+
+def test_the_same_seed_gives_the_same_demo(mltrace_home: Path, tmp_path: Path) -> None:
+    described = []
+    for name in ("a", "b"):
+        client_module._overrides.clear()
+        info = build_demo(f"sqlite:///{tmp_path / name}.db", tmp_path / name)
+        described.append({k: v for k, v in asdict(info).items() if k not in ("db_uri", "workdir")})
+    client_module._reset_default()
+    assert described[0] == described[1]
+    other = build_demo(f"sqlite:///{tmp_path / 'c'}.db", tmp_path / "c", seed=8)
+    client_module._reset_default()
+    assert set(other.bad_prediction_ids).isdisjoint(described[0]["bad_prediction_ids"])
+
+
+@pytest.mark.parametrize("db_uri", ["sqlite"], indirect=True)
+def test_building_the_demo_takes_under_three_seconds_on_sqlite(logging_to: str, tmp_path: Path) -> None:
+    started = time.perf_counter()
+    build_demo(logging_to, tmp_path / "work")
+    assert time.perf_counter() - started < 3.0
+    assert mltrace.flush(1)
