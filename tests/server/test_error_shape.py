@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 
-from tests.server.sample import Pipeline, assert_error
+from mltrace.db.store import dispose_engines
+from mltrace.entities import RunRecord
+from mltrace.server.app import create_app
+from tests.conftest import drop_schema, fresh_postgres_uri
+from tests.server.sample import PIPELINE_RECORDS, assert_error
 
 BAD_JSON = object()
 
@@ -64,9 +70,25 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app with the sample pipeline per backend for all cases (none of them changes anything)."""
+    if request.param == "sqlite":
+        uri, schema = f"sqlite:///{tmp_path_factory.mktemp('errors') / 'mltrace.db'}", None
+    else:
+        database = request.getfixturevalue("pg_database")
+        uri, schema = fresh_postgres_uri(database)
+    app = create_app({"DB_URI": uri, "TESTING": True})
+    app.extensions["mltrace"].ingest([RunRecord.from_json(r.to_json()) for r in PIPELINE_RECORDS])
+    yield app
+    if schema is not None:
+        dispose_engines()
+        drop_schema(database, schema)
+
+
 @pytest.mark.parametrize(("method", "path", "body", "status", "code"), CASES, ids=[f"{c[0]} {c[1]}" for c in CASES])
-def test_every_error_has_the_error_shape(app, pipeline: Pipeline, method, path, body, status, code):
-    api = app.test_client()
+def test_every_error_has_the_error_shape(shared_app: Flask, method, path, body, status, code):
+    api = shared_app.test_client()
     kwargs = {"data": "{not json", "content_type": "application/json"} if body is BAD_JSON else {"json": body}
     if body is None:
         kwargs = {}

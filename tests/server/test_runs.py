@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import mltrace
 from mltrace.entities import RunRecord
 from tests.server.sample import T0, Pipeline, assert_error, at, record
 
@@ -188,3 +189,26 @@ def test_ingest_round_trips_a_record_through_from_json(api):
     run = api.get("/api/v1/runs").get_json()["runs"][0]
     assert (run["notes"], run["warnings"], run["git_tags"]) == ("n", ["w"], ["t"])
     assert run["start"] == at(0).isoformat(timespec="microseconds")
+
+
+def test_runs_logged_by_the_decorators_are_served(api, logging_to: str):
+    @mltrace.register("featurize", inputs=["data/raw.parquet"], output_vars=["out"])
+    def featurize(day: int) -> str:
+        out = f"data/features-{day}.parquet"
+        return out
+
+    @mltrace.register("score", input_vars=["path"], output_vars=["ids"], endpoint=True)
+    def score(path: str) -> int:
+        ids = [f"pred-{i}" for i in range(3)]
+        return len(ids)
+
+    score(featurize(1))
+    assert mltrace.flush(10)
+    runs = api.get("/api/v1/runs").get_json()["runs"]
+    assert [r["component"] for r in runs] == ["score", "featurize"]
+    assert [o["name"] for o in runs[0]["outputs"]] == ["pred-0", "pred-1", "pred-2"]
+    assert {o["type"] for o in runs[0]["outputs"]} == {"endpoint"}
+    assert runs[0]["dependencies"] == [runs[1]["id"]]
+    detail = api.get(f"/api/v1/runs/{runs[1]['id']}").get_json()
+    assert "def featurize(day: int)" in detail["code_snapshot"]
+    assert detail["duration_ms"] >= 0 and detail["status"] == "success"
