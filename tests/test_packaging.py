@@ -1,0 +1,110 @@
+"""The built wheel, installed into a fresh virtualenv, gives a working `mltrace` with the console inside."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STATIC = ROOT / "mltrace" / "server" / "static"
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*args: str | Path, cwd: Path, timeout: float = 600) -> str:
+    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> tuple[bytes, str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from a copy of the source tree (so the checkout gets no build/ folder)."""
+    work = tmp_path_factory.mktemp("package")
+    source = work / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "mltrace", source / "mltrace", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    _run(sys.executable, "-m", "build", "--wheel", "--outdir", work / "dist", source, cwd=work)
+    (built,) = (work / "dist").glob("mltrace-*.whl")
+    return built
+
+
+def test_the_wheel_holds_the_migrations_the_console_and_the_entry_point(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = next(archive.read(n).decode() for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "mltrace = mltrace.cli.main:main" in entry_points
+    assert "mltrace/db/migrations/env.py" in names
+    assert any(n.startswith("mltrace/db/migrations/versions/") for n in names)
+    assert "mltrace/samples.py" in names
+    if not (STATIC / "index.html").exists():
+        pytest.skip("the console is not built (make ui); cannot check it is packaged")
+    built = {f"mltrace/server/static/{p.relative_to(STATIC).as_posix()}" for p in STATIC.rglob("*") if p.is_file()}
+    assert built <= names
+
+
+def test_the_installed_wheel_serves_the_api_and_the_console(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
+    _run(venv / "bin" / "pip", "install", "--quiet", wheel, cwd=tmp_path)
+    where = _run(venv / "bin" / "python", "-c", "import mltrace; print(mltrace.__file__)", cwd=tmp_path)
+    assert where.startswith(str(venv)), where  # the installed copy, not the checkout
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLTRACE_", "DB_URI"))}
+    env["MLTRACE_HOME"] = str(tmp_path / "home")
+    uri = f"sqlite:///{tmp_path / 'served.db'}"
+    server = subprocess.Popen(
+        [str(venv / "bin" / "mltrace"), "serve", "--port", str(port), "--workers", "1", "--db", uri],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        health, _ = _get(f"http://127.0.0.1:{port}/api/v1/health", server)
+        assert json.loads(health)["status"] == "ok"
+        assert json.loads(health)["database"] == "sqlite"
+        page, content_type = _get(f"http://127.0.0.1:{port}/", server)
+        assert content_type.startswith("text/html")
+        if (STATIC / "index.html").exists():
+            assert page == (STATIC / "index.html").read_bytes()  # the built console, not the "not built" page
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
