@@ -30,7 +30,9 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings or {})
     config = Config.from_env()
-    app.extensions[EXTENSION] = Client(app.config["DB_URI"] or config.db_uri, server_url="", config=config)
+    client = Client(app.config["DB_URI"] or config.db_uri, server_url="", config=config)
+    client.store  # noqa: B018 -- made now (no connection yet), not raced for by the first requests' threads
+    app.extensions[EXTENSION] = client
 
     app.url_map.merge_slashes = False  # output ids like `s3://bucket//x` keep their slashes
     app.url_map.converters["console_path"] = ConsolePathConverter

@@ -55,6 +55,18 @@ def test_recent_cursor_walks_every_run_once_even_with_equal_start_times(api, sto
     assert seen == [8, 7, 6, 5, 4, 3, 2, 1]  # latest start first, then equal starts by id, newest first
 
 
+def test_recent_cursor_keeps_microseconds_and_offsets_exact(api, store):
+    store.ingest([record("tick", (i % 3) / 1_000_000) for i in range(10)])  # three start times a microsecond apart
+    seen, cursor = [], None
+    while True:
+        body = api.get("/api/v1/runs?limit=4" + (f"&before={cursor}" if cursor else "")).get_json()
+        seen += [(r["start"], r["id"]) for r in body["runs"]]
+        if (cursor := body["next"]) is None:
+            break
+    assert len(set(seen)) == 10 and seen == sorted(seen, reverse=True)
+    assert seen[0][0] == "2026-01-01T00:00:00.000002+00:00"
+
+
 def test_recent_next_is_null_when_the_last_page_is_exactly_full(api, store):
     store.ingest([record("tick", i) for i in range(4)])
     first = api.get("/api/v1/runs?limit=2").get_json()
