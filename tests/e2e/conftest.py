@@ -69,22 +69,22 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     env.pop("MLTRACE_SERVER_URL", None)
     env.pop("MLTRACE_DB_URI", None)
     env.pop("DB_URI", None)
-    log = open(folder / "server.log", "w+")  # noqa: SIM115 (closed when the server stops)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.e2e.demo_server",
-            "--db",
-            f"sqlite:///{folder / 'demo.db'}",
-            "--workdir",
-            str(folder / "work"),
-        ],
+    db = f"sqlite:///{folder / 'demo.db'}"
+    module = [sys.executable, "-m", "tests.e2e.demo_server"]
+    built = subprocess.run(
+        [*module, "build", "--db", db, "--workdir", str(folder / "work")],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=log,
+        capture_output=True,
         text=True,
+        timeout=600,
+    )
+    if built.returncode != 0:
+        pytest.fail(f"the demo could not be stored:\n{built.stderr[-4000:]}")
+    info = json.loads(built.stdout.strip().splitlines()[-1])
+    log = open(folder / "server.log", "w+")  # noqa: SIM115 (closed when the server stops)
+    process = subprocess.Popen(
+        [*module, "serve", "--db", db], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True
     )
     try:
         assert process.stdout is not None
@@ -92,8 +92,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         if not line:
             log.seek(0)
             pytest.fail(f"the demo server did not start:\n{log.read()[-4000:]}")
-        info = json.loads(line)
-        info["url"] = f"http://127.0.0.1:{info['port']}"
+        info["url"] = f"http://127.0.0.1:{json.loads(line)['port']}"
         deadline = time.monotonic() + 30
         while True:
             try:

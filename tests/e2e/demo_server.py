@@ -1,7 +1,8 @@
-"""Serves the sample pipeline, plus a wide lineage and an odd component name, for the browser tests.
+"""Stores and serves the sample pipeline, plus a wide lineage and an odd component name, for the browser tests.
 
-Run as `python -m tests.e2e.demo_server --db URI --workdir DIR`: it stores the data, starts the
-app on a free port, prints one JSON line (the port and what was stored), then serves until killed.
+`python -m tests.e2e.demo_server build --db URI --workdir DIR` stores the data and prints one JSON
+line describing it; `python -m tests.e2e.demo_server serve --db URI` starts the app on a free port,
+prints `{"port": N}`, then serves until killed. Two processes, as `populate_db.py` and `mltrace serve`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from werkzeug.serving import make_server
 
@@ -54,28 +56,34 @@ def log_extras() -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", required=True, help="database URI to fill and serve")
-    parser.add_argument("--workdir", required=True, help="folder for the demo pipeline's data files")
-    args = parser.parse_args(argv)
-
-    info = build_demo(args.db, Path(args.workdir))
+def build(db: str, workdir: str) -> dict[str, Any]:
+    """Logs the demo and the extras into `db`; returns what was stored, as JSON-ready data."""
+    info = build_demo(db, Path(workdir))
     log_extras()
     if not mltrace.flush(120):
         raise SystemExit("the extra runs could not be stored")
-
-    server = make_server("127.0.0.1", 0, create_app({"DB_URI": args.db}), threaded=True)
     described = {key: value for key, value in asdict(info).items() if key != "workdir"}
     described["run_ids"] = {name: list(ids) for name, ids in info.run_ids.items()}
     described.update(
-        port=server.server_port,
         odd_component=ODD_COMPONENT,
         odd_output=ODD_OUTPUT,
         big_output=BIG_OUTPUT,
         big_runs=BIG_STAGES * BIG_WIDTH + 1,
     )
-    print(json.dumps(described), flush=True)
+    return described
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("action", choices=["build", "serve"])
+    parser.add_argument("--db", required=True, help="database URI")
+    parser.add_argument("--workdir", help="folder for the demo pipeline's data files (build)")
+    args = parser.parse_args(argv)
+    if args.action == "build":
+        print(json.dumps(build(args.db, args.workdir)), flush=True)
+        return
+    server = make_server("127.0.0.1", 0, create_app({"DB_URI": args.db}), threaded=True)
+    print(json.dumps({"port": server.server_port}), flush=True)
     server.serve_forever()
 
 

@@ -140,10 +140,14 @@ def test_flag_toggle_on_the_run_card_flags_and_unflags_an_output(page: Page, dem
     output = page.request.get(f"/api/v1/runs/{predict}").json()["outputs"][0]["name"]
     assert output not in demo["bad_prediction_ids"]
     page.goto(f"/inspect/{predict}")
-    page.get_by_role("button", name=f"Flag {output}").click()
+    with page.expect_response(lambda r: r.request.method == "PUT" and "/api/v1/flags/" in r.url) as put:
+        page.get_by_role("button", name=f"Flag {output}").click()
+    assert put.value.ok
     expect(page.get_by_role("button", name=f"Unflag {output}")).to_be_visible()
     assert output in page.request.get("/api/v1/review").json()["flagged"]
-    page.get_by_role("button", name=f"Unflag {output}").click()
+    with page.expect_response(lambda r: r.request.method == "DELETE" and "/api/v1/flags/" in r.url) as delete:
+        page.get_by_role("button", name=f"Unflag {output}").click()
+    assert delete.value.ok
     expect(page.get_by_role("button", name=f"Flag {output}")).to_be_visible()
     assert output not in page.request.get("/api/v1/review").json()["flagged"]
 

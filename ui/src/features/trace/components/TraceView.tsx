@@ -37,18 +37,23 @@ function TraceToolbar({
   onChange: (next: { direction?: Direction; depth?: number | null }) => void;
 }) {
   const [depthText, setDepthText] = useState(depth ? String(depth) : "");
+  // Shown at once; the URL (and so the prop) follows when the navigation commits.
+  const [shownDirection, setShownDirection] = useState(direction);
   return (
     <div className="toolbar">
       <fieldset className="segmented">
         <legend className="sr-only">Direction</legend>
         {(["upstream", "downstream"] as const).map((value) => (
-          <label key={value} className={direction === value ? "is-active" : undefined}>
+          <label key={value} className={shownDirection === value ? "is-active" : undefined}>
             <input
               type="radio"
               name="direction"
               value={value}
-              checked={direction === value}
-              onChange={() => onChange({ direction: value })}
+              checked={shownDirection === value}
+              onChange={() => {
+                setShownDirection(value);
+                onChange({ direction: value });
+              }}
             />
             {value === "upstream" ? "Upstream" : "Downstream"}
           </label>
@@ -122,7 +127,7 @@ export function TraceView() {
       <div className="view view-wide">
         <h1 className="break">Trace of {id}</h1>
         <TraceToolbar
-          key={`${id}|${depth ?? ""}`}
+          key={`${id}|${direction}|${depth ?? ""}`}
           direction={direction}
           depth={depth}
           onChange={(next) =>
