@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--reset", action="store_true", help="delete everything in the database first")
     parser.add_argument(
+        "--if-empty", action="store_true", help="do nothing (and succeed) when the database already holds runs"
+    )
+    parser.add_argument(
         "--workdir",
         type=Path,
         default=config.home / "demo-data",
@@ -49,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.reset:
             client.clean()
         elif client.recent(1):
+            if args.if_empty:
+                print(f"{args.db} already holds runs; leaving it as it is.")
+                return 0
             print(
                 f"{args.db} already holds runs; run again with --reset to replace them with the demo.", file=sys.stderr
             )

@@ -1,4 +1,5 @@
-"""The built wheel, installed into a fresh virtualenv, gives a working `mltrace` with the console inside."""
+"""Packaging: the wheel (installed into a fresh virtualenv it gives a working `mltrace` with the console
+inside), the Docker image and the compose file."""
 
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "mltrace" / "server" / "static"
-
-pytestmark = pytest.mark.slow
+COMPOSE = ROOT / "docker-compose.yml"
 
 
 def _run(*args: str | Path, cwd: Path, timeout: float = 600) -> str:
@@ -61,6 +61,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_the_migrations_the_console_and_the_entry_point(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -75,6 +76,7 @@ def test_the_wheel_holds_the_migrations_the_console_and_the_entry_point(wheel: P
     assert built <= names
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_serves_the_api_and_the_console(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
@@ -108,3 +110,41 @@ def test_the_installed_wheel_serves_the_api_and_the_console(wheel: Path, tmp_pat
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_compose_runs_postgres_the_api_and_a_one_shot_seed() -> None:
+    yaml = pytest.importorskip("yaml")
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    assert set(services) == {"db", "api", "seed"}
+    db, api, seed = services["db"], services["api"], services["seed"]
+    assert db["image"] == "postgres:16"
+    assert db["healthcheck"]["test"][0] == "CMD-SHELL" and "pg_isready" in db["healthcheck"]["test"][1]
+    volume = db["volumes"][0].split(":")[0]
+    assert volume in yaml.safe_load(COMPOSE.read_text())["volumes"]  # a named volume, not a host folder
+    for service in (api, seed):
+        assert service["depends_on"] == {"db": {"condition": "service_healthy"}}
+        assert service["environment"]["MLTRACE_DB_URI"].startswith("postgresql://")
+        assert "@db:5432/" in service["environment"]["MLTRACE_DB_URI"]
+    assert api["command"][0] == "gunicorn" and api["command"][-1] == "mltrace.server.app:create_app()"
+    assert "populate_db.py" in " ".join(seed["command"]) and seed["restart"] == "no"
+    published = [p for s in services.values() for p in s.get("ports", [])]
+    assert published and all(p.startswith("127.0.0.1:") for p in published)  # nothing listens beyond this host
+    assert "local" in db["environment"]["POSTGRES_PASSWORD"]  # clearly a local-only default
+
+
+def test_the_image_builds_the_console_then_serves_the_wheel_with_gunicorn() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    stages = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("FROM ")]
+    assert stages[0].startswith("node:") and stages[-1] == "python:3.11-slim"
+    assert "npm run build" in dockerfile and "python -m build --wheel" in dockerfile
+    assert '"mltrace.server.app:create_app()"' in dockerfile and '"gunicorn"' in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", "ui/node_modules", ".git"} <= set(ignored)
+
+
+def test_docker_compose_config_parses() -> None:
+    docker = shutil.which("docker")
+    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
+        pytest.skip("docker compose is not installed here")
+    done = subprocess.run([docker, "compose", "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -88,3 +91,39 @@ def test_building_the_demo_takes_under_three_seconds_on_sqlite(logging_to: str, 
     build_demo(logging_to, tmp_path / "work")
     assert time.perf_counter() - started < 3.0
     assert mltrace.flush(1)
+
+
+def _populate(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLTRACE_", "DB_URI"))}
+    env.update(MLTRACE_HOME=str(home), MLTRACE_FLUSH_INTERVAL="0.01")
+    script = Path(__file__).resolve().parents[1] / "populate_db.py"
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("db_uri", ["sqlite"], indirect=True)  # build_demo itself is tested on both backends
+def test_populate_db_fills_once_and_refuses_to_duplicate(db_uri: str, mltrace_home: Path) -> None:
+    first = _populate("--db", db_uri, home=mltrace_home)
+    assert first.returncode == 0, first.stderr
+    assert "flagged 16 bad predictions" in first.stdout
+    assert f"mltrace --db {db_uri} review" in first.stdout
+    assert f"mltrace --db {db_uri} trace " in first.stdout
+    runs = len(Client(db_uri).recent(500))
+
+    again = _populate("--db", db_uri, home=mltrace_home)
+    assert again.returncode == 1
+    assert again.stdout == "" and "already holds runs; run again with --reset" in again.stderr
+    assert len(again.stderr.splitlines()) == 1
+    assert _populate("--db", db_uri, "--if-empty", home=mltrace_home).returncode == 0
+    assert len(Client(db_uri).recent(500)) == runs
+
+    reset = _populate("--db", db_uri, "--reset", home=mltrace_home)
+    assert reset.returncode == 0, reset.stderr
+    assert len(Client(db_uri).recent(500)) == runs
+
+
+def test_populate_db_defaults_to_the_embedded_database(mltrace_home: Path) -> None:
+    done = _populate(home=mltrace_home)
+    assert done.returncode == 0, done.stderr
+    assert "  mltrace review\n" in done.stdout  # the default database needs no --db
+    assert (mltrace_home / "mltrace.db").exists()
+    assert (mltrace_home / "demo-data" / "data" / "raw").is_dir()
