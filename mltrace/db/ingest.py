@@ -108,9 +108,13 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, in
             if name in explicit and explicit[name] != ptype:
                 retype.append({"pid": pid, "ptype": explicit[name]})
     missing = [{"name": n, "pointer_type": t, "flag": False} for n, t in wanted.items() if n not in ids]
-    if missing:
-        created = conn.execute(insert(pointers).returning(pointers.c.id, sort_by_parameter_order=True), missing)
-        ids.update(zip((m["name"] for m in missing), created.scalars(), strict=True))
+    if missing:  # plain batched insert, then read the ids back by the unique name
+        conn.execute(insert(pointers), missing)
+        for chunk in _chunks([m["name"] for m in missing], _CHUNK):
+            ids.update(
+                (name, pid)
+                for pid, name in conn.execute(select(pointers.c.id, pointers.c.name).where(pointers.c.name.in_(chunk)))
+            )
     if retype:
         conn.execute(
             update(pointers).where(pointers.c.id == bindparam("pid")).values(pointer_type=bindparam("ptype")), retype
@@ -141,8 +145,13 @@ def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
         }
         for r in records
     ]
-    result = conn.execute(insert(runs).returning(runs.c.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+    conn.execute(insert(runs), rows)  # batched; ids are read back by the unique key
+    id_of: dict[str, int] = {}
+    for chunk in _chunks([r.key for r in records], _CHUNK):
+        id_of.update(
+            (key, rid) for rid, key in conn.execute(select(runs.c.id, runs.c.key).where(runs.c.key.in_(chunk)))
+        )
+    return [id_of[r.key] for r in records]
 
 
 def _insert_io(conn: Connection, records: list[RunRecord], run_ids: list[int], pointer_ids: dict[str, int]) -> None:

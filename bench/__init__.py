@@ -1,0 +1,1 @@
+"""mltrace benchmarks: `python -m bench` (or `make bench`) prints medians and ratios."""

@@ -1,0 +1,49 @@
+"""Helpers shared by the benchmarks: timing, fresh databases, printing."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+
+import psycopg2
+
+PG_ADMIN = os.environ.get("MLTRACE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+PG_DATABASE = "mltrace_bench"
+
+
+def median_seconds(fn: Callable[[], object], repeat: int = 21, warmup: int = 2) -> float:
+    """Median wall time of `fn` over `repeat` runs."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def fresh_postgres_uri() -> str:
+    """A new schema in the benchmark database, as a URI."""
+    conn = psycopg2.connect(f"{PG_ADMIN}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,))
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+    conn.close()
+    schema = f"b_{uuid.uuid4().hex[:10]}"
+    conn = psycopg2.connect(f"{PG_ADMIN}/{PG_DATABASE}")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE SCHEMA "{schema}"')
+    conn.close()
+    return f"{PG_ADMIN}/{PG_DATABASE}?options=-csearch_path%3D{schema}"
+
+
+def report(name: str, value: str, target: str = "") -> None:
+    """One line of the results table."""
+    print(f"{name:<58} {value:>16}   {target}", flush=True)
