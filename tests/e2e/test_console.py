@@ -74,7 +74,18 @@ def test_clicking_a_graph_node_shows_its_card_beside_the_graph(page: Page, demo:
 
     page.locator(".react-flow").get_by_text(bad, exact=True).click()
     expect(panel.get_by_role("heading", name=bad)).to_be_visible()
-    expect(panel.get_by_role("button", name=f"Unflag {bad}")).to_be_visible()
+
+    # Unflagging from the panel updates the node in place: the graph and the view do not move.
+    page.get_by_role("button", name="Zoom In").click()
+    viewport = page.locator(".react-flow__viewport")
+    page.wait_for_timeout(400)
+    before = viewport.get_attribute("style")
+    panel.get_by_role("button", name=f"Unflag {bad}").click()
+    expect(page.get_by_role("group", name=f"endpoint {bad}")).to_be_visible()
+    expect(viewport).to_have_attribute("style", before)
+    panel.get_by_role("button", name=f"Flag {bad}").click()
+    expect(page.get_by_role("group", name=f"endpoint {bad}, flagged")).to_be_visible()
+    expect(viewport).to_have_attribute("style", before)
 
 
 def test_flagged_outputs_and_stale_runs_are_marked_in_the_graph(page: Page, demo: dict[str, Any]) -> None:

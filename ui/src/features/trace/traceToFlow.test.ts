@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Trace } from "../../lib/types";
-import { NODE_SIZE, traceToFlow } from "./traceToFlow";
+import { graphShape, layoutFlow, NODE_SIZE, traceToFlow } from "./traceToFlow";
 
 const trace: Trace = {
   root: "pointer:preds/1",
@@ -45,10 +45,29 @@ describe("traceToFlow", () => {
   });
 
   it("lays data out left to right: model → predict → prediction", () => {
-    const { nodes, edges } = traceToFlow(trace);
+    const { nodes, edges } = layoutFlow(traceToFlow(trace));
     const x = (id: string) => nodes.find((n) => n.id === id)!.position.x;
     expect(x("pointer:model.pkl")).toBeLessThan(x("run:2"));
     expect(x("run:2")).toBeLessThan(x("pointer:preds/1"));
     expect(edges.map((e) => e.id)).toEqual(["pointer:model.pkl->run:2", "run:2->pointer:preds/1"]);
+  });
+
+  it("keeps the same shape when only flags and staleness change", () => {
+    const changed: Trace = {
+      ...trace,
+      nodes: trace.nodes.map((n) =>
+        n.kind === "pointer" ? { ...n, flagged: !n.flagged } : { ...n, stale: [] },
+      ),
+    };
+    expect(graphShape(traceToFlow(changed))).toBe(graphShape(traceToFlow(trace)));
+    const grown: Trace = {
+      ...trace,
+      nodes: [
+        ...trace.nodes,
+        { id: "pointer:x", kind: "pointer", name: "x", type: "data", flagged: false },
+      ],
+      edges: [...trace.edges, { source: "pointer:x", target: "run:2" }],
+    };
+    expect(graphShape(traceToFlow(grown))).not.toBe(graphShape(traceToFlow(trace)));
   });
 });

@@ -1,4 +1,4 @@
-// Turns an API trace into positioned React Flow nodes and edges (fixed node sizes, dagre layout).
+// Turns an API trace into React Flow nodes and edges (fixed node sizes) and lays them out with dagre.
 
 import type { Edge, Node, NodeHandle } from "@xyflow/react";
 import { layoutGraph } from "../../lib/layoutGraph";
@@ -53,7 +53,7 @@ export interface FlowGraph {
   edges: Edge[];
 }
 
-/** Lays out a trace left→right: data flows from inputs on the left to outputs on the right. */
+/** The trace as React Flow elements, not yet positioned. */
 export function traceToFlow(trace: Trace): FlowGraph {
   const nodes = trace.nodes.map((node): TraceFlowNode => {
     const { width, height } = NODE_SIZE[node.kind];
@@ -78,5 +78,18 @@ export function traceToFlow(trace: Trace): FlowGraph {
     target: edge.target,
     focusable: false,
   }));
+  return { nodes, edges };
+}
+
+/**
+ * What the layout depends on: node ids (whose prefix gives the kind, hence the size) and edges.
+ * A refetch that only changes flags, statuses or staleness keeps the same shape.
+ */
+export function graphShape({ nodes, edges }: FlowGraph): string {
+  return `${nodes.map((n) => n.id).join("\n")}\n\n${edges.map((e) => e.id).join("\n")}`;
+}
+
+/** Positions the elements left→right: data flows from inputs on the left to outputs on the right. */
+export function layoutFlow({ nodes, edges }: FlowGraph): FlowGraph {
   return { nodes: layoutGraph(nodes, edges, "LR") as TraceFlowNode[], edges };
 }
