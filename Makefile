@@ -26,8 +26,9 @@ lint: install
 	$(BIN)/ruff format --check mltrace tests bench
 	$(BIN)/mypy
 
-test: install  ## the whole suite: lint, Python tests on SQLite and PostgreSQL, UI tests
+test: install  ## the whole suite: lint, types, Python tests on SQLite and PostgreSQL, UI tests
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadgroup
 	@if [ -f ui/package.json ]; then $(MAKE) test-ui; fi
 

@@ -107,10 +107,10 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, in
             ids[name] = pid
             if name in explicit and explicit[name] != ptype:
                 retype.append({"pid": pid, "ptype": explicit[name]})
-    missing = [{"name": n, "pointer_type": t, "flag": False} for n, t in wanted.items() if n not in ids]
-    if missing:  # plain batched insert, then read the ids back by the unique name
-        conn.execute(insert(pointers), missing)
-        for chunk in _chunks([m["name"] for m in missing], _CHUNK):
+    missing_names = [n for n in wanted if n not in ids]
+    if missing_names:  # plain batched insert, then read the ids back by the unique name
+        conn.execute(insert(pointers), [{"name": n, "pointer_type": wanted[n], "flag": False} for n in missing_names])
+        for chunk in _chunks(missing_names, _CHUNK):
             ids.update(
                 (name, pid)
                 for pid, name in conn.execute(select(pointers.c.id, pointers.c.name).where(pointers.c.name.in_(chunk)))

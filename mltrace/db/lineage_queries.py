@@ -236,7 +236,7 @@ def review(conn: Connection, limit: int = 20) -> dict[str, Any]:
     )
     if not flagged:
         return {"flagged": [], "runs": []}
-    flagged_counts = dict(conn.execute(text(_FLAGGED_EVIDENCE), {"flag": True}).all())
+    flagged_counts: dict[int, int] = {rid: n for rid, n in conn.execute(text(_FLAGGED_EVIDENCE), {"flag": True})}
     components = list(conn.execute(text(_FLAGGED_COMPONENTS), {"flag": True}).scalars())
     passing_counts: dict[int, int] = {}
     if flagged_counts and components:
@@ -244,8 +244,8 @@ def review(conn: Connection, limit: int = 20) -> dict[str, Any]:
             bindparam("suspects", expanding=True), bindparam("components", expanding=True)
         )
         params = {"suspects": sorted(flagged_counts), "components": components, "unflagged": False}
-        passing_counts = dict(conn.execute(sql, params).all())
-    runs = {r.id: r for r in load_runs(conn, sorted(flagged_counts))}
+        passing_counts = {rid: n for rid, n in conn.execute(sql, params)}
+    runs = {r.id: r for r in load_runs(conn, sorted(flagged_counts)) if r.id is not None}
     starts = {rid: run.start_timestamp for rid, run in runs.items() if run.start_timestamp is not None}
     suspects: list[Suspect] = rank_suspects(
         {rid: c for rid, c in flagged_counts.items() if rid in starts}, passing_counts, starts, len(flagged)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mltrace.db.types import UTCDateTime
@@ -128,10 +128,10 @@ class DependencyRow(Base):
     )
 
 
-components = ComponentRow.__table__
-component_tags = ComponentTagRow.__table__
-pointers = PointerRow.__table__
-runs = RunRow.__table__
-run_inputs = RunInputRow.__table__
-run_outputs = RunOutputRow.__table__
-dependencies = DependencyRow.__table__
+components = cast(Table, ComponentRow.__table__)
+component_tags = cast(Table, ComponentTagRow.__table__)
+pointers = cast(Table, PointerRow.__table__)
+runs = cast(Table, RunRow.__table__)
+run_inputs = cast(Table, RunInputRow.__table__)
+run_outputs = cast(Table, RunOutputRow.__table__)
+dependencies = cast(Table, DependencyRow.__table__)

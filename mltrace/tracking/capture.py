@@ -19,7 +19,7 @@ def call_capturing_locals(
     target = getattr(func, "__code__", None)
     if target is None:  # builtins, callables without Python code
         return func(*args, **kwargs)
-    previous: TraceFn | None = sys.gettrace()
+    previous: Any = sys.gettrace()
     seen: list[FrameType] = []
 
     def global_tracer(frame: FrameType, event: str, arg: Any) -> Any:

@@ -10,7 +10,7 @@ target_metadata = Base.metadata
 
 connection = config.attributes.get("connection")
 if connection is None:  # plain `alembic` command line: needs sqlalchemy.url
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
