@@ -111,15 +111,19 @@ def test_direction_switch_and_depth_change_the_url_and_back_restores_them(page: 
     expect(summary).to_have_text(re.compile(r"^Downstream: \d+ runs"))
     expect(page.locator(".react-flow").get_by_text("predict", exact=True).first).to_be_attached()
     everything = int(re.search(r"(\d+) runs", summary.inner_text()).group(1))
-    page.get_by_label("Depth").fill("1")
-    expect(page).to_have_url(re.compile(r"depth=1"))
+    depth = page.get_by_label("Depth")
+    depth.press_sequentially("12")  # typing keeps the focus while the URL follows each key
+    expect(page).to_have_url(re.compile(r"depth=12"))
+    expect(depth).to_be_focused()
+    depth.press("Backspace")
+    expect(page).to_have_url(re.compile(r"depth=1$"))
     expect(summary).not_to_have_text(re.compile(rf"^Downstream: {everything} runs"))
     readers = page.request.get(f"/api/v1/trace?output_id={enc(output)}&direction=downstream&depth=1").json()["nodes"]
     expect(summary).to_have_text(re.compile(rf"^Downstream: {sum(n['kind'] == 'run' for n in readers)} runs"))
     expect(page.locator(".react-flow").get_by_text("predict", exact=True)).to_have_count(0)
-    page.go_back()
-    page.go_back()
+    page.go_back()  # depth edits replace the entry; the direction switch made one
     expect(page).not_to_have_url(re.compile(r"direction="))
+    expect(page).not_to_have_url(re.compile(r"depth="))
     expect(summary).to_have_text(re.compile(r"^Upstream: 1 runs"))
     expect(page.get_by_label("Upstream")).to_be_checked()
 

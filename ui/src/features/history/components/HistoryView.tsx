@@ -27,6 +27,14 @@ function RangeFilter({
   const [from, setFrom] = useState(isoToLocalInput(since));
   const [to, setTo] = useState(isoToLocalInput(until));
   const [count, setCount] = useState(String(limit));
+  // Back/forward change the props: follow them without remounting (focus stays on the form).
+  const [seen, setSeen] = useState({ limit, since, until });
+  if (seen.limit !== limit || seen.since !== since || seen.until !== until) {
+    setSeen({ limit, since, until });
+    setFrom(isoToLocalInput(since));
+    setTo(isoToLocalInput(until));
+    setCount(String(limit));
+  }
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -100,13 +108,7 @@ export function HistoryView() {
   return (
     <div className="view">
       <h1>History of {name}</h1>
-      <RangeFilter
-        key={`${name}|${limit}|${since}|${until}`}
-        component={name}
-        limit={limit}
-        since={since}
-        until={until}
-      />
+      <RangeFilter key={name} component={name} limit={limit} since={since} until={until} />
       {query.isPending ? (
         <Loading label="Loading runs…" />
       ) : query.isError ? (

@@ -39,6 +39,13 @@ function TraceToolbar({
   const [depthText, setDepthText] = useState(depth ? String(depth) : "");
   // Shown at once; the URL (and so the prop) follows when the navigation commits.
   const [shownDirection, setShownDirection] = useState(direction);
+  // Back/forward change the props: follow them without remounting (focus stays where it is).
+  const [seen, setSeen] = useState({ direction, depth });
+  if (seen.direction !== direction || seen.depth !== depth) {
+    setSeen({ direction, depth });
+    setShownDirection(direction);
+    if (parseDepth(depthText) !== depth) setDepthText(depth ? String(depth) : "");
+  }
   return (
     <div className="toolbar">
       <fieldset className="segmented">
@@ -127,19 +134,23 @@ export function TraceView() {
       <div className="view view-wide">
         <h1 className="break">Trace of {id}</h1>
         <TraceToolbar
-          key={`${id}|${direction}|${depth ?? ""}`}
+          key={id}
           direction={direction}
           depth={depth}
           onChange={(next) =>
-            update({
-              ...(next.direction
-                ? { direction: next.direction === "upstream" ? null : next.direction }
-                : {}),
-              ...(next.depth !== undefined
-                ? { depth: next.depth ? String(next.depth) : null }
-                : {}),
-              node: null,
-            })
+            // A new direction is a new view (back returns); depth edits refine it in place.
+            update(
+              {
+                ...(next.direction
+                  ? { direction: next.direction === "upstream" ? null : next.direction }
+                  : {}),
+                ...(next.depth !== undefined
+                  ? { depth: next.depth ? String(next.depth) : null }
+                  : {}),
+                node: null,
+              },
+              next.direction === undefined,
+            )
           }
         />
         {query.isPending ? (
