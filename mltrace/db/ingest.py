@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, or_, 
 from mltrace.db.locks import lock_for_writes, prefer_index_walks
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
 from mltrace.entities import RunRecord
+from mltrace.entities.json_values import strict_json
 from mltrace.lineage.pointer_types import infer_pointer_type
 from mltrace.lineage.staleness import DependencyFacts, staleness_messages
 
@@ -136,9 +137,9 @@ def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
             "git_hash": r.git_hash,
             "git_tags": list(r.git_tags),
             "notes": r.notes,
-            "params": r.params,
-            "metrics": r.metrics,
-            "test_results": r.test_results,
+            "params": strict_json(r.params),
+            "metrics": strict_json(r.metrics),
+            "test_results": strict_json(r.test_results),
             "stale": [],
             "warnings": list(r.warnings),
             "staleness_threshold_s": float(r.staleness_threshold_s),

@@ -51,6 +51,13 @@ class Spool:
             os.fsync(handle.fileno())
         os.replace(tmp, self.directory / f"{name}{_SUFFIX}")
 
+    def reject(self, record: RunRecord, error: BaseException) -> None:
+        """Keeps a run the store refused beside the spool (never retried, never lost)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"error": f"{type(error).__name__}: {error}", "run": record.to_json()}, default=str)
+        with open(self.directory / ".rejected.ndjson", "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
     def pending(self) -> int:
         """How many batch files wait for delivery (claimed by live processes included)."""
         if not self.directory.exists():
@@ -62,7 +69,7 @@ class Spool:
         if not self.directory.exists():
             return
         self._release_dead_claims()
-        for path in sorted(self.directory.glob(f"*{_SUFFIX}")):
+        for path in sorted(self._batches(f"*{_SUFFIX}")):
             claimed = path.with_name(f"{path.name}{_CLAIM}{os.getpid()}")
             try:
                 os.rename(path, claimed)
@@ -82,6 +89,10 @@ class Spool:
         except FileNotFoundError:
             pass
 
+    def _batches(self, pattern: str) -> list[Path]:
+        """Batch files matching `pattern`; dot-files (in writing, corrupt, rejected) are not batches."""
+        return [p for p in self.directory.glob(pattern) if not p.name.startswith(".")]
+
     def _read(self, path: Path) -> list[RunRecord]:
         records: list[RunRecord] = []
         bad: list[str] = []
@@ -94,13 +105,13 @@ class Spool:
                 except (ValueError, TypeError, KeyError):
                     bad.append(line)
         if bad:  # keep what cannot be read beside the spool rather than lose it
-            corrupt = path.with_name(f".corrupt-{path.name}")
+            corrupt = path.with_name(f".corrupt-{path.name.split(_SUFFIX)[0]}.ndjson")
             corrupt.write_text("".join(bad), encoding="utf-8")
             log.warning("mltrace: %d unreadable spooled runs kept in %s", len(bad), corrupt)
         return records
 
     def _release_dead_claims(self) -> None:
-        for path in self.directory.glob(f"*{_SUFFIX}{_CLAIM}*"):
+        for path in self._batches(f"*{_SUFFIX}{_CLAIM}*"):
             pid = int(path.name.rsplit("-", 1)[1]) if path.name.rsplit("-", 1)[1].isdigit() else 0
             if pid != os.getpid() and not _alive(pid):
                 self.release(path)

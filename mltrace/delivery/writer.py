@@ -80,24 +80,40 @@ class BackgroundWriter:
             log.exception("mltrace: could not queue a run")
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Waits until everything submitted so far is stored; False if some runs remain in the spool."""
+        """Waits until everything submitted so far is stored; False if some runs remain in the spool.
+
+        Batches another live process is delivering from the shared spool are waited for too.
+        """
         try:
             if self._thread is None or self._pid != os.getpid():
                 self._start()
             deadline = None if timeout is None else time.monotonic() + timeout
-            with self._idle:
-                self._flush_requests += 1
-                wanted = self._flush_requests
-                self._wake.set()
-                while self._flushes_done < wanted:
-                    remaining = None if deadline is None else deadline - time.monotonic()
-                    if remaining is not None and remaining <= 0:
-                        return False
-                    self._idle.wait(remaining if remaining is not None else 1.0)
-            return not self._queue and not self._overflow and self.spool.pending() == 0
+            while True:
+                if not self._flush_round(deadline):
+                    return False
+                if self._queue or self._overflow:
+                    return False
+                if self.spool.pending() == 0:
+                    return True
+                if self._last_failure or (deadline is not None and time.monotonic() >= deadline):
+                    return False  # the store is away, or time is up: the rest waits in the spool
+                time.sleep(0.05)  # another process is delivering a batch; it may also hand it back
         except Exception:
             log.exception("mltrace: flush failed")
             return False
+
+    def _flush_round(self, deadline: float | None) -> bool:
+        """Asks the writer thread for one full drain; False if the deadline passed first."""
+        with self._idle:
+            self._flush_requests += 1
+            wanted = self._flush_requests
+            self._wake.set()
+            while self._flushes_done < wanted:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._idle.wait(remaining if remaining is not None else 1.0)
+        return True
 
     def close(self, timeout: float) -> None:
         """At exit: deliver what can be delivered within `timeout`, spool the rest."""
@@ -159,20 +175,47 @@ class BackgroundWriter:
             self.sink.ingest(batch)
             self._last_failure = 0.0
         except Exception as exc:
-            self._note_failure(exc)
-            self.spool.write(batch)
+            if is_unreachable(exc):
+                self._note_failure(exc)
+                self.spool.write(batch)
+            else:
+                self._deliver_one_by_one(batch)
 
     def _deliver_spool(self) -> None:
         for claimed, records in self.spool.claim():
             try:
                 for start in range(0, len(records), self.batch_size):
-                    self.sink.ingest(records[start : start + self.batch_size])
+                    chunk = records[start : start + self.batch_size]
+                    try:
+                        self.sink.ingest(chunk)
+                    except Exception as exc:
+                        if is_unreachable(exc):
+                            raise
+                        self._deliver_one_by_one(chunk)
             except Exception as exc:
                 self._note_failure(exc)
-                self.spool.release(claimed)
+                self.spool.release(claimed)  # already-stored runs are skipped by key next time
                 return
             self.spool.done(claimed)
             self._last_failure = 0.0
+
+    def _deliver_one_by_one(self, batch: list[RunRecord]) -> None:
+        """A batch the store refused for its content: store each run alone, set aside the ones it refuses."""
+        for record in batch:
+            try:
+                self.sink.ingest([record])
+            except Exception as exc:
+                if is_unreachable(exc):
+                    self._note_failure(exc)
+                    self.spool.write([record])
+                else:
+                    log.error(
+                        "mltrace: the store refused a run of %s (%s); kept in %s",
+                        record.component,
+                        exc,
+                        self.spool.directory,
+                    )
+                    self.spool.reject(record, exc)
 
     def _recently_failed(self) -> bool:
         return self._last_failure and time.monotonic() - self._last_failure < self.retry_interval  # type: ignore[return-value]
@@ -186,6 +229,22 @@ class BackgroundWriter:
                 "mltrace: store unreachable (%s); runs are kept in %s", exc.__class__.__name__, self.spool.directory
             )
         self._last_failure = time.monotonic()
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """Whether a delivery failed because the store could not be reached (retry later) rather than
+    because it refused the data (retrying would fail forever)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from mltrace.delivery.http_sink import ServerError
+
+    if isinstance(exc, ServerError):
+        return getattr(exc, "status", 503) >= 500
+    if isinstance(exc, OperationalError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated)
+    return isinstance(exc, (OSError, TimeoutError))
 
 
 def _close_at_exit(writer: BackgroundWriter) -> None:
