@@ -41,7 +41,7 @@ bench: install  ## performance figures (not part of make test)
 DEMO_PORT ?= 8080
 DEMO_PG ?= postgresql://postgres@127.0.0.1:5432/mltrace_demo
 EMBEDDED_DB = $$($(BIN)/python -c 'from mltrace.config import Config, default_db_uri; print(default_db_uri(Config.from_env().home))')
-DEMO_HINT = printf '\nServing http://127.0.0.1:$(DEMO_PORT) - press / in the console, type review and follow the top run. Ctrl-C stops it.\n\n'
+DEMO_HINT = printf '\nServing http://127.0.0.1:$(DEMO_PORT): press / in the console, type review and follow the top run,\nor run $(BIN)/mltrace review in another terminal. Ctrl-C stops the server.\n\n'
 
 demo: install  ## seed the embedded SQLite database and serve the console on http://127.0.0.1:8080
 	@if [ -d ui ]; then $(MAKE) --no-print-directory ui; fi
