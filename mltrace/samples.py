@@ -92,11 +92,8 @@ PREDICT = mltrace.Component(
     afterTests=[PredictionsAreProbabilities],
     tags=["serving"],
 )
-FEATURIZE_INFO = {
-    "owner": "ml-platform",
-    "description": "Per-machine daily means of temperature and vibration.",
-    "tags": ["features"],
-}
+FEATURIZE_OWNER, FEATURIZE_TAGS = "ml-platform", ["features"]  # featurize shows `register`, which takes no metadata
+FEATURIZE_DESCRIPTION = "Per-machine daily means of temperature and vibration."
 
 
 @dataclass
@@ -284,9 +281,7 @@ def build_demo(db_uri: str, workdir: Path, seed: int = 7) -> DemoInfo:
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     mltrace.set_db_uri(db_uri)
-    mltrace.create_component(
-        "featurize", FEATURIZE_INFO["description"], FEATURIZE_INFO["owner"], FEATURIZE_INFO["tags"]
-    )
+    mltrace.create_component("featurize", FEATURIZE_DESCRIPTION, FEATURIZE_OWNER, FEATURIZE_TAGS)
     for component in (INGEST, CLEAN, TRAIN, PREDICT):
         mltrace.create_component(component.name, component.description, component.owner, list(component.tags))
 
@@ -407,7 +402,8 @@ def _log_failed(
     run = mltrace.ComponentRun(step_fn.__name__, status="failed", error=error)
     run.set_start_timestamp(times[0])
     run.set_end_timestamp(times[1])
-    run.add_inputs(reads)
+    for name in reads:
+        run.add_input(name)
     run.set_code_snapshot(inspect.getsource(step_fn.__wrapped__))  # type: ignore[attr-defined]
     run.set_git_hash(commit)
     mltrace.log_component_run(run)
