@@ -11,8 +11,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from mltrace.backends.local import LocalBackend
+from mltrace.backends.remote import RemoteBackend
 from mltrace.config import Config
-from mltrace.db import lineage_queries, queries
+from mltrace.db import queries
 from mltrace.db.store import Store
 from mltrace.delivery.http_sink import HttpSink
 from mltrace.delivery.spool import Spool, spool_dir_for
@@ -23,13 +25,14 @@ from mltrace.lineage.pointer_types import infer_pointer_type
 
 
 class Client:
-    """Queries and logging against one store (a database URI), optionally logging through a server."""
+    """Queries and logging against one store: a database URI, or a server when `server_url` is set."""
 
     def __init__(self, db_uri: str, server_url: str = "", config: Config | None = None) -> None:
         self.config = config or Config.from_env()
         self.db_uri = db_uri
         self.server_url = server_url.rstrip("/")
         self._store: Store | None = None
+        self._backend: LocalBackend | RemoteBackend | None = None
         self._writer: BackgroundWriter | None = None
         self._lock = threading.Lock()
 
@@ -42,12 +45,19 @@ class Client:
         return self._store
 
     @property
+    def backend(self) -> LocalBackend | RemoteBackend:
+        """Where queries go: the server when one is set, else the database."""
+        if self._backend is None:
+            self._backend = RemoteBackend(self.server_url) if self.server_url else LocalBackend(self.store)
+        return self._backend
+
+    @property
     def writer(self) -> BackgroundWriter:
         """The background writer for this client's target."""
         with self._lock:
             if self._writer is None:
                 target = self.server_url or self.db_uri
-                sink = HttpSink(self.server_url) if self.server_url else _MigratingSink(self)
+                sink = HttpSink(self.server_url) if self.server_url else _LazyStoreSink(self)
                 cfg = self.config
                 self._writer = BackgroundWriter(
                     sink,
@@ -65,62 +75,67 @@ class Client:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Waits until everything logged is stored; False if runs remain in the spool."""
-        if self._writer is None:
-            return Spool(
-                spool_dir_for(self.config.home, self.server_url or self.db_uri)
-            ).pending() == 0 or self.writer.flush(timeout)
-        return self._writer.flush(timeout)
+        return self.writer.flush(timeout)
+
+    def ping(self) -> None:
+        """Raises if the database cannot be reached."""
+        self.store.ping()
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`: the database's kind."""
+        return self.store.dialect
 
     # --- writing -------------------------------------------------------------
     def ingest(self, records: list[RunRecord]) -> list[int]:
-        """Stores runs now (synchronously); returns their new ids."""
-        return self.store.ingest(records)
+        """Stores runs now (synchronously); returns their new ids (none through a server)."""
+        return self.backend.ingest(records)
 
     def create_component(
         self, name: str, description: str | None = None, owner: str | None = None, tags: list[str] | None = None
     ) -> None:
         """Creates a component or updates the metadata given."""
         _require_name(name, "component name")
-        self.store.change(queries.create_component, name, description, owner, list(tags or []))
+        self.backend.create_component(name, description, owner, list(tags or []))
 
     def tag_component(self, name: str, tags: list[str]) -> None:
         """Adds tags to a component."""
-        self.store.change(queries.add_tags, name, list(tags))
+        self.backend.tag_component(name, list(tags))
 
     def flag(self, output_id: str, reason: str | None = None) -> IOPointer:
         """Flags an output as bad."""
-        return self.store.change(queries.set_flag, output_id, True, reason)
+        return self.backend.flag(output_id, reason)
 
     def unflag(self, output_id: str) -> IOPointer:
         """Clears an output's flag (idempotent)."""
-        return self.store.change(queries.set_flag, output_id, False)
+        return self.backend.unflag(output_id)
 
     def unflag_all(self) -> int:
         """Clears every flag."""
-        return self.store.change(queries.unflag_all)
+        return self.backend.unflag_all()
 
     def set_notes(self, run_id: int, notes: str) -> ComponentRun:
         """Replaces a run's notes."""
-        return self.store.change(queries.set_notes, run_id, notes)
+        return self.backend.set_notes(run_id, notes)
 
     def clean(self) -> None:
         """Deletes everything stored."""
-        self.store.clean()
+        self.backend.clean()
 
     # --- reading -------------------------------------------------------------
     def get_run(self, run_id: int) -> ComponentRun:
         """One run with its code snapshot."""
-        return self.store.query(queries.get_run, run_id)
+        return self.backend.get_run(run_id)
 
     def recent(self, limit: int = 20, before: tuple[datetime, int] | None = None) -> list[ComponentRun]:
         """Newest runs first, strictly older than the cursor `before` (start, id)."""
         _require_limit(limit)
-        return self.store.query(queries.recent_runs, limit, before)
+        return self.backend.recent(limit, before)
 
     def recent_run_ids(self, limit: int = 5, last_run_id: int | None = None) -> list[int]:
         """Ids of the newest runs (original API)."""
         _require_limit(limit)
-        return self.store.query(queries.recent_run_ids, limit, last_run_id)
+        return self.backend.recent_run_ids(limit, last_run_id)
 
     def history(
         self, component: str, limit: int | None = None, since: datetime | None = None, until: datetime | None = None
@@ -128,60 +143,62 @@ class Client:
         """A component's runs, newest first."""
         if limit is not None:
             _require_limit(limit)
-        return self.store.query(queries.history, component, limit, since, until)
+        return self.backend.history(component, limit, since, until)
 
     def component(self, name: str) -> Component:
         """One component."""
-        return self.store.query(queries.get_component, name)
+        return self.backend.component(name)
 
     def components(self, tag: str | None = None, owner: str | None = None) -> list[Component]:
         """Components, optionally by tag and owner."""
-        return self.store.query(queries.list_components, tag, owner)
+        return self.backend.components(tag, owner)
 
     def tags(self) -> list[str]:
         """Every tag in use."""
-        return self.store.query(queries.list_tags)
+        return self.backend.tags()
 
     def pointer(self, name: str) -> IOPointer:
         """One logged input or output."""
-        return self.store.query(queries.get_pointer, name)
+        return self.backend.pointer(name)
 
     def create_pointer(self, name: str, pointer_type: PointerType | None = None) -> IOPointer:
         """A pointer, created if it does not exist (original `get_io_pointer`)."""
-        return self.store.change(queries.create_pointer, name, pointer_type or infer_pointer_type(name))
+        return self.backend.create_pointer(name, pointer_type or infer_pointer_type(name))
 
     def flags(self) -> list[IOPointer]:
         """Every flagged output."""
-        return self.store.query(queries.flagged_pointers)
+        return self.backend.flags()
 
     def trace(
         self, output_id: str, direction: str = "upstream", depth: int | None = None, run_id: int | None = None
     ) -> dict[str, Any]:
         """The lineage graph of an output (SPEC §9 shape)."""
-        return self.store.query(lineage_queries.trace, output_id, direction, depth, run_id)
+        return self.backend.trace(output_id, direction, depth, run_id)
 
     def review(self, limit: int = 20) -> dict[str, Any]:
         """Flagged outputs and `(run, count, coverage, score)` for the runs behind them, most suspicious first."""
         _require_limit(limit)
-        return self.store.query(lineage_queries.review, limit)
+        return self.backend.review(limit)
 
     def backtrace(self, output_id: str) -> list[tuple[int, ComponentRun]]:
         """`(hops from the producer, run)` for every run upstream of an output (original API)."""
         graph = self.trace(output_id, "upstream")
         depths = _hop_counts(graph)
         ordered = sorted(depths, key=lambda rid: (depths[rid], rid))
-        runs = self.store.query(queries.load_runs, ordered)
-        return [(depths[run.id], run) for run in runs if run.id is not None]
+        return (
+            [(depths[rid], self.get_run(rid)) for rid in ordered]
+            if self.server_url
+            else [(depths[run.id], run) for run in self.store.query(queries.load_runs, ordered) if run.id is not None]
+        )
 
     def web_trace(self, output_id: str) -> list[dict[str, Any]]:
         """The original UI's nested trace tree; a run reached twice is expanded once."""
-        graph = self.trace(output_id, "upstream")
-        return _nested_tree(graph)
+        return _nested_tree(self.trace(output_id, "upstream"))
 
     def search(self, q: str, limit: int = 20) -> list[dict[str, str]]:
         """Command-bar completions for `q`."""
         _require_limit(limit)
-        return self.store.query(queries.search, q, limit)
+        return self.backend.search(q, limit)
 
 
 def _hop_counts(graph: dict[str, Any]) -> dict[int, int]:
@@ -222,8 +239,8 @@ def _nested_tree(graph: dict[str, Any]) -> list[dict[str, Any]]:
     return [build(p) for p in parents.get(graph["root"], [])]
 
 
-class _MigratingSink:
-    """Direct-to-database sink that resolves the store lazily (so a down database is retried)."""
+class _LazyStoreSink:
+    """Direct-to-database sink that opens the store lazily (so a database that is down is retried)."""
 
     def __init__(self, client: Client) -> None:
         self.client = client

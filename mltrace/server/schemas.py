@@ -6,8 +6,6 @@ Responses are dumped from the client's entities (ComponentRun, Component, IOPoin
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
 from datetime import datetime, timezone
 from typing import Any
@@ -17,6 +15,7 @@ from marshmallow import fields, validate
 
 from mltrace.client import parse_time
 from mltrace.entities import ComponentRun, PointerType, RunRecord
+from mltrace.entities.cursor import decode_cursor, encode_cursor
 from mltrace.errors import InvalidInputError
 from mltrace.server.errors import ERROR_CODES
 
@@ -103,22 +102,19 @@ class Cursor(fields.String):
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
-        raw = f"{value.start_timestamp.isoformat()}|{value.id}".encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return encode_cursor(value.start_timestamp, value.id)
 
     def _deserialize(  # type: ignore[override]  # a cursor loads as the pair Client.recent takes
         self, value: Any, attr: str | None, data: Any, **kwargs: Any
     ) -> tuple[datetime, int]:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            start, _, run_id = raw.rpartition("|")
-            ts, rid = datetime.fromisoformat(start), int(run_id)
-        except (binascii.Error, UnicodeDecodeError, ValueError):
+            ts, rid = decode_cursor(text)
+        except ValueError:
             raise ma.ValidationError("Not a valid cursor (use the `next` value of the previous page).") from None
         if not 0 < rid <= MAX_ID:
             raise ma.ValidationError("Not a valid cursor (use the `next` value of the previous page).")
-        return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc), rid
+        return ts, rid
 
 
 def _limit(default: int) -> fields.Integer:

@@ -18,10 +18,10 @@ blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Liveness 
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="The database cannot be reached.")
 def health() -> dict[str, str]:
     """Server version and database kind; 503 when the database does not answer."""
-    store = get_client().store
+    client = get_client()
     try:
-        store.ping()
+        client.ping()
     except Exception as exc:
         log.warning("Health check: database unreachable: %s", exc)
         raise ApiError(503, "internal", "The database cannot be reached.") from None
-    return {"status": "ok", "version": mltrace.__version__, "database": store.dialect}
+    return {"status": "ok", "version": mltrace.__version__, "database": client.dialect}

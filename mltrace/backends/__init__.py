@@ -1,0 +1,1 @@
+"""Where the client's questions are answered: the database directly, or a mltrace server."""

@@ -1,0 +1,82 @@
+"""Answers the client's questions from a database, through the Store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mltrace.db import lineage_queries, queries
+from mltrace.db.store import Store
+from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, RunRecord
+
+
+class LocalBackend:
+    """The database as the client's backend."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def ingest(self, records: list[RunRecord]) -> list[int]:
+        return self.store.ingest(records)
+
+    def get_run(self, run_id: int) -> ComponentRun:
+        return self.store.query(queries.get_run, run_id)
+
+    def recent(self, limit: int, before: tuple[datetime, int] | None) -> list[ComponentRun]:
+        return self.store.query(queries.recent_runs, limit, before)
+
+    def recent_run_ids(self, limit: int, last_run_id: int | None) -> list[int]:
+        return self.store.query(queries.recent_run_ids, limit, last_run_id)
+
+    def history(
+        self, component: str, limit: int | None, since: datetime | None, until: datetime | None
+    ) -> list[ComponentRun]:
+        return self.store.query(queries.history, component, limit, since, until)
+
+    def component(self, name: str) -> Component:
+        return self.store.query(queries.get_component, name)
+
+    def components(self, tag: str | None, owner: str | None) -> list[Component]:
+        return self.store.query(queries.list_components, tag, owner)
+
+    def tags(self) -> list[str]:
+        return self.store.query(queries.list_tags)
+
+    def pointer(self, name: str) -> IOPointer:
+        return self.store.query(queries.get_pointer, name)
+
+    def create_pointer(self, name: str, pointer_type: PointerType) -> IOPointer:
+        return self.store.change(queries.create_pointer, name, pointer_type)
+
+    def flags(self) -> list[IOPointer]:
+        return self.store.query(queries.flagged_pointers)
+
+    def search(self, q: str, limit: int) -> list[dict[str, str]]:
+        return self.store.query(queries.search, q, limit)
+
+    def trace(self, output_id: str, direction: str, depth: int | None, run_id: int | None) -> dict[str, Any]:
+        return self.store.query(lineage_queries.trace, output_id, direction, depth, run_id)
+
+    def review(self, limit: int) -> dict[str, Any]:
+        return self.store.query(lineage_queries.review, limit)
+
+    def flag(self, output_id: str, reason: str | None) -> IOPointer:
+        return self.store.change(queries.set_flag, output_id, True, reason)
+
+    def unflag(self, output_id: str) -> IOPointer:
+        return self.store.change(queries.set_flag, output_id, False)
+
+    def unflag_all(self) -> int:
+        return self.store.change(queries.unflag_all)
+
+    def set_notes(self, run_id: int, notes: str) -> ComponentRun:
+        return self.store.change(queries.set_notes, run_id, notes)
+
+    def create_component(self, name: str, description: str | None, owner: str | None, tags: list[str]) -> None:
+        self.store.change(queries.create_component, name, description, owner, tags)
+
+    def tag_component(self, name: str, tags: list[str]) -> None:
+        self.store.change(queries.add_tags, name, tags)
+
+    def clean(self) -> None:
+        self.store.clean()

@@ -1,0 +1,197 @@
+"""Answers the client's questions through a mltrace server's HTTP API (docs/API.md)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from datetime import datetime
+from typing import Any
+
+from mltrace.delivery.http_sink import HttpSink, ServerError, request_json
+from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, RunRecord
+from mltrace.entities.cursor import encode_cursor
+from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
+
+MAX_PAGE = 500  # the API's largest `limit`
+
+
+class RemoteBackend:
+    """A mltrace server as the client's backend."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    # --- transport -------------------------------------------------------------
+    def _call(self, method: str, path: str, query: dict[str, Any] | None = None, body: Any = None) -> Any:
+        params = {k: v for k, v in (query or {}).items() if v is not None}
+        url = f"/api/v1{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
+        data = None if body is None else json.dumps(body).encode()
+        try:
+            return request_json(self.base_url, method, url, data, self.timeout)
+        except ServerError as exc:
+            status = getattr(exc, "status", None)
+            if status == 404:
+                raise NotFoundError(str(exc)) from None
+            if status is not None and 400 <= status < 500:
+                raise InvalidInputError(str(exc)) from None
+            raise
+
+    @staticmethod
+    def _segment(value: str | int) -> str:
+        return urllib.parse.quote(str(value), safe="")
+
+    def _unsupported(self, what: str) -> MltraceError:
+        return MltraceError(f"{what} is not available through a server ({self.base_url}); use the database URI")
+
+    # --- writing ---------------------------------------------------------------
+    def ingest(self, records: list[RunRecord]) -> list[int]:
+        HttpSink(self.base_url, self.timeout).ingest(records)
+        return []
+
+    def flag(self, output_id: str, reason: str | None) -> IOPointer:
+        body = {} if reason is None else {"reason": reason}
+        return pointer_from_json(self._call("PUT", f"/flags/{self._segment(output_id)}", body=body))
+
+    def unflag(self, output_id: str) -> IOPointer:
+        return pointer_from_json(self._call("DELETE", f"/flags/{self._segment(output_id)}"))
+
+    def unflag_all(self) -> int:
+        flagged = self.flags()
+        for pointer in flagged:
+            self.unflag(pointer.name)
+        return len(flagged)
+
+    def set_notes(self, run_id: int, notes: str) -> ComponentRun:
+        return run_from_json(self._call("PUT", f"/runs/{int(run_id)}/notes", body={"notes": notes}))
+
+    def create_component(self, name: str, description: str | None, owner: str | None, tags: list[str]) -> None:
+        raise self._unsupported("create_component")
+
+    def tag_component(self, name: str, tags: list[str]) -> None:
+        raise self._unsupported("tag_component")
+
+    def create_pointer(self, name: str, pointer_type: PointerType) -> IOPointer:
+        raise self._unsupported("creating an IO pointer")
+
+    def clean(self) -> None:
+        raise self._unsupported("clean_db")
+
+    # --- reading ---------------------------------------------------------------
+    def get_run(self, run_id: int) -> ComponentRun:
+        return run_from_json(self._call("GET", f"/runs/{int(run_id)}"))
+
+    def recent(self, limit: int, before: tuple[datetime, int] | None) -> list[ComponentRun]:
+        cursor = None if before is None else encode_cursor(*before)
+        page = self._call("GET", "/runs", {"limit": limit, "before": cursor})
+        return [run_from_json(r) for r in page["runs"]]
+
+    def recent_run_ids(self, limit: int, last_run_id: int | None) -> list[int]:
+        before = None
+        if last_run_id is not None:
+            anchor = self.get_run(last_run_id)
+            assert anchor.start_timestamp is not None
+            before = (anchor.start_timestamp, last_run_id)
+        return [r.id for r in self.recent(limit, before) if r.id is not None]
+
+    def history(
+        self, component: str, limit: int | None, since: datetime | None, until: datetime | None
+    ) -> list[ComponentRun]:
+        query = {
+            "limit": min(limit, MAX_PAGE) if limit is not None else MAX_PAGE,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+        }
+        page = self._call("GET", f"/components/{self._segment(component)}/runs", query)
+        return [run_from_json(r) for r in page["runs"]]
+
+    def component(self, name: str) -> Component:
+        return component_from_json(self._call("GET", f"/components/{self._segment(name)}"))
+
+    def components(self, tag: str | None, owner: str | None) -> list[Component]:
+        page = self._call("GET", "/components", {"tag": tag, "owner": owner})
+        return [component_from_json(c) for c in page["components"]]
+
+    def tags(self) -> list[str]:
+        return list(self._call("GET", "/tags")["tags"])
+
+    def pointer(self, name: str) -> IOPointer:
+        root = self.trace(name, "upstream", 1, None)
+        node = next(n for n in root["nodes"] if n["id"] == root["root"])
+        flagged = next((f for f in self.flags() if f.name == name), None) if node["flagged"] else None
+        return flagged or IOPointer(name=name, pointer_type=PointerType(node["type"]), flag=bool(node["flagged"]))
+
+    def flags(self) -> list[IOPointer]:
+        return [
+            IOPointer(
+                name=f["output_id"], flag=True, flag_reason=f.get("reason"), flagged_at=_time(f.get("flagged_at"))
+            )
+            for f in self._call("GET", "/flags")["flags"]
+        ]
+
+    def search(self, q: str, limit: int) -> list[dict[str, str]]:
+        return list(self._call("GET", "/search", {"q": q, "limit": limit})["results"])
+
+    def trace(self, output_id: str, direction: str, depth: int | None, run_id: int | None) -> dict[str, Any]:
+        query = {"output_id": output_id, "direction": direction, "depth": depth, "run_id": run_id}
+        graph = self._call("GET", "/trace", query)
+        for node in graph["nodes"]:
+            if node["kind"] == "run":
+                node["start"], node["end"] = _time(node["start"]), _time(node["end"])
+        return graph
+
+    def review(self, limit: int) -> dict[str, Any]:
+        page = self._call("GET", "/review", {"limit": min(limit, MAX_PAGE)})
+        ranked = [(run_from_json(r), r["count"], r["coverage"], r["score"]) for r in page["runs"]]
+        return {"flagged": list(page["flagged"]), "runs": ranked}
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def pointer_from_json(data: dict[str, Any]) -> IOPointer:
+    """A pointer from the API's Pointer shape."""
+    return IOPointer(
+        name=data["name"],
+        pointer_type=PointerType(data.get("type") or "unknown"),
+        value_hash=data.get("value_hash"),
+        flag=bool(data.get("flagged")),
+        flag_reason=data.get("flag_reason"),
+        flagged_at=_time(data.get("flagged_at")),
+    )
+
+
+def component_from_json(data: dict[str, Any]) -> Component:
+    """A component from the API's Component shape."""
+    return Component(
+        name=data["name"],
+        owner=data.get("owner", ""),
+        description=data.get("description", ""),
+        tags=list(data.get("tags", [])),
+    )
+
+
+def run_from_json(data: dict[str, Any]) -> ComponentRun:
+    """A run from the API's Run shape."""
+    return ComponentRun(
+        component_name=data["component"],
+        id=data["id"],
+        start_timestamp=_time(data["start"]),
+        end_timestamp=_time(data["end"]),
+        status=data["status"],
+        error=data.get("error"),
+        inputs=[pointer_from_json(p) for p in data.get("inputs", [])],
+        outputs=[pointer_from_json(p) for p in data.get("outputs", [])],
+        dependencies=list(data.get("dependencies", [])),
+        code_snapshot=data.get("code_snapshot"),
+        code_hash=data.get("code_hash"),
+        git_hash=data.get("git_hash"),
+        git_tags=list(data.get("git_tags", [])),
+        notes=data.get("notes", ""),
+        params=dict(data.get("params", {})),
+        metrics=dict(data.get("metrics", {})),
+        test_results=list(data.get("test_results", [])),
+        stale=list(data.get("stale", [])),
+        warnings=list(data.get("warnings", [])),
+    )

@@ -1,0 +1,64 @@
+"""`set_address`: the decorators log through the server and every query is answered by it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mltrace
+from mltrace import client as client_module
+from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
+from tests.server.test_serve import server  # noqa: F401  (the live gunicorn server fixture)
+
+
+@pytest.fixture
+def through(server: str, mltrace_home: Path):  # noqa: F811
+    client_module._overrides.clear()
+    mltrace.set_address(server)
+    yield server
+    client_module._overrides.clear()
+    client_module._reset_default()
+
+
+def test_logging_and_queries_go_through_the_server(through: str) -> None:
+    @mltrace.register("remote_clean", inputs=["remote/raw.csv"], outputs=["remote/clean.csv"])
+    def clean() -> int:
+        return 1
+
+    @mltrace.register("remote_predict", inputs=["remote/clean.csv"], output_vars=["ids"], endpoint=True)
+    def predict() -> list[str]:
+        ids = ["remote/pred#1", "remote/pred 2"]
+        return ids
+
+    clean()
+    predict()
+    assert mltrace.flush(30) is True
+    (run,) = mltrace.get_history("remote_predict")
+    (producer,) = mltrace.get_history("remote_clean")
+    assert run.dependencies == [producer.id]
+    assert {p.name for p in run.outputs} == {"remote/pred#1", "remote/pred 2"}
+    assert run.id in mltrace.get_recent_run_ids(50)
+    assert mltrace.get_component_run_information(run.id).code_snapshot.startswith("    @mltrace.register")
+    graph = mltrace.trace("remote/pred#1")
+    assert {n.get("component") for n in graph["nodes"] if n["kind"] == "run"} == {"remote_clean", "remote_predict"}
+    assert [level for level, _ in mltrace.backtrace("remote/pred#1")] == [0, 1]
+
+    mltrace.flag_output_id("remote/pred#1", reason="wrong")
+    flagged, ranked = mltrace.review_flagged_outputs()
+    assert "remote/pred#1" in flagged
+    assert ranked[0][0].component_name == "remote_predict"
+    assert mltrace.get_io_pointer("remote/pred#1", create=False).flag is True
+    assert mltrace.unflag_all() >= 1
+    assert mltrace.add_notes_to_component_run(run.id, "checked") == "checked"
+
+
+def test_errors_through_the_server_are_the_clients_own(through: str) -> None:
+    with pytest.raises(NotFoundError):
+        mltrace.get_component_run_information(987654)
+    with pytest.raises(NotFoundError):
+        mltrace.flag_output_id("remote/never-logged")
+    with pytest.raises(InvalidInputError):
+        mltrace.trace("remote/clean.csv", depth=0)
+    with pytest.raises(MltraceError, match="not available through a server"):
+        mltrace.create_component("x", "y", "z")
