@@ -26,11 +26,11 @@ lint: install
 	$(BIN)/ruff format --check mltrace tests bench
 	$(BIN)/mypy
 
-test: install  ## the whole suite: lint, types, Python tests on SQLite and PostgreSQL, UI tests
+test: install ui  ## the whole suite: lint, types, UI unit tests, Python tests on SQLite and PostgreSQL, browser tests
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	cd ui && npm run format:check && npm test
 	$(BIN)/pytest -n 2 --dist loadgroup
-	@if [ -f ui/package.json ]; then $(MAKE) test-ui; fi
 
 test-ui: ui
 	cd ui && npm test
