@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, or_, select, tuple_, update
 
+from mltrace.db.bulk import bulk_insert
 from mltrace.db.locks import lock_for_writes, prefer_index_walks
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
 from mltrace.entities import RunRecord
@@ -110,7 +111,7 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, in
                 retype.append({"pid": pid, "ptype": explicit[name]})
     missing_names = [n for n in wanted if n not in ids]
     if missing_names:  # plain batched insert, then read the ids back by the unique name
-        conn.execute(insert(pointers), [{"name": n, "pointer_type": wanted[n], "flag": False} for n in missing_names])
+        bulk_insert(conn, pointers, [{"name": n, "pointer_type": wanted[n], "flag": False} for n in missing_names])
         for chunk in _chunks(missing_names, _CHUNK):
             ids.update(
                 (name, pid)
@@ -146,7 +147,7 @@ def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
         }
         for r in records
     ]
-    conn.execute(insert(runs), rows)  # batched; ids are read back by the unique key
+    bulk_insert(conn, runs, rows)  # batched; ids are read back by the unique key
     id_of: dict[str, int] = {}
     for chunk in _chunks([r.key for r in records], _CHUNK):
         id_of.update(
@@ -174,9 +175,9 @@ def _insert_io(conn: Connection, records: list[RunRecord], run_ids: list[int], p
                 "end_ts": record.end,
             }
     if inputs:
-        conn.execute(insert(run_inputs), list(inputs.values()))
+        bulk_insert(conn, run_inputs, list(inputs.values()))
     if outputs:
-        conn.execute(insert(run_outputs), list(outputs.values()))
+        bulk_insert(conn, run_outputs, list(outputs.values()))
 
 
 def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: list[int]) -> None:
@@ -194,7 +195,7 @@ def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: 
         if u in existing
     ]
     if rows:
-        conn.execute(insert(dependencies), rows)
+        bulk_insert(conn, dependencies, rows)
 
 
 def _readers_after_new_writes(conn: Connection, run_ids: list[int]) -> set[int]:
@@ -240,7 +241,7 @@ def _resolve_dependencies(conn: Connection, run_ids: list[int]) -> None:
         if upstream is not None
     ]
     if rows:
-        conn.execute(insert(dependencies), rows)
+        bulk_insert(conn, dependencies, rows)
 
 
 def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int]) -> None:

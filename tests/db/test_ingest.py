@@ -128,3 +128,26 @@ def test_timestamps_are_utc_aware_with_microseconds(client: Client) -> None:
     assert stored.start_timestamp == record.start
     assert stored.start_timestamp.utcoffset() == timedelta(0)
     assert stored.start_timestamp.microsecond == 123456
+
+
+def test_awkward_text_round_trips_through_bulk_loading(client: Client) -> None:
+    awkward = "tab\there\nnew line \\N back\\slash ü 数据 \r end"
+    record = run(
+        "c\\omp",
+        0,
+        inputs=[(f"in/{awkward}", "h\t1")],
+        outputs=[awkward],
+        notes=awkward,
+        params={"text": awkward, "nested": [awkward, {"k": None}]},
+        error=None,
+        code_snapshot=f"def f():\n\treturn '{awkward}'",
+        git_tags=["v1\t2"],
+    )
+    client.ingest([record])
+    stored = client.get_run(client.history("c\\omp")[0].id)
+    assert stored.notes == awkward
+    assert stored.params == {"text": awkward, "nested": [awkward, {"k": None}]}
+    assert stored.code_snapshot == record.code_snapshot
+    assert stored.git_tags == ["v1\t2"]
+    assert [p.name for p in stored.outputs] == [awkward]
+    assert [(p.name, p.value_hash) for p in stored.inputs] == [(f"in/{awkward}", "h\t1")]
