@@ -11,7 +11,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 import mltrace
 from mltrace.cli import admin, catalog, lineage, runs
 from mltrace.cli.options import target_options
-from mltrace.errors import InvalidInputError, NotFoundError
+from mltrace.delivery.http_sink import ServerError
+from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 
 USAGE, NOT_FOUND = 2, 1
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -45,6 +46,10 @@ class MltraceGroup(click.Group):
             code = _fail(str(exc), NOT_FOUND)
         except InvalidInputError as exc:
             code = _fail(str(exc), USAGE)
+        except ServerError as exc:
+            code = _fail(f"the server failed: {exc}", 1)
+        except MltraceError as exc:
+            code = _fail(str(exc), 1)
         except (ArgumentError, NoSuchModuleError) as exc:
             code = _fail(f"not a database URI mltrace can use: {exc}", USAGE)
         except DBAPIError as exc:
@@ -73,9 +78,9 @@ def _fail(message: str, code: int, prefix: str = "Error: ") -> int:
 def cli() -> None:
     """mltrace: which runs, inputs and code produced this output?
 
-    Every command reads the database given by --db (or $MLTRACE_DB_URI, else the embedded
-    SQLite in ~/.mltrace); --db may come before or after the command. Query commands take
-    --json for machine-readable output.
+    Commands read the database given by --db, or ask the server given by --server (default:
+    $MLTRACE_SERVER_URL, else $MLTRACE_DB_URI, else the embedded SQLite in ~/.mltrace); both
+    may come before or after the command. Query commands take --json for machine-readable output.
 
     \b
     Example:

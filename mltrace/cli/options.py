@@ -31,15 +31,13 @@ def target_options(func: F) -> F:
         metavar="URL",
         expose_value=False,
         callback=_remember(_SERVER),
-        is_eager=True,
-        help="Query through an mltrace server (not supported yet: use --db).",
+        help="Ask an mltrace server (http://host:8080) instead of a database (default: $MLTRACE_SERVER_URL).",
     )(func)
     func = click.option(
         "--db",
         metavar="URI",
         expose_value=False,
         callback=_remember(_DB),
-        is_eager=True,
         help="Database URI (default: $MLTRACE_DB_URI, else the embedded SQLite in $MLTRACE_HOME).",
     )(func)
     return func
@@ -51,28 +49,26 @@ def json_option(func: F) -> F:
 
 
 def database_uri(ctx: click.Context) -> str:
-    """The database the command works on: `--db`, else the environment's."""
+    """The database a command that needs one works on: `--db`, else the environment's."""
     meta = ctx.find_root().meta
     if meta.get(_SERVER):
-        raise click.UsageError("--server is not supported by this command yet; pass --db URI (the server's database).")
+        raise click.UsageError("this command works on a database, not through a server; pass --db URI.")
     return meta.get(_DB) or Config.from_env().db_uri
 
 
 def open_client(ctx: click.Context) -> Client:
-    """The client for a query: the database chosen by `--db` or the environment.
-
-    Querying through a server is not supported yet, so a server address (`--server`, or
-    `MLTRACE_SERVER_URL` without `--db`) is refused rather than silently ignored.
-    """
+    """The client for a query: `--server`, else `--db`, else the environment (where a server
+    address wins over a database URI, as it does for logging)."""
     meta = ctx.find_root().meta
+    if meta.get(_SERVER) and meta.get(_DB):
+        raise click.UsageError("give --db or --server, not both.")
     config = Config.from_env()
-    if meta.get(_SERVER):
-        raise click.UsageError("querying through --server is not supported yet; pass --db URI (the server's database).")
-    if not meta.get(_DB) and config.server_url:
-        raise click.UsageError(
-            "MLTRACE_SERVER_URL is set, but the command line cannot query through a server yet; pass --db URI."
-        )
-    return Client(meta.get(_DB) or config.db_uri, config=config)
+    if meta.get(_DB):
+        return Client(meta[_DB], config=config)
+    server = meta.get(_SERVER) or config.server_url
+    if server and "://" not in server:
+        server = f"http://{server}"
+    return Client(config.db_uri, server_url=server or "", config=config)
 
 
 class Timestamp(click.ParamType):

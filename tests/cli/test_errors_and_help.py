@@ -82,21 +82,23 @@ def test_db_after_the_subcommand_wins(shown_demo: DemoInfo, show: Invoke, tmp_pa
     assert "etl" in result.stdout
 
 
-@pytest.mark.parametrize("command", [["recent"], ["trace", "x"], ["review"], ["flag", "x"], ["db", "upgrade"]])
-def test_server_is_refused_until_remote_queries_exist(command: list[str], mltrace_cli: Invoke) -> None:
-    result = mltrace_cli(*command, "--server", "http://127.0.0.1:8080", db=False)
+def test_db_and_server_together_are_refused(mltrace_cli: Invoke) -> None:
+    result = mltrace_cli("recent", "--server", "http://127.0.0.1:9")
     assert result.exit_code == 2
-    assert "--server is not supported" in one_line_error(result) or "through --server" in result.stderr
+    assert "not both" in one_line_error(result)
 
 
-def test_a_server_address_in_the_environment_needs_an_explicit_db(
-    shown_demo: DemoInfo, show: Invoke, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("MLTRACE_SERVER_URL", "http://127.0.0.1:8080")
-    refused = show("recent", db=False)
-    assert refused.exit_code == 2
-    assert "MLTRACE_SERVER_URL" in one_line_error(refused)
-    assert show("recent").exit_code == 0  # --db given: the database is queried
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["db", "clean", "--yes"], ["serve"]])
+def test_commands_that_need_a_database_refuse_a_server(command: list[str], mltrace_cli: Invoke) -> None:
+    result = mltrace_cli(*command, "--server", "http://127.0.0.1:9", db=False)
+    assert result.exit_code == 2
+    assert "pass --db URI" in one_line_error(result)
+
+
+def test_an_unreachable_server_exits_1_with_one_line(mltrace_cli: Invoke) -> None:
+    result = mltrace_cli("recent", "--server", "http://127.0.0.1:9", db=False)
+    assert result.exit_code == 1
+    assert one_line_error(result).startswith("Error: the server failed: cannot reach http://127.0.0.1:9")
 
 
 @pytest.mark.parametrize(
