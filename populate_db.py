@@ -7,6 +7,7 @@ python populate_db.py --db postgresql://postgres@127.0.0.1:5432/mltrace_demo --r
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         "--create-db", action="store_true", help="create the PostgreSQL database named in --db if it does not exist"
     )
     args = parser.parse_args(argv)
+    os.environ.pop("MLTRACE_SERVER_URL", None)  # this script fills the database named by --db, never a server
 
     client = Client(args.db, config=config)
     try:

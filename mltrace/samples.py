@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import mltrace
+from mltrace.client import default_client
 from mltrace.entities import PointerType
 from mltrace.tracking.hashing import content_hash
 
@@ -281,6 +282,8 @@ def build_demo(db_uri: str, workdir: Path, seed: int = 7) -> DemoInfo:
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     mltrace.set_db_uri(db_uri)
+    if default_client().server_url:
+        raise RuntimeError("build_demo logs into a database, but a server address is set (MLTRACE_SERVER_URL)")
     mltrace.create_component("featurize", FEATURIZE_DESCRIPTION, FEATURIZE_OWNER, FEATURIZE_TAGS)
     for component in (INGEST, CLEAN, TRAIN, PREDICT):
         mltrace.create_component(component.name, component.description, component.owner, list(component.tags))
