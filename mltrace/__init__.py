@@ -33,6 +33,7 @@ from mltrace.tracking.artifacts import load, save
 from mltrace.tracking.component import Component
 from mltrace.tracking.decorator import register
 from mltrace.tracking.testing import Test
+from mltrace.tracking.values import log_metrics, log_params
 
 __version__ = "0.1.0"
 
@@ -61,6 +62,8 @@ __all__ = [
     "get_tags",
     "load",
     "log_component_run",
+    "log_metrics",
+    "log_params",
     "register",
     "review_flagged_outputs",
     "save",

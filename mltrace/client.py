@@ -333,7 +333,7 @@ def tag_component(component_name: str, tags: list[str]) -> None:
 def log_component_run(
     component_run: ComponentRun,
     set_dependencies_from_inputs: bool = True,
-    staleness_threshold: int | float | timedelta = 60 * 60 * 24 * 30,
+    staleness_threshold: int | float | timedelta | None = None,
 ) -> None:
     """Logs a hand-built ComponentRun (in the background, like the decorators).
 
@@ -364,7 +364,11 @@ def log_component_run(
         params=dict(component_run.params),
         metrics=dict(component_run.metrics),
         test_results=list(component_run.test_results),
-        staleness_threshold_s=threshold_seconds(staleness_threshold),
+        staleness_threshold_s=(
+            Config.from_env().staleness_days * 86400.0
+            if staleness_threshold is None
+            else threshold_seconds(staleness_threshold)
+        ),
     )
     default_client().submit(record)
 

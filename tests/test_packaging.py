@@ -70,8 +70,7 @@ def test_the_wheel_holds_the_migrations_the_console_and_the_entry_point(wheel: P
     assert "mltrace/db/migrations/env.py" in names
     assert any(n.startswith("mltrace/db/migrations/versions/") for n in names)
     assert "mltrace/samples.py" in names
-    if not (STATIC / "index.html").exists():
-        pytest.skip("the console is not built (make ui); cannot check it is packaged")
+    assert (STATIC / "index.html").exists(), "the console is not built: run make ui (make test does)"
     built = {f"mltrace/server/static/{p.relative_to(STATIC).as_posix()}" for p in STATIC.rglob("*") if p.is_file()}
     assert built <= names
 
@@ -113,7 +112,7 @@ def test_the_installed_wheel_serves_the_api_and_the_console(wheel: Path, tmp_pat
 
 
 def test_compose_runs_postgres_the_api_and_a_one_shot_seed() -> None:
-    yaml = pytest.importorskip("yaml")
+    import yaml
     services = yaml.safe_load(COMPOSE.read_text())["services"]
     assert set(services) == {"db", "api", "seed"}
     db, api, seed = services["db"], services["api"], services["seed"]
@@ -140,11 +139,3 @@ def test_the_image_builds_the_console_then_serves_the_wheel_with_gunicorn() -> N
     assert '"mltrace.server.app:create_app()"' in dockerfile and '"gunicorn"' in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", "ui/node_modules", ".git"} <= set(ignored)
-
-
-def test_docker_compose_config_parses() -> None:
-    docker = shutil.which("docker")
-    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
-        pytest.skip("docker compose is not installed here")
-    done = subprocess.run([docker, "compose", "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr

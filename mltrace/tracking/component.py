@@ -9,8 +9,6 @@ from typing import Any
 from mltrace.tracking.decorator import instrument, make_spec
 from mltrace.tracking.testing import Test
 
-_THIRTY_DAYS = 60 * 60 * 24 * 30
-
 
 class Component:
     """A named step; `@component.run(...)` records each call with its metadata and tests."""
@@ -45,7 +43,7 @@ class Component:
         input_kwargs: Mapping[str, str] | None = None,
         output_kwargs: Mapping[str, str] | None = None,
         endpoint: bool = False,
-        staleness_threshold: int | float | timedelta = _THIRTY_DAYS,
+        staleness_threshold: int | float | timedelta | None = None,
         auto_log: bool = False,
     ) -> Any:
         """Decorator (bare `@c.run` or `@c.run(...)`); `input_filenames`/`output_filenames` name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from mltrace.entities import PointerRecord
 
@@ -12,10 +13,12 @@ _local = threading.local()
 
 @dataclass
 class ActiveRun:
-    """Pointers added to the innermost decorated call while it runs."""
+    """Pointers, params and metrics added to the innermost decorated call while it runs."""
 
     inputs: list[PointerRecord] = field(default_factory=list)
     outputs: list[PointerRecord] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
 
 
 def push() -> ActiveRun:

@@ -27,7 +27,7 @@ from mltrace.tracking.pointers import looks_loggable, pointer_with_value, pointe
 from mltrace.tracking.testing import ComponentTestError, Test
 
 log = logging.getLogger("mltrace")
-_THIRTY_DAYS = 60 * 60 * 24 * 30
+_THIRTY_DAYS = 60.0 * 60 * 24 * 30
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class CaptureSpec:
     input_kwargs: tuple[tuple[str, str], ...] = ()
     output_kwargs: tuple[tuple[str, str], ...] = ()
     endpoint: bool = False
-    staleness_threshold_s: float = float(_THIRTY_DAYS)
+    staleness_threshold_s: float = _THIRTY_DAYS
     auto_log: bool = False
     owner: str | None = None
     description: str | None = None
@@ -72,7 +72,7 @@ def register(
     input_kwargs: Mapping[str, str] | None = None,
     output_kwargs: Mapping[str, str] | None = None,
     endpoint: bool = False,
-    staleness_threshold: int | float | timedelta = _THIRTY_DAYS,
+    staleness_threshold: int | float | timedelta | None = None,
     auto_log: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Records every call of the decorated function as a run of `component_name`.
@@ -80,6 +80,7 @@ def register(
     `inputs`/`outputs` are fixed pointer names; `input_vars`/`output_vars` name local variables
     whose values (read at return) are pointer names; a list gives one pointer per element.
     `input_kwargs`/`output_kwargs` map a local holding a name to a local holding its value.
+    `staleness_threshold` (seconds or a timedelta) defaults to MLTRACE_STALENESS_DAYS (30 days).
     """
     spec = make_spec(
         component_name,
@@ -118,8 +119,10 @@ def make_spec(component_name: str, **options: Any) -> CaptureSpec:
             if not all(isinstance(t, type) and issubclass(t, Test) for t in tests):
                 raise TypeError(f"{name} must be a list of mltrace.Test subclasses")
             values[name] = tests
-    if "staleness_threshold" in options:
-        values["staleness_threshold_s"] = client_module.threshold_seconds(options["staleness_threshold"])
+    threshold = options.get("staleness_threshold")
+    values["staleness_threshold_s"] = (
+        Config.from_env().staleness_days * 86400.0 if threshold is None else client_module.threshold_seconds(threshold)
+    )
     for name in ("endpoint", "auto_log"):
         if name in options:
             if not isinstance(options[name], bool):
@@ -244,7 +247,8 @@ def _submit(
             code_hash=code_hash,
             test_results=test_results,
             warnings=notes,
-            params=dict(spec.params),
+            params={**spec.params, **active.params},
+            metrics=dict(active.metrics),
             staleness_threshold_s=spec.staleness_threshold_s,
             component_owner=spec.owner,
             component_description=spec.description,

@@ -27,7 +27,8 @@ def test_culprit_at_the_source_ranks_first_and_the_shared_training_run_does_not_
     records = pipeline(bad_batch=2)
     ids = dict(zip([r.key for r in records], client.ingest(records), strict=True))
     predictions = {f"pred/{b}/{k}" for b in range(6) for k in range(5)}
-    # the bad ingest of batch 2 is read again by a later predict run (a backfill), so only it covers every flagged output
+    # the bad ingest of batch 2 is read again by a later predict run (a backfill):
+    # only that ingest covers every flagged output
     backfill = run("predict", 900, inputs=["batch/2", "model.pkl"], outputs=["pred/backfill/0", "pred/backfill/1"])
     client.ingest([backfill])
     flagged = [f"pred/2/{k}" for k in range(5)] + ["pred/backfill/0", "pred/backfill/1"]

@@ -256,3 +256,31 @@ def test_manual_component_run_logging(logging_to: str) -> None:
     (stored,) = stored_runs("manual")
     assert [p.name for p in stored.outputs] == ["b.csv"]
     assert stored.code_hash == run.code_hash
+
+
+def test_params_and_metrics_logged_inside_a_call_are_stored(logging_to: str) -> None:
+    @mltrace.register("fit_model")
+    def fit(lr: float) -> float:
+        mltrace.log_params(lr=lr, layers=[64, 32])
+        mltrace.log_metrics({"auc": 0.91})
+        return lr
+
+    fit(0.1)
+    (run,) = stored_runs("fit_model")
+    assert run.params == {"lr": 0.1, "layers": [64, 32]}
+    assert run.metrics == {"auc": 0.91}
+
+
+def test_the_default_staleness_threshold_comes_from_the_settings(logging_to: str, monkeypatch) -> None:
+    monkeypatch.setenv("MLTRACE_STALENESS_DAYS", "2")
+
+    @mltrace.register("daily")
+    def daily() -> None:
+        pass
+
+    assert daily.__mltrace_spec__.staleness_threshold_s == 2 * 86400
+    run = mltrace.ComponentRun("manual_old")
+    run.set_start_timestamp()
+    run.set_end_timestamp()
+    mltrace.log_component_run(run)
+    assert stored_runs("manual_old")
