@@ -23,6 +23,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "ui"
 STATIC_INDEX = ROOT / "mltrace" / "server" / "static" / "index.html"
+# Headless, and nothing in the background (updates, sync, field trials) competing with the page.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -121,7 +130,7 @@ def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         try:
-            launched = playwright.chromium.launch(executable_path=_chromium_path(), args=["--no-sandbox"])
+            launched = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
         except Exception as error:  # no browser on this machine
             pytest.skip(f"Chromium cannot be launched: {error}")
         yield launched

@@ -1,9 +1,7 @@
 // The console's routes: one URL per view, ids as single encoded path segments.
 
-import { lazy, Suspense } from "react";
 import { Link, Navigate, type RouteObject } from "react-router-dom";
 import { usePathSegment } from "../lib/usePathSegment";
-import { Loading } from "../components/QueryState";
 import { HelpView } from "../features/help/components/HelpView";
 import { HistoryView } from "../features/history/components/HistoryView";
 import { InspectView } from "../features/inspect/components/InspectView";
@@ -13,19 +11,7 @@ import { TagView } from "../features/tag/components/TagView";
 import { DEFAULT_HISTORY_LIMIT } from "../lib/commandParser";
 import { paths } from "../lib/paths";
 import { Layout } from "./Layout";
-
-// The graph libraries are most of the bundle: load them only when a trace is opened.
-const TraceView = lazy(() =>
-  import("../features/trace/components/TraceView").then((m) => ({ default: m.TraceView })),
-);
-
-function LazyTraceView() {
-  return (
-    <Suspense fallback={<Loading label="Loading the graph view…" />}>
-      <TraceView />
-    </Suspense>
-  );
-}
+import { LazyTraceView } from "./LazyTraceView";
 
 function HistoryDefaultLimit() {
   const name = usePathSegment(2);

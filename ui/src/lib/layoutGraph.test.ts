@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layoutGraph } from "./layoutGraph";
+import { byId as naturalOrder, LAYERED_THRESHOLD, layoutGraph } from "./layoutGraph";
 import { diamondGraph, largeLineage, pipelineGraph } from "../testing/graphs";
 
 function byId<N extends { id: string }>(nodes: N[]): Map<string, N> {
@@ -125,5 +125,40 @@ describe("layoutGraph", () => {
       expect(laid.get(edge.target)!.position.x).toBeGreaterThan(laid.get(edge.source)!.position.x);
     }
     expect(elapsed).toBeLessThan(3000);
+  });
+
+  it("keeps the nodes of a large lineage (the fast layered layout) from overlapping", () => {
+    const { nodes, edges } = largeLineage(6, 30);
+    expect(nodes.length).toBeGreaterThan(LAYERED_THRESHOLD);
+    const laid = layoutGraph(nodes, edges, "LR");
+    let overlapping = 0;
+    for (let i = 0; i < laid.length; i++) {
+      for (let j = i + 1; j < laid.length; j++) if (overlaps(laid[i]!, laid[j]!)) overlapping++;
+    }
+    expect(overlapping).toBe(0);
+    const shuffled = layoutGraph([...nodes].reverse(), [...edges].reverse(), "LR");
+    expect(byId(shuffled)).toEqual(byId(laid));
+  });
+
+  it("lays a large graph out downwards too", () => {
+    const { nodes, edges } = largeLineage(6, 30);
+    const laid = byId(layoutGraph(nodes, edges, "TB"));
+    for (const edge of edges) {
+      expect(laid.get(edge.target)!.position.y).toBeGreaterThan(laid.get(edge.source)!.position.y);
+    }
+  });
+});
+
+describe("byId", () => {
+  it("orders runs of digits by value", () => {
+    const ids = ["run:10", "run:9", "pointer:a-2", "pointer:a-10", "run:009", "run:9b"];
+    expect([...ids].sort(naturalOrder)).toEqual([
+      "pointer:a-2",
+      "pointer:a-10",
+      "run:9",
+      "run:9b",
+      "run:009",
+      "run:10",
+    ]);
   });
 });

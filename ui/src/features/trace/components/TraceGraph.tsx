@@ -6,17 +6,28 @@ import {
   MarkerType,
   MiniMap,
   ReactFlow,
+  type Edge,
   type NodeChange,
   type NodeMouseHandler,
 } from "@xyflow/react";
-import { useCallback } from "react";
+import { useCallback, useLayoutEffect, useRef, useState } from "react";
 import { useTheme } from "../../../app/theme";
 import type { Trace } from "../../../lib/types";
-import { FIT_VIEW_OPTIONS, useLayoutedGraph } from "../hooks/useLayoutedGraph";
+import {
+  FIT_VIEW_OPTIONS,
+  MAX_ZOOM,
+  MIN_ZOOM,
+  useLayoutedGraph,
+  type Size,
+} from "../hooks/useLayoutedGraph";
+import { DetailContext, useZoomDetail } from "../zoomDetail";
 import type { TraceFlowNode } from "../traceToFlow";
+import { EdgeLines } from "./EdgeLines";
 import { nodeTypes } from "./TraceNodes";
 
-const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed } };
+// Edges are not selectable: no invisible wide path for catching clicks.
+const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed }, interactionWidth: 0 };
+const NO_EDGES: Edge[] = [];
 
 function miniMapColor(node: TraceFlowNode): string {
   if (node.type === "run") {
@@ -26,17 +37,37 @@ function miniMapColor(node: TraceFlowNode): string {
   return node.data.node.flagged ? "var(--flag)" : "var(--text-muted)";
 }
 
-export function TraceGraph({
-  trace,
-  selectedId,
-  onSelect,
-}: {
+interface TraceGraphProps {
   trace: Trace;
   selectedId: string | null;
   onSelect: (id: string) => void;
-}) {
+}
+
+/** Measures its frame first, so that the graph can mount already fitted to it. */
+export function TraceGraph(props: TraceGraphProps) {
+  const frame = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<Size | null>(null);
+  useLayoutEffect(() => {
+    const element = frame.current;
+    if (element) setSize({ width: element.offsetWidth, height: element.offsetHeight });
+  }, []);
+  return (
+    <div ref={frame} className="trace-graph">
+      {size ? <TraceFlow {...props} canvas={size} /> : null}
+    </div>
+  );
+}
+
+function TraceFlow({ trace, selectedId, onSelect, canvas }: TraceGraphProps & { canvas: Size }) {
   const { theme } = useTheme();
-  const { nodes, edges } = useLayoutedGraph(trace, selectedId);
+  const { nodes, edges, laidOutNodes, defaultViewport, layoutDone } = useLayoutedGraph(
+    trace,
+    selectedId,
+    canvas,
+  );
+  // Zoomed out, React Flow's edges (arrowheads too small to see) give way to one path of lines.
+  const detail = useZoomDetail(defaultViewport.zoom);
+  const lines = detail !== "full";
 
   const onNodeClick: NodeMouseHandler<TraceFlowNode> = useCallback(
     (_event, node) => onSelect(node.id),
@@ -52,36 +83,40 @@ export function TraceGraph({
   );
 
   return (
-    <ReactFlow<TraceFlowNode>
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={nodeTypes}
-      onNodeClick={onNodeClick}
-      onNodesChange={onNodesChange}
-      defaultEdgeOptions={defaultEdgeOptions}
-      colorMode={theme}
-      fitView
-      fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={0.02}
-      maxZoom={2}
-      onlyRenderVisibleElements
-      nodesDraggable={false}
-      nodesConnectable={false}
-      edgesFocusable={false}
-      deleteKeyCode={null}
-      selectionKeyCode={null}
-      multiSelectionKeyCode={null}
-      aria-label="Trace graph"
-    >
-      <Background gap={24} />
-      <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
-      <MiniMap<TraceFlowNode>
-        pannable
-        zoomable
-        nodeColor={miniMapColor}
-        className="hide-narrow"
-        style={{ width: 160, height: 100 }}
-      />
-    </ReactFlow>
+    <DetailContext.Provider value={detail}>
+      <ReactFlow<TraceFlowNode>
+        nodes={nodes}
+        edges={lines ? NO_EDGES : edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={onNodeClick}
+        onNodesChange={onNodesChange}
+        defaultEdgeOptions={defaultEdgeOptions}
+        colorMode={theme}
+        defaultViewport={defaultViewport}
+        minZoom={MIN_ZOOM}
+        maxZoom={MAX_ZOOM}
+        onlyRenderVisibleElements
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        deleteKeyCode={null}
+        selectionKeyCode={null}
+        multiSelectionKeyCode={null}
+        aria-label="Trace graph"
+        data-layout={layoutDone ? "done" : "pending"}
+        className={`detail-${detail}`}
+      >
+        {lines ? <EdgeLines nodes={laidOutNodes} edges={edges} /> : null}
+        <Background gap={24} />
+        <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
+        <MiniMap<TraceFlowNode>
+          pannable
+          zoomable
+          nodeColor={miniMapColor}
+          className="hide-narrow"
+          style={{ width: 160, height: 100 }}
+        />
+      </ReactFlow>
+    </DetailContext.Provider>
   );
 }

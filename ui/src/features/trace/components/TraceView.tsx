@@ -7,16 +7,10 @@ import { useSearchParams } from "react-router-dom";
 import { usePathSegment } from "../../../lib/usePathSegment";
 import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import type { Direction } from "../../../lib/types";
-import { useTrace } from "../api/getTrace";
+import { parseDepth, traceSearch, useTrace } from "../api/getTrace";
 import { FIT_VIEW_OPTIONS } from "../hooks/useLayoutedGraph";
 import { NodeDetails } from "./NodeDetails";
 import { TraceGraph } from "./TraceGraph";
-
-function parseDepth(value: string | null): number | null {
-  if (!value || !/^\d+$/.test(value)) return null;
-  const depth = Number(value);
-  return depth > 0 ? depth : null;
-}
 
 function FitViewButton() {
   const { fitView } = useReactFlow();
@@ -90,9 +84,7 @@ function TraceToolbar({
 export function TraceView() {
   const id = usePathSegment(2);
   const [searchParams, setSearchParams] = useSearchParams();
-  const direction: Direction =
-    searchParams.get("direction") === "downstream" ? "downstream" : "upstream";
-  const depth = parseDepth(searchParams.get("depth"));
+  const { direction, depth } = traceSearch(searchParams);
   const selectedId = searchParams.get("node");
   const query = useTrace({ outputId: id, direction, depth });
 
