@@ -157,43 +157,27 @@ def instrument(func: Callable[..., Any], spec: CaptureSpec) -> Callable[..., Any
             test_results += _run_tests(spec.before_tests, "before", arguments)
         active = context.push()
         local_vars: dict[str, Any] = {}
+
+        def finish(error: BaseException | None) -> None:
+            _submit(
+                spec, start, static_inputs, arguments, local_vars, active, code_snapshot, code_hash, test_results, error
+            )
+
         try:
             if spec.needs_locals:
                 value = call_capturing_locals(func, args, kwargs, local_vars)
             else:
                 value = func(*args, **kwargs)
         except BaseException as exc:
-            context.pop()
-            _submit(
-                spec,
-                start,
-                static_inputs,
-                arguments,
-                local_vars,
-                active,
-                code_snapshot,
-                code_hash,
-                test_results,
-                error=exc,
-            )
+            finish(exc)
             raise
-        context.pop()
+        finally:
+            context.pop()
         if spec.after_tests:
             test_results += _run_tests(spec.after_tests, "after", local_vars)
         failed = next((r for r in test_results if not r["passed"]), None)
         error = ComponentTestError(f"{failed['test']}.{failed['name']} failed: {failed['error']}") if failed else None
-        _submit(
-            spec,
-            start,
-            static_inputs,
-            arguments,
-            local_vars,
-            active,
-            code_snapshot,
-            code_hash,
-            test_results,
-            error=error,
-        )
+        finish(error)
         if error is not None:
             raise error
         return value

@@ -9,28 +9,9 @@ from mltrace.cli import text
 from mltrace.client import Client
 from mltrace.samples import BAD_DAY, DAYS, DemoInfo
 from tests.cli.conftest import Invoke, one_line_error
+from tests.server.test_openapi import RUN_FIELDS
 
-RUN_KEYS = {
-    "id",
-    "component",
-    "start",
-    "end",
-    "duration_ms",
-    "status",
-    "error",
-    "inputs",
-    "outputs",
-    "dependencies",
-    "code_hash",
-    "git_hash",
-    "git_tags",
-    "notes",
-    "params",
-    "metrics",
-    "test_results",
-    "stale",
-    "warnings",
-}
+RUN_KEYS = RUN_FIELDS  # the API's Run shape, pinned in one place
 
 
 def test_recent_shows_the_newest_runs_first_in_an_aligned_table(shown_demo: DemoInfo, show: Invoke) -> None:
