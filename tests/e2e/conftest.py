@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +158,21 @@ def _new_page(browser: Any, demo: dict[str, Any], **context_options: Any) -> Ite
 def page(browser: Any, demo: dict[str, Any]) -> Iterator[Any]:
     """A fresh page (own storage) at 1280×800 on the demo server, in a time zone far from UTC."""
     yield from _new_page(browser, demo, viewport={"width": 1280, "height": 800}, timezone_id="Asia/Tokyo")
+
+
+@pytest.fixture
+def new_page(browser: Any, demo: dict[str, Any]) -> Iterator[Callable[..., Any]]:
+    """Opens pages with the given context options (viewport, color_scheme…), each checked and closed like `page`."""
+    opened: list[Iterator[Any]] = []
+
+    def open_page(**context_options: Any) -> Any:
+        pages = _new_page(browser, demo, **context_options)
+        opened.append(pages)
+        return next(pages)
+
+    yield open_page
+    for pages in opened:
+        next(pages, None)
 
 
 @pytest.fixture

@@ -49,12 +49,14 @@ export function ReviewView() {
               </Empty>
             ) : (
               <div className="table-scroll">
-                <table className="table">
+                <table className="table review-table">
                   <thead>
                     <tr>
                       <th scope="col">#</th>
                       <th scope="col">Run</th>
-                      <th scope="col">Started</th>
+                      <th scope="col" className="hide-narrow">
+                        Started
+                      </th>
                       <th scope="col">Flagged outputs downstream</th>
                       <th scope="col">Coverage</th>
                       <th scope="col">Score</th>
@@ -70,7 +72,7 @@ export function ReviewView() {
                           </Link>{" "}
                           <StatusBadge status={run.status} /> <StaleBadge messages={run.stale} />
                         </td>
-                        <td>
+                        <td className="hide-narrow">
                           <Time iso={run.start} />
                         </td>
                         <td>{run.count}</td>

@@ -59,6 +59,11 @@ function PointerDetails({ node }: { node: PointerNode }) {
   );
 }
 
+/** The dot a node shows instead of a badge when the graph is zoomed out. */
+const LegendDot = ({ kind }: { kind: string }) => (
+  <span className={`legend-dot mark-${kind}`} aria-hidden="true" />
+);
+
 export function NodeDetails({
   node,
   onClose,
@@ -79,10 +84,16 @@ export function NodeDetails({
             <span className="legend-swatch legend-pointer" aria-hidden="true" /> input or output
           </li>
           <li>
-            <span className="badge badge-warn">stale</span> run read outdated inputs
+            <span className="badge badge-danger">failed</span> <LegendDot kind="failed" /> run
+            failed
           </li>
           <li>
-            <span className="badge badge-flag">flagged</span> output marked bad
+            <span className="badge badge-warn">stale</span> <LegendDot kind="stale" /> run read
+            outdated inputs
+          </li>
+          <li>
+            <span className="badge badge-flag">flagged</span> <LegendDot kind="flagged" /> output
+            marked bad
           </li>
         </ul>
       </div>
