@@ -21,7 +21,19 @@ def make_engine(uri: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     # execute_batch for the executemany UPDATEs of ingest; INSERTs use insertmanyvalues either way
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, executemany_mode="values_plus_batch")
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, executemany_mode="values_plus_batch")
+    _configure_postgresql(engine)
+    return engine
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # every mltrace query is short; JIT compiling one (on stale row estimates) costs more than running it
+        cur = dbapi_conn.cursor()
+        cur.execute("SET jit = off")
+        cur.close()
+        dbapi_conn.commit()
 
 
 def _configure_sqlite(engine: Engine) -> None:

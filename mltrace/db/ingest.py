@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, Select, Table, and_, bindparam, delete, insert, or_, select, tuple_, update
 
 from mltrace.db.bulk import bulk_insert
 from mltrace.db.locks import lock_for_writes, prefer_index_walks
@@ -19,7 +19,7 @@ from mltrace.entities.json_values import strict_json
 from mltrace.lineage.pointer_types import infer_pointer_type
 from mltrace.lineage.staleness import DependencyFacts, staleness_messages
 
-_CHUNK = 400
+_CHUNK = 1000
 T = TypeVar("T")
 
 
@@ -198,27 +198,19 @@ def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: 
         bulk_insert(conn, dependencies, rows)
 
 
-def _readers_after_new_writes(conn: Connection, run_ids: list[int]) -> set[int]:
-    """Stored runs that read a pointer at or after a new run wrote it: their resolution may change."""
+def _build_readers_query() -> Select[Any]:
     reader, writer = run_inputs.alias("reader"), run_outputs.alias("writer")
-    found: set[int] = set()
-    for chunk in _chunks(run_ids, _CHUNK):
-        query = (
-            select(reader.c.run_id)
-            .join(writer, and_(writer.c.pointer_id == reader.c.pointer_id, reader.c.start_ts >= writer.c.end_ts))
-            .where(writer.c.run_id.in_(chunk))
-            .distinct()
-        )
-        found.update(conn.execute(query).scalars())
-    return found - set(run_ids)
+    return (
+        select(reader.c.run_id)
+        .join(writer, and_(writer.c.pointer_id == reader.c.pointer_id, reader.c.start_ts >= writer.c.end_ts))
+        .where(writer.c.run_id.in_(bindparam("run_ids", expanding=True)))
+        .distinct()
+    )
 
 
-# --- resolving -------------------------------------------------------------
-
-
-def _resolve_dependencies(conn: Connection, run_ids: list[int]) -> None:
-    reader = run_inputs.alias("reader")
-    writer = run_outputs.alias("writer")
+def _build_resolve_query() -> Select[Any]:
+    """For each input of the given runs: the latest run that wrote that version before the reader started."""
+    reader, writer = run_inputs.alias("reader"), run_outputs.alias("writer")
     latest_writer = (
         select(writer.c.run_id)
         .where(
@@ -231,25 +223,15 @@ def _resolve_dependencies(conn: Connection, run_ids: list[int]) -> None:
         .limit(1)
         .scalar_subquery()
     )
-    found = conn.execute(
-        select(reader.c.run_id, reader.c.pointer_id, latest_writer).where(reader.c.run_id.in_(run_ids))
-    ).all()
-    conn.execute(delete(dependencies).where(dependencies.c.run_id.in_(run_ids), dependencies.c.explicit.is_(False)))
-    rows = [
-        {"run_id": run_id, "upstream_id": upstream, "pointer_id": pid, "explicit": False}
-        for run_id, pid, upstream in found
-        if upstream is not None
-    ]
-    if rows:
-        bulk_insert(conn, dependencies, rows)
+    return select(reader.c.run_id, reader.c.pointer_id, latest_writer).where(
+        reader.c.run_id.in_(bindparam("run_ids", expanding=True))
+    )
 
 
-def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int]) -> None:
-    run = runs.alias("run")
-    upstream = runs.alias("upstream")
-    read = run_inputs.alias("read")
-    wrote = run_outputs.alias("wrote")
-    other = run_outputs.alias("other")
+def _build_staleness_query() -> Select[Any]:
+    """For each dependency of the given runs: what the staleness rules need to know."""
+    run, upstream = runs.alias("run"), runs.alias("upstream")
+    read, wrote, other = run_inputs.alias("read"), run_outputs.alias("wrote"), run_outputs.alias("other")
     newer_version = (
         select(other.c.run_id)
         .where(
@@ -264,7 +246,7 @@ def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int
         .limit(1)
         .scalar_subquery()
     )
-    query = (
+    return (
         select(
             dependencies.c.run_id,
             run.c.start_ts,
@@ -282,11 +264,48 @@ def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int
         .outerjoin(
             wrote, and_(wrote.c.run_id == dependencies.c.upstream_id, wrote.c.pointer_id == dependencies.c.pointer_id)
         )
-        .where(dependencies.c.run_id.in_(run_ids))
+        .where(dependencies.c.run_id.in_(bindparam("run_ids", expanding=True)))
         .order_by(dependencies.c.run_id, dependencies.c.upstream_id)
     )
+
+
+# built once: constructing these statements costs as much as running them
+_READERS = _build_readers_query()
+_RESOLVE = _build_resolve_query()
+_STALENESS = _build_staleness_query()
+_DELETE_RESOLVED = delete(dependencies).where(
+    dependencies.c.run_id.in_(bindparam("run_ids", expanding=True)), dependencies.c.explicit.is_(False)
+)
+_CURRENT_STALE = select(runs.c.id, runs.c.stale).where(runs.c.id.in_(bindparam("run_ids", expanding=True)))
+_SET_STALE = update(runs).where(runs.c.id == bindparam("rid")).values(stale=bindparam("stale_v"))
+
+
+def _readers_after_new_writes(conn: Connection, run_ids: list[int]) -> set[int]:
+    """Stored runs that read a pointer at or after a new run wrote it: their resolution may change."""
+    found: set[int] = set()
+    for chunk in _chunks(run_ids, _CHUNK):
+        found.update(conn.execute(_READERS, {"run_ids": chunk}).scalars())
+    return found - set(run_ids)
+
+
+# --- resolving -------------------------------------------------------------
+
+
+def _resolve_dependencies(conn: Connection, run_ids: list[int]) -> None:
+    found = conn.execute(_RESOLVE, {"run_ids": run_ids}).all()
+    conn.execute(_DELETE_RESOLVED, {"run_ids": run_ids})
+    rows = [
+        {"run_id": run_id, "upstream_id": upstream, "pointer_id": pid, "explicit": False}
+        for run_id, pid, upstream in found
+        if upstream is not None
+    ]
+    if rows:
+        bulk_insert(conn, dependencies, rows)
+
+
+def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int]) -> None:
     facts: dict[int, list[DependencyFacts]] = {}
-    for row in conn.execute(query):
+    for row in conn.execute(_STALENESS, {"run_ids": run_ids}):
         facts.setdefault(row[0], []).append(
             DependencyFacts(
                 run_start=row[1],
@@ -302,14 +321,12 @@ def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int
     current: dict[int, list[str]] = {run_id: [] for run_id in known_fresh.intersection(run_ids)}
     others = [r for r in run_ids if r not in current]
     if others:
-        current.update(
-            (rid, stale) for rid, stale in conn.execute(select(runs.c.id, runs.c.stale).where(runs.c.id.in_(others)))
-        )
+        current.update((rid, stale) for rid, stale in conn.execute(_CURRENT_STALE, {"run_ids": others}))
     changes = [
         {"rid": r, "stale_v": computed.get(r, [])} for r in run_ids if computed.get(r, []) != (current.get(r) or [])
     ]
     if changes:
-        conn.execute(update(runs).where(runs.c.id == bindparam("rid")).values(stale=bindparam("stale_v")), changes)
+        conn.execute(_SET_STALE, changes)
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -91,11 +91,16 @@ class RunRow(Base):
     )
 
 
+# The edge tables below (run inputs, outputs, dependencies) carry no foreign keys: only ingest writes
+# them, under the writers' lock, with ids it has just read or inserted, and rows are never deleted one
+# by one. Per-row foreign-key triggers cost a third of bulk-load time on PostgreSQL.
+
+
 class RunInputRow(Base):
     __tablename__ = "run_inputs"
 
-    run_id: Mapped[int] = mapped_column(ForeignKey("component_runs.id", ondelete="CASCADE"), primary_key=True)
-    pointer_id: Mapped[int] = mapped_column(ForeignKey("io_pointers.id"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pointer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value_hash: Mapped[str | None] = mapped_column(String(128), nullable=True)
     start_ts: Mapped[datetime] = mapped_column(UTCDateTime)  # the reader's start, for late-arrival lookups
 
@@ -105,8 +110,8 @@ class RunInputRow(Base):
 class RunOutputRow(Base):
     __tablename__ = "run_outputs"
 
-    run_id: Mapped[int] = mapped_column(ForeignKey("component_runs.id", ondelete="CASCADE"), primary_key=True)
-    pointer_id: Mapped[int] = mapped_column(ForeignKey("io_pointers.id"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pointer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value_hash: Mapped[str | None] = mapped_column(String(128), nullable=True)
     end_ts: Mapped[datetime] = mapped_column(UTCDateTime)  # the writer's end, for version lookups
 
@@ -117,9 +122,9 @@ class DependencyRow(Base):
     __tablename__ = "run_dependencies"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("component_runs.id", ondelete="CASCADE"))
-    upstream_id: Mapped[int] = mapped_column(ForeignKey("component_runs.id", ondelete="CASCADE"))
-    pointer_id: Mapped[int | None] = mapped_column(ForeignKey("io_pointers.id"), nullable=True)
+    run_id: Mapped[int] = mapped_column(Integer)
+    upstream_id: Mapped[int] = mapped_column(Integer)
+    pointer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     explicit: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (

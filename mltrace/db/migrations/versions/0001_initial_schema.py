@@ -84,12 +84,6 @@ def upgrade() -> None:
         sa.Column("upstream_id", sa.Integer(), nullable=False),
         sa.Column("pointer_id", sa.Integer(), nullable=True),
         sa.Column("explicit", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["pointer_id"],
-            ["io_pointers.id"],
-        ),
-        sa.ForeignKeyConstraint(["run_id"], ["component_runs.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["upstream_id"], ["component_runs.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_run_dependencies_run", "run_dependencies", ["run_id"], unique=False)
@@ -100,11 +94,6 @@ def upgrade() -> None:
         sa.Column("pointer_id", sa.Integer(), nullable=False),
         sa.Column("value_hash", sa.String(length=128), nullable=True),
         sa.Column("start_ts", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["pointer_id"],
-            ["io_pointers.id"],
-        ),
-        sa.ForeignKeyConstraint(["run_id"], ["component_runs.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("run_id", "pointer_id"),
     )
     op.create_index("ix_run_inputs_pointer_start", "run_inputs", ["pointer_id", "start_ts"], unique=False)
@@ -114,11 +103,6 @@ def upgrade() -> None:
         sa.Column("pointer_id", sa.Integer(), nullable=False),
         sa.Column("value_hash", sa.String(length=128), nullable=True),
         sa.Column("end_ts", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["pointer_id"],
-            ["io_pointers.id"],
-        ),
-        sa.ForeignKeyConstraint(["run_id"], ["component_runs.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("run_id", "pointer_id"),
     )
     op.create_index("ix_run_outputs_pointer_end", "run_outputs", ["pointer_id", "end_ts", "run_id"], unique=False)

@@ -1,0 +1,28 @@
+"""The migrations build exactly the schema the models describe, once, on first use."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from mltrace.client import Client
+from mltrace.db.migrate import current_revision, head_revision
+from mltrace.db.models import Base
+
+
+def test_migrated_schema_matches_the_models(client: Client) -> None:
+    client.recent(1)  # first use migrates the empty database
+    with client.store.engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_data_survives_a_new_store_on_the_same_database(client: Client) -> None:
+    from tests.factories import run
+
+    client.ingest([run("keep", 0, outputs=["x"])])
+    again = Client(client.db_uri)
+    assert [r.component_name for r in again.recent(5)] == ["keep"]
+    assert "component_runs" in inspect(again.store.engine).get_table_names()
