@@ -10,7 +10,7 @@ import {
   type NodeChange,
   type NodeMouseHandler,
 } from "@xyflow/react";
-import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTheme } from "../../../app/theme";
 import type { Trace } from "../../../lib/types";
 import {
@@ -22,7 +22,7 @@ import {
 } from "../hooks/useLayoutedGraph";
 import { DetailContext, useZoomDetail } from "../zoomDetail";
 import type { TraceFlowNode } from "../traceToFlow";
-import { EdgeLines } from "./EdgeLines";
+import { GraphSketch } from "./GraphSketch";
 import { nodeTypes } from "./TraceNodes";
 
 // Edges are not selectable: no invisible wide path for catching clicks.
@@ -60,14 +60,20 @@ export function TraceGraph(props: TraceGraphProps) {
 
 function TraceFlow({ trace, selectedId, onSelect, canvas }: TraceGraphProps & { canvas: Size }) {
   const { theme } = useTheme();
-  const { nodes, edges, laidOutNodes, defaultViewport, layoutDone } = useLayoutedGraph(
+  const { nodes, edges, positioned, defaultViewport, layoutDone } = useLayoutedGraph(
     trace,
     selectedId,
     canvas,
   );
-  // Zoomed out, React Flow's edges (arrowheads too small to see) give way to one path of lines.
+  // Zoomed out, React Flow's edges (arrowheads too small to see) give way to one path of lines
+  // in the sketch; further out its nodes too, to the sketch's blocks.
   const detail = useZoomDetail(defaultViewport.zoom);
-  const lines = detail !== "full";
+  const sketched = detail !== "full";
+  const blocks = detail === "block";
+  const hidden = useMemo(
+    () => (blocks ? nodes.map((node) => ({ ...node, hidden: true })) : nodes),
+    [blocks, nodes],
+  );
 
   const onNodeClick: NodeMouseHandler<TraceFlowNode> = useCallback(
     (_event, node) => onSelect(node.id),
@@ -84,9 +90,12 @@ function TraceFlow({ trace, selectedId, onSelect, canvas }: TraceGraphProps & { 
 
   return (
     <DetailContext.Provider value={detail}>
+      <p className="sr-only" aria-live="polite">
+        {blocks ? "Zoomed out: zoom in to reach the runs and outputs with the keyboard." : ""}
+      </p>
       <ReactFlow<TraceFlowNode>
-        nodes={nodes}
-        edges={lines ? NO_EDGES : edges}
+        nodes={hidden}
+        edges={sketched ? NO_EDGES : edges}
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
         onNodesChange={onNodesChange}
@@ -106,16 +115,27 @@ function TraceFlow({ trace, selectedId, onSelect, canvas }: TraceGraphProps & { 
         data-layout={layoutDone ? "done" : "pending"}
         className={`detail-${detail}`}
       >
-        {lines ? <EdgeLines nodes={laidOutNodes} edges={edges} /> : null}
+        {sketched ? (
+          <GraphSketch
+            nodes={positioned}
+            edges={edges}
+            blocks={blocks}
+            selectedId={selectedId}
+            onSelect={onSelect}
+          />
+        ) : null}
         <Background gap={24} />
         <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
-        <MiniMap<TraceFlowNode>
-          pannable
-          zoomable
-          nodeColor={miniMapColor}
-          className="hide-narrow"
-          style={{ width: 160, height: 100 }}
-        />
+        {blocks ? null : (
+          // Furthest out the sketch is its own map (and React Flow's nodes, hidden, are not drawn).
+          <MiniMap<TraceFlowNode>
+            pannable
+            zoomable
+            nodeColor={miniMapColor}
+            className="hide-narrow"
+            style={{ width: 160, height: 100 }}
+          />
+        )}
       </ReactFlow>
     </DetailContext.Provider>
   );

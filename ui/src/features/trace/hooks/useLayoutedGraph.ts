@@ -6,7 +6,8 @@ import { useEffect, useMemo, useState } from "react";
 import type { Trace } from "../../../lib/types";
 import { graphShape, layoutFlow, traceToFlow, type TraceFlowNode } from "../traceToFlow";
 
-export const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1.25 } as const;
+// Hidden nodes count: zoomed far out, React Flow's nodes are hidden behind their sketch.
+export const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1.25, includeHiddenNodes: true } as const;
 export const MIN_ZOOM = 0.02;
 export const MAX_ZOOM = 2;
 
@@ -90,7 +91,7 @@ export function useLayoutedGraph(trace: Trace, selectedId: string | null, canvas
   return {
     nodes,
     edges: graph.edges,
-    laidOutNodes: laidOut.nodes,
+    positioned,
     defaultViewport: first.viewport,
     layoutDone,
   };
