@@ -33,19 +33,30 @@ def load_runs(conn: Connection, run_ids: Sequence[int], with_code: bool = False)
     columns = list(_SUMMARY_COLUMNS) + ([runs.c.code_snapshot] if with_code else [])
     rows = {row.id: row for row in conn.execute(select(*columns).where(runs.c.id.in_(run_ids)))}
     io: dict[int, tuple[list[IOPointer], list[IOPointer]]] = {rid: ([], []) for rid in rows}
+    types = {t.value: t for t in PointerType}
     for table, slot in ((run_inputs, 0), (run_outputs, 1)):
         query = (
-            select(table.c.run_id, table.c.value_hash, *pointers.c)
+            select(
+                table.c.run_id,
+                pointers.c.name,
+                pointers.c.pointer_type,
+                table.c.value_hash,
+                pointers.c.flag,
+                pointers.c.flag_reason,
+                pointers.c.flagged_at,
+            )
             .join(pointers, pointers.c.id == table.c.pointer_id)
             .where(table.c.run_id.in_(run_ids))
-            .order_by(table.c.run_id, pointers.c.name)
         )
-        for row in conn.execute(query):
-            io[row.run_id][slot].append(PointerRow.to_entity(row, row.value_hash))
+        for run_id, name, ptype, value_hash, flag, reason, flagged_at in conn.execute(query):
+            io[run_id][slot].append(IOPointer(name, types[ptype], value_hash, bool(flag), reason, flagged_at))
+    for inputs, outputs in io.values():  # sorted here: cheaper than a collating sort in the database
+        inputs.sort(key=lambda p: p.name)
+        outputs.sort(key=lambda p: p.name)
     deps: dict[int, list[int]] = {rid: [] for rid in rows}
-    query = select(dependencies.c.run_id, dependencies.c.upstream_id).where(dependencies.c.run_id.in_(run_ids))
+    dep_query = select(dependencies.c.run_id, dependencies.c.upstream_id).where(dependencies.c.run_id.in_(run_ids))
     for run_id, upstream_id in conn.execute(
-        query.distinct().order_by(dependencies.c.run_id, dependencies.c.upstream_id)
+        dep_query.distinct().order_by(dependencies.c.run_id, dependencies.c.upstream_id)
     ):
         deps[run_id].append(upstream_id)
     return [_run_entity(rows[rid], io[rid], deps[rid], with_code) for rid in run_ids if rid in rows]
