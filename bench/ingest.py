@@ -22,8 +22,15 @@ def pipeline_records(n_runs: int, prefix: str = "") -> list[RunRecord]:
         k, item = i % 4, i // 4
         start = t0 + timedelta(milliseconds=i)
         source = PointerRecord(f"{prefix}{item}/s{k}") if k else PointerRecord(f"{prefix}raw/{item % 97}.csv")
-        records.append(RunRecord(component=STAGES[k], start=start, end=start + timedelta(microseconds=500),
-                                 inputs=[source], outputs=[PointerRecord(f"{prefix}{item}/s{k + 1}")]))
+        records.append(
+            RunRecord(
+                component=STAGES[k],
+                start=start,
+                end=start + timedelta(microseconds=500),
+                inputs=[source],
+                outputs=[PointerRecord(f"{prefix}{item}/s{k + 1}")],
+            )
+        )
     return records
 
 
@@ -45,6 +52,9 @@ def run(n_runs: int = 40_000) -> dict[str, float]:
     for label, uri in (("SQLite", sqlite_uri), ("PostgreSQL", fresh_postgres_uri())):
         rate = throughput(uri, n_runs)
         results[label] = rate
-        report(f"ingest throughput, {label} ({n_runs:,} runs incl. flush)", f"{rate:,.0f} runs/s",
-               "target ≥ 10,000 runs/s (PostgreSQL)")
+        report(
+            f"ingest throughput, {label} ({n_runs:,} runs incl. flush)",
+            f"{rate:,.0f} runs/s",
+            "target ≥ 10,000 runs/s (PostgreSQL)",
+        )
     return results

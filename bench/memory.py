@@ -44,9 +44,13 @@ def run(n_runs: int = 100_000) -> dict[str, float]:
             s.bind(("127.0.0.1", 0))
             handle.write(f"port = {s.getsockname()[1]}\n")
     env = {"MLTRACE_HOME": home, "MLTRACE_EXIT_TIMEOUT": "1", "PYTHONPATH": home, "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", SCRIPT, str(n_runs)], env=env, capture_output=True, text=True,
-                         timeout=900, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(n_runs)], env=env, capture_output=True, text=True, timeout=900, check=True
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    report(f"peak memory growth, {n_runs:,} runs with the store unreachable", f"{result['growth_mb']:.1f} MB",
-           "target ≤ 100 MB")
+    report(
+        f"peak memory growth, {n_runs:,} runs with the store unreachable",
+        f"{result['growth_mb']:.1f} MB",
+        "target ≤ 100 MB",
+    )
     return result
