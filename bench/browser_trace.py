@@ -21,6 +21,7 @@ from bench.common import report
 from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.entities import PointerRecord, RunRecord
+from tests.e2e.chromium import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC_INDEX = ROOT / "mltrace" / "server" / "static" / "index.html"
@@ -29,14 +30,6 @@ LAYERS = 20  # stages of the pipeline
 WIDTH = 25  # runs per stage, each reading two outputs of the stage before
 OUTPUT = "bench/final"
 REPEAT = 7
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Runs in the page before the console. When the graph container first says data-layout="done",
 # record the time, how many nodes are drawn and at how many distinct places (React Flow's nodes,
 # or, zoomed far out, the blocks of the console's sketch), then when the main thread is next free
@@ -89,17 +82,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _chromium() -> str | None:
-    explicit = os.environ.get("MLTRACE_CHROMIUM")
-    if explicit:
-        return explicit
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def _ensure_console() -> None:
@@ -175,7 +157,7 @@ def run() -> dict[str, float]:
         with urllib.request.urlopen(f"{url}/api/v1/trace?output_id={quote(OUTPUT, safe='')}") as response:
             nodes = len(json.loads(response.read())["nodes"])
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS)
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             try:
                 _open_trace(browser, url)  # warm-up: server caches, Chromium's first start of a renderer
                 samples = [_open_trace(browser, url) for _ in range(REPEAT)]

@@ -14,7 +14,6 @@ from typing import Any
 from mltrace.backends.local import LocalBackend
 from mltrace.backends.remote import RemoteBackend
 from mltrace.config import Config
-from mltrace.db import queries
 from mltrace.db.store import Store
 from mltrace.delivery.http_sink import HttpSink
 from mltrace.delivery.spool import Spool, spool_dir_for
@@ -185,11 +184,7 @@ class Client:
         graph = self.trace(output_id, "upstream")
         depths = _hop_counts(graph)
         ordered = sorted(depths, key=lambda rid: (depths[rid], rid))
-        return (
-            [(depths[rid], self.get_run(rid)) for rid in ordered]
-            if self.server_url
-            else [(depths[run.id], run) for run in self.store.query(queries.load_runs, ordered) if run.id is not None]
-        )
+        return [(depths[run.id], run) for run in self.backend.runs(ordered) if run.id is not None]
 
     def web_trace(self, output_id: str) -> list[dict[str, Any]]:
         """The original UI's nested trace tree; a run reached twice is expanded once."""

@@ -22,6 +22,9 @@ class LocalBackend:
     def get_run(self, run_id: int) -> ComponentRun:
         return self.store.query(queries.get_run, run_id)
 
+    def runs(self, run_ids: list[int]) -> list[ComponentRun]:
+        return self.store.query(queries.load_runs, run_ids)
+
     def recent(self, limit: int, before: tuple[datetime, int] | None) -> list[ComponentRun]:
         return self.store.query(queries.recent_runs, limit, before)
 

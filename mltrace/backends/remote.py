@@ -81,6 +81,9 @@ class RemoteBackend:
     def get_run(self, run_id: int) -> ComponentRun:
         return run_from_json(self._call("GET", f"/runs/{int(run_id)}"))
 
+    def runs(self, run_ids: list[int]) -> list[ComponentRun]:
+        return [self.get_run(run_id) for run_id in run_ids]
+
     def recent(self, limit: int, before: tuple[datetime, int] | None) -> list[ComponentRun]:
         cursor = None if before is None else encode_cursor(*before)
         page = self._call("GET", "/runs", {"limit": limit, "before": cursor})

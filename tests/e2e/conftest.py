@@ -20,18 +20,11 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.chromium import CHROMIUM_ARGS, chromium_path
+
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "ui"
 STATIC_INDEX = ROOT / "mltrace" / "server" / "static" / "index.html"
-# Headless, and nothing in the background (updates, sync, field trials) competing with the page.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -55,17 +48,6 @@ def _build_console() -> None:
         if not (UI / "node_modules").is_dir():
             subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=UI, check=True)
         subprocess.run([npm, "exec", "--", "vite", "build"], cwd=UI, check=True)
-
-
-def _chromium_path() -> str | None:
-    explicit = os.environ.get("MLTRACE_CHROMIUM")
-    if explicit:
-        return explicit
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None  # Playwright's own download, if one is installed
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +112,7 @@ def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         try:
-            launched = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
+            launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         except Exception as error:  # no browser on this machine
             pytest.skip(f"Chromium cannot be launched: {error}")
         yield launched
