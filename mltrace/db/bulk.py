@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Connection, DateTime, Table, insert
+from sqlalchemy import JSON, Connection, DateTime, Table, func, insert, select, text
 from sqlalchemy.types import TypeDecorator
 
 _NULL = r"\N"
@@ -23,14 +23,38 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.execute(insert(table), rows)
         return
     columns = list(rows[0])
-    converters = [(c, _converter(table, c)) for c in columns]
-    lines = ["\t".join(_NULL if row[c] is None else convert(row[c]) for c, convert in converters) for row in rows]
-    buffer = io.StringIO("\n".join(lines) + "\n")
+    texts = [_column_text(table, column, [row[column] for row in rows]) for column in columns]
+    buffer = io.StringIO("\n".join(map("\t".join, zip(*texts, strict=True))) + "\n")
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN", buffer)
     finally:
         cursor.close()
+
+
+def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """`count` new ids for `table`'s integer primary key `id`, so that rows can be inserted with their ids
+    known (no read-back). Callers hold `lock_for_writes`, which on SQLite is the database's write lock."""
+    if count <= 0:
+        return []
+    if conn.dialect.name == "postgresql":  # one block: only lock holders take ids from these sequences
+        last = conn.execute(_RESERVE_BLOCK, {"table": table.name, "count": count}).scalar_one()
+    else:
+        last = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + count
+    return list(range(last - count + 1, last + 1))
+
+
+_RESERVE_BLOCK = text(
+    "SELECT setval(pg_get_serial_sequence(:table, 'id'), nextval(pg_get_serial_sequence(:table, 'id')) + :count - 1)"
+)
+
+
+def _column_text(table: Table, column: str, values: list[Any]) -> list[str]:
+    """One column's values in COPY's text format."""
+    convert = _converter(table, column)
+    if None in values:
+        return [_NULL if value is None else convert(value) for value in values]
+    return list(map(convert, values))
 
 
 def _converter(table: Table, column: str) -> Callable[[Any], str]:

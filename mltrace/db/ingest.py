@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, Table, and_, bindparam, delete, insert, or_, select, tuple_, update
 
-from mltrace.db.bulk import bulk_insert
+from mltrace.db.bulk import allocate_ids, bulk_insert
 from mltrace.db.locks import lock_for_writes, prefer_index_walks
+from mltrace.db.membership import member_of
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
 from mltrace.entities import RunRecord
 from mltrace.entities.json_values import strict_json
@@ -36,15 +37,25 @@ def ingest(conn: Connection, records: list[RunRecord]) -> list[int]:
     _insert_io(conn, records, run_ids, pointer_ids)
     _insert_explicit_links(conn, records, run_ids)
     affected = _readers_after_new_writes(conn, run_ids)
-    resolve(conn, sorted(set(run_ids) | affected), known_fresh=set(run_ids))
+    linked = {run_id for record, run_id in zip(records, run_ids, strict=True) if record.upstream}
+    resolve(conn, sorted(set(run_ids) | affected), fresh=set(run_ids), linked=linked)
     return run_ids
 
 
-def resolve(conn: Connection, run_ids: list[int], known_fresh: set[int] | None = None) -> None:
-    """Recomputes the pointer dependencies and staleness messages of `run_ids`."""
+def resolve(conn: Connection, run_ids: list[int], fresh: set[int], linked: set[int]) -> None:
+    """Recomputes the pointer dependencies and staleness messages of `run_ids`.
+
+    `fresh` runs were inserted by this transaction (no resolved dependencies, no staleness yet);
+    of those, only the `linked` ones have explicit upstream links.
+    """
     for chunk in _chunks(run_ids, _CHUNK):
-        _resolve_dependencies(conn, chunk)
-        _update_staleness(conn, chunk, known_fresh or set())
+        stored_before = [r for r in chunk if r not in fresh]
+        facts = _resolve_dependencies(conn, chunk, stored_before)
+        with_links = stored_before + [r for r in chunk if r in linked]
+        if with_links:
+            for row in conn.execute(_LINK_FACTS, {"run_ids": with_links}):
+                facts.setdefault(row[0], []).append(DependencyFacts(row[1], row[2], row[3], row[4], row[5], None, None))
+        _update_staleness(conn, chunk, facts, fresh)
 
 
 # --- storing ---------------------------------------------------------------
@@ -67,9 +78,7 @@ def _insert_missing(conn: Connection, table: Table, rows: list[dict[str, Any]], 
 
 def _new_records(conn: Connection, records: list[RunRecord]) -> list[RunRecord]:
     unique = list({r.key: r for r in records}.values())
-    stored: set[str] = set()
-    for chunk in _chunks([r.key for r in unique], _CHUNK):
-        stored.update(conn.execute(select(runs.c.key).where(runs.c.key.in_(chunk))).scalars())
+    stored = set(conn.execute(_STORED_KEYS, {"keys": [r.key for r in unique]}).scalars())
     return [r for r in unique if r.key not in stored]
 
 
@@ -94,29 +103,33 @@ def _upsert_components(conn: Connection, records: list[RunRecord]) -> None:
 
 def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, int]:
     """Pointer ids by name, creating missing pointers; an explicit type given at logging time wins."""
-    wanted: dict[str, str] = {}
-    explicit: dict[str, str] = {}
+    explicit: dict[str, str | None] = {}
     for r in records:
-        for p in [*r.inputs, *r.outputs]:
-            wanted.setdefault(p.name, p.type or infer_pointer_type(p.name).value)
-            if p.type:
+        for p in r.inputs:
+            if p.type or p.name not in explicit:
+                explicit[p.name] = p.type
+        for p in r.outputs:
+            if p.type or p.name not in explicit:
                 explicit[p.name] = p.type
     ids: dict[str, int] = {}
     retype: list[dict[str, Any]] = []
-    for chunk in _chunks(list(wanted), _CHUNK):
-        query = select(pointers.c.id, pointers.c.name, pointers.c.pointer_type).where(pointers.c.name.in_(chunk))
-        for pid, name, ptype in conn.execute(query):
-            ids[name] = pid
-            if name in explicit and explicit[name] != ptype:
-                retype.append({"pid": pid, "ptype": explicit[name]})
-    missing_names = [n for n in wanted if n not in ids]
-    if missing_names:  # plain batched insert, then read the ids back by the unique name
-        bulk_insert(conn, pointers, [{"name": n, "pointer_type": wanted[n], "flag": False} for n in missing_names])
-        for chunk in _chunks(missing_names, _CHUNK):
-            ids.update(
-                (name, pid)
-                for pid, name in conn.execute(select(pointers.c.id, pointers.c.name).where(pointers.c.name.in_(chunk)))
-            )
+    for pid, name, ptype in conn.execute(_STORED_POINTERS, {"names": list(explicit)}):
+        ids[name] = pid
+        wanted_type = explicit[name]
+        if wanted_type and wanted_type != ptype:
+            retype.append({"pid": pid, "ptype": wanted_type})
+    missing = [n for n in explicit if n not in ids]
+    if missing:
+        new_ids = allocate_ids(conn, pointers, len(missing))
+        ids.update(zip(missing, new_ids, strict=True))
+        bulk_insert(
+            conn,
+            pointers,
+            [
+                {"id": pid, "name": n, "pointer_type": explicit[n] or infer_pointer_type(n).value, "flag": False}
+                for n, pid in zip(missing, new_ids, strict=True)
+            ],
+        )
     if retype:
         conn.execute(
             update(pointers).where(pointers.c.id == bindparam("pid")).values(pointer_type=bindparam("ptype")), retype
@@ -125,8 +138,10 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, in
 
 
 def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
+    run_ids = allocate_ids(conn, runs, len(records))
     rows = [
         {
+            "id": run_id,
             "key": r.key,
             "component_name": r.component,
             "start_ts": r.start,
@@ -145,15 +160,10 @@ def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
             "warnings": list(r.warnings),
             "staleness_threshold_s": float(r.staleness_threshold_s),
         }
-        for r in records
+        for r, run_id in zip(records, run_ids, strict=True)
     ]
-    bulk_insert(conn, runs, rows)  # batched; ids are read back by the unique key
-    id_of: dict[str, int] = {}
-    for chunk in _chunks([r.key for r in records], _CHUNK):
-        id_of.update(
-            (key, rid) for rid, key in conn.execute(select(runs.c.id, runs.c.key).where(runs.c.key.in_(chunk)))
-        )
-    return [id_of[r.key] for r in records]
+    bulk_insert(conn, runs, rows)
+    return run_ids
 
 
 def _insert_io(conn: Connection, records: list[RunRecord], run_ids: list[int], pointer_ids: dict[str, int]) -> None:
@@ -186,9 +196,7 @@ def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: 
     }
     if not wanted:
         return
-    existing: set[int] = set()
-    for chunk in _chunks(sorted({up for _, up in wanted}), _CHUNK):
-        existing.update(conn.execute(select(runs.c.id).where(runs.c.id.in_(chunk))).scalars())
+    existing = set(conn.execute(_STORED_RUN_IDS, {"run_ids": sorted({up for _, up in wanted})}).scalars())
     rows = [
         {"run_id": r, "upstream_id": u, "pointer_id": None, "explicit": True}
         for r, u in sorted(wanted)
@@ -203,13 +211,14 @@ def _build_readers_query() -> Select[Any]:
     return (
         select(reader.c.run_id)
         .join(writer, and_(writer.c.pointer_id == reader.c.pointer_id, reader.c.start_ts >= writer.c.end_ts))
-        .where(writer.c.run_id.in_(bindparam("run_ids", expanding=True)))
+        .where(member_of(writer.c.run_id, "run_ids"))
         .distinct()
     )
 
 
 def _build_resolve_query() -> Select[Any]:
-    """For each input of the given runs: the latest run that wrote that version before the reader started."""
+    """For each input of the given runs: the latest run that wrote that version before the reader started,
+    with what the staleness rules need to know about it (one statement for both)."""
     reader, writer = run_inputs.alias("reader"), run_outputs.alias("writer")
     latest_writer = (
         select(writer.c.run_id)
@@ -223,22 +232,21 @@ def _build_resolve_query() -> Select[Any]:
         .limit(1)
         .scalar_subquery()
     )
-    return select(reader.c.run_id, reader.c.pointer_id, latest_writer).where(
-        reader.c.run_id.in_(bindparam("run_ids", expanding=True))
+    resolved = (
+        select(reader.c.run_id, reader.c.pointer_id, reader.c.value_hash, latest_writer.label("upstream_id"))
+        .where(member_of(reader.c.run_id, "run_ids"))
+        .cte("resolved")
+        .prefix_with("MATERIALIZED", dialect="postgresql")  # evaluate each latest-writer lookup once
     )
-
-
-def _build_staleness_query() -> Select[Any]:
-    """For each dependency of the given runs: what the staleness rules need to know."""
     run, upstream = runs.alias("run"), runs.alias("upstream")
-    read, wrote, other = run_inputs.alias("read"), run_outputs.alias("wrote"), run_outputs.alias("other")
-    newer_version = (
+    wrote, other = run_outputs.alias("wrote"), run_outputs.alias("other")
+    newer_version = (  # a later run that wrote another version of the pointer before the reader started
         select(other.c.run_id)
         .where(
-            other.c.pointer_id == dependencies.c.pointer_id,
-            read.c.value_hash.is_not(None),
+            other.c.pointer_id == resolved.c.pointer_id,
+            resolved.c.value_hash.is_not(None),
             other.c.value_hash.is_not(None),
-            other.c.value_hash != read.c.value_hash,
+            other.c.value_hash != resolved.c.value_hash,
             other.c.end_ts <= run.c.start_ts,
             tuple_(other.c.end_ts, other.c.run_id) > tuple_(wrote.c.end_ts, wrote.c.run_id),
         )
@@ -248,77 +256,94 @@ def _build_staleness_query() -> Select[Any]:
     )
     return (
         select(
+            resolved.c.run_id,
+            resolved.c.pointer_id,
+            resolved.c.upstream_id,
+            run.c.start_ts,
+            run.c.staleness_threshold_s,
+            upstream.c.component_name,
+            upstream.c.start_ts,
+            pointers.c.name,
+            newer_version,
+        )
+        .join(run, run.c.id == resolved.c.run_id)
+        .join(upstream, upstream.c.id == resolved.c.upstream_id)
+        .join(pointers, pointers.c.id == resolved.c.pointer_id)
+        .join(wrote, and_(wrote.c.run_id == resolved.c.upstream_id, wrote.c.pointer_id == resolved.c.pointer_id))
+    )
+
+
+def _build_link_facts_query() -> Select[Any]:
+    """For each explicit link of the given runs: what the staleness rules need to know."""
+    run, upstream = runs.alias("run"), runs.alias("upstream")
+    return (
+        select(
             dependencies.c.run_id,
             run.c.start_ts,
             run.c.staleness_threshold_s,
             dependencies.c.upstream_id,
             upstream.c.component_name,
             upstream.c.start_ts,
-            pointers.c.name,
-            newer_version,
         )
         .join(run, run.c.id == dependencies.c.run_id)
         .join(upstream, upstream.c.id == dependencies.c.upstream_id)
-        .outerjoin(pointers, pointers.c.id == dependencies.c.pointer_id)
-        .outerjoin(read, and_(read.c.run_id == dependencies.c.run_id, read.c.pointer_id == dependencies.c.pointer_id))
-        .outerjoin(
-            wrote, and_(wrote.c.run_id == dependencies.c.upstream_id, wrote.c.pointer_id == dependencies.c.pointer_id)
-        )
-        .where(dependencies.c.run_id.in_(bindparam("run_ids", expanding=True)))
-        .order_by(dependencies.c.run_id, dependencies.c.upstream_id)
+        .where(member_of(dependencies.c.run_id, "run_ids"), dependencies.c.explicit.is_(True))
     )
 
 
 # built once: constructing these statements costs as much as running them
 _READERS = _build_readers_query()
 _RESOLVE = _build_resolve_query()
-_STALENESS = _build_staleness_query()
+_LINK_FACTS = _build_link_facts_query()
 _DELETE_RESOLVED = delete(dependencies).where(
-    dependencies.c.run_id.in_(bindparam("run_ids", expanding=True)), dependencies.c.explicit.is_(False)
+    member_of(dependencies.c.run_id, "run_ids"), dependencies.c.explicit.is_(False)
 )
-_CURRENT_STALE = select(runs.c.id, runs.c.stale).where(runs.c.id.in_(bindparam("run_ids", expanding=True)))
+_CURRENT_STALE = select(runs.c.id, runs.c.stale).where(member_of(runs.c.id, "run_ids"))
+_STORED_KEYS = select(runs.c.key).where(member_of(runs.c.key, "keys"))
+_STORED_RUN_IDS = select(runs.c.id).where(member_of(runs.c.id, "run_ids"))
+_STORED_POINTERS = select(pointers.c.id, pointers.c.name, pointers.c.pointer_type).where(
+    member_of(pointers.c.name, "names")
+)
 _SET_STALE = update(runs).where(runs.c.id == bindparam("rid")).values(stale=bindparam("stale_v"))
 
 
 def _readers_after_new_writes(conn: Connection, run_ids: list[int]) -> set[int]:
     """Stored runs that read a pointer at or after a new run wrote it: their resolution may change."""
-    found: set[int] = set()
-    for chunk in _chunks(run_ids, _CHUNK):
-        found.update(conn.execute(_READERS, {"run_ids": chunk}).scalars())
-    return found - set(run_ids)
+    return set(conn.execute(_READERS, {"run_ids": run_ids}).scalars()) - set(run_ids)
 
 
 # --- resolving -------------------------------------------------------------
 
 
-def _resolve_dependencies(conn: Connection, run_ids: list[int]) -> None:
+def _resolve_dependencies(
+    conn: Connection, run_ids: list[int], stored_before: list[int]
+) -> dict[int, list[DependencyFacts]]:
+    """Stores the pointer dependencies of `run_ids` afresh; returns their staleness facts by run."""
     found = conn.execute(_RESOLVE, {"run_ids": run_ids}).all()
-    conn.execute(_DELETE_RESOLVED, {"run_ids": run_ids})
-    rows = [
-        {"run_id": run_id, "upstream_id": upstream, "pointer_id": pid, "explicit": False}
-        for run_id, pid, upstream in found
-        if upstream is not None
-    ]
-    if rows:
-        bulk_insert(conn, dependencies, rows)
-
-
-def _update_staleness(conn: Connection, run_ids: list[int], known_fresh: set[int]) -> None:
-    facts: dict[int, list[DependencyFacts]] = {}
-    for row in conn.execute(_STALENESS, {"run_ids": run_ids}):
-        facts.setdefault(row[0], []).append(
-            DependencyFacts(
-                run_start=row[1],
-                threshold_s=row[2],
-                upstream_id=row[3],
-                upstream_component=row[4],
-                upstream_start=row[5],
-                pointer_name=row[6],
-                newer_writer_id=row[7],
-            )
+    if stored_before:
+        conn.execute(_DELETE_RESOLVED, {"run_ids": stored_before})
+    if found:
+        bulk_insert(
+            conn,
+            dependencies,
+            [{"run_id": row[0], "upstream_id": row[2], "pointer_id": row[1], "explicit": False} for row in found],
         )
-    computed = {run_id: staleness_messages(items) for run_id, items in facts.items()}
-    current: dict[int, list[str]] = {run_id: [] for run_id in known_fresh.intersection(run_ids)}
+    facts: dict[int, list[DependencyFacts]] = {}
+    for _run_id, _pointer_id, upstream_id, start, threshold, component, upstream_start, name, newer in found:
+        facts.setdefault(_run_id, []).append(
+            DependencyFacts(start, threshold, upstream_id, component, upstream_start, name, newer)
+        )
+    return facts
+
+
+def _update_staleness(
+    conn: Connection, run_ids: list[int], facts: dict[int, list[DependencyFacts]], fresh: set[int]
+) -> None:
+    computed = {
+        run_id: staleness_messages(sorted(items, key=lambda f: (f.upstream_id, f.pointer_name or "")))
+        for run_id, items in facts.items()
+    }
+    current: dict[int, list[str]] = {run_id: [] for run_id in fresh.intersection(run_ids)}
     others = [r for r in run_ids if r not in current]
     if others:
         current.update((rid, stale) for rid, stale in conn.execute(_CURRENT_STALE, {"run_ids": others}))

@@ -9,6 +9,8 @@ from typing import Any
 def strict_json(value: Any) -> Any:
     """The value with NaN/±Infinity as the strings "NaN"/"Infinity"/"-Infinity", tuples as lists,
     and anything else JSON cannot hold as its `str`."""
+    if not value and isinstance(value, (dict, list)):
+        return type(value)()
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if value is None or isinstance(value, (str, int, float, bool)):

@@ -6,7 +6,8 @@ This is the unit the background writer batches, the spool keeps on disk and
 
 from __future__ import annotations
 
-import uuid
+import os
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -46,7 +47,7 @@ class RunRecord:
     component_owner: str | None = None
     component_description: str | None = None
     component_tags: list[str] = field(default_factory=list)
-    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    key: str = field(default_factory=lambda: new_run_key())
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict (times as ISO 8601)."""
@@ -64,6 +65,12 @@ class RunRecord:
         fields["inputs"] = [PointerRecord(**p) for p in fields.get("inputs", [])]
         fields["outputs"] = [PointerRecord(**p) for p in fields.get("outputs", [])]
         return cls(**fields)
+
+
+def new_run_key() -> str:
+    """A unique key that sorts by creation time (nanoseconds, then 64 random bits), so that the store's
+    unique index on keys grows at its end instead of at random places."""
+    return f"{time.time_ns():016x}{os.urandom(8).hex()}"
 
 
 def _parse_time(value: str | datetime) -> datetime:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mltrace.entities import PointerType
 
 _MODEL_HINTS = ("model", ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".h5", ".onnx", ".ckpt", "checkpoint", "weights")
@@ -25,6 +27,8 @@ _DATA_HINTS = (
     "gs://",
     "/",
 )
+_MODEL_PATTERN = re.compile("|".join(map(re.escape, _MODEL_HINTS)))
+_DATA_PATTERN = re.compile("|".join(map(re.escape, _DATA_HINTS)))
 
 
 def infer_pointer_type(name: str, endpoint: bool = False) -> PointerType:
@@ -32,8 +36,8 @@ def infer_pointer_type(name: str, endpoint: bool = False) -> PointerType:
     if endpoint:
         return PointerType.ENDPOINT
     lowered = name.lower()
-    if any(hint in lowered for hint in _MODEL_HINTS):
+    if _MODEL_PATTERN.search(lowered):
         return PointerType.MODEL
-    if any(hint in lowered for hint in _DATA_HINTS):
+    if _DATA_PATTERN.search(lowered):
         return PointerType.DATA
     return PointerType.UNKNOWN

@@ -1,0 +1,63 @@
+"""`column IN <list>` with the whole list as one bound value, on SQLite and PostgreSQL.
+
+SQLAlchemy's expanding IN renders one placeholder per value: for the thousand-id lists of ingest and
+lineage queries that costs more than running the statement. Here the list travels as one parameter:
+an array on PostgreSQL (`column = ANY(%(ids)s)`), a JSON text on SQLite (`IN (SELECT value FROM json_each(?))`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import BindParameter, Boolean, ColumnElement, Dialect, String, bindparam
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import TypeDecorator
+
+
+class ValueList(TypeDecorator[Sequence[Any]]):
+    """A list bound as one parameter: passed through to psycopg2 (an array), JSON text for SQLite."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Sequence[Any] | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return list(value)
+        return json.dumps(list(value))
+
+
+class MemberOf(ColumnElement[bool]):
+    """True when the column's value is in the list bound to `values`."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("values", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], values: BindParameter[Any]) -> None:
+        self.column = column
+        self.values = values
+
+
+def member_of(column: ColumnElement[Any], name: str) -> MemberOf:
+    """`column` is one of the values of the list passed as parameter `name` at execution."""
+    return MemberOf(column, bindparam(name, type_=ValueList()))
+
+
+@compiles(MemberOf)
+def _compile_json_each(element: MemberOf, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    return f"{column} IN (SELECT value FROM json_each({compiler.process(element.values, **kw)}))"
+
+
+@compiles(MemberOf, "postgresql")
+def _compile_any(element: MemberOf, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(element.values, **kw)})"
