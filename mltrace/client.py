@@ -240,8 +240,8 @@ class _LazyStoreSink:
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def ingest(self, records: list[RunRecord]) -> object:
-        return self.client.store.ingest(records)
+    def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
+        return self.client.store.ingest(records, never_delivered)
 
 
 def _require_limit(limit: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections.abc import Callable
@@ -85,5 +86,6 @@ def _json_text(value: Any) -> str:
     return _escaped(json.dumps(value, ensure_ascii=False, allow_nan=False))
 
 
+@functools.lru_cache(maxsize=8192)  # a batch writes each run's start and end twice (run row, its IO rows)
 def _time_text(value: datetime) -> str:
     return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()

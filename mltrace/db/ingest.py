@@ -24,19 +24,25 @@ _CHUNK = 1000
 T = TypeVar("T")
 
 
-def ingest(conn: Connection, records: list[RunRecord]) -> list[int]:
-    """Stores `records` (skipping keys already stored) inside the caller's transaction; returns new run ids."""
+def ingest(conn: Connection, records: list[RunRecord], never_delivered: bool = False) -> list[int]:
+    """Stores `records` (skipping keys already stored) inside the caller's transaction; returns new run ids.
+
+    `never_delivered`: no store was ever handed these records, so none of their keys can be stored yet
+    (a key stored anyway makes the insert fail on the unique index, and nothing is half-written).
+    """
     lock_for_writes(conn)
     prefer_index_walks(conn)
-    records = _new_records(conn, records)
+    records = list({r.key: r for r in records}.values()) if never_delivered else _new_records(conn, records)
     if not records:
         return []
     _upsert_components(conn, records)
-    pointer_ids = _upsert_pointers(conn, records)
+    pointer_ids, created = _upsert_pointers(conn, records)
     run_ids = _insert_runs(conn, records)
     _insert_io(conn, records, run_ids, pointer_ids)
     _insert_explicit_links(conn, records, run_ids)
-    affected = _readers_after_new_writes(conn, run_ids)
+    # a pointer created by this batch has no stored readers: only rewritten pointers can affect stored runs
+    rewritten = {pointer_ids[p.name] for r in records for p in r.outputs if p.name not in created}
+    affected = _readers_after_new_writes(conn, run_ids, sorted(rewritten)) if rewritten else set()
     linked = {run_id for record, run_id in zip(records, run_ids, strict=True) if record.upstream}
     resolve(conn, sorted(set(run_ids) | affected), fresh=set(run_ids), linked=linked)
     return run_ids
@@ -101,8 +107,8 @@ def _upsert_components(conn: Connection, records: list[RunRecord]) -> None:
     )
 
 
-def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, int]:
-    """Pointer ids by name, creating missing pointers; an explicit type given at logging time wins."""
+def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> tuple[dict[str, int], set[str]]:
+    """Pointer ids by name and the names created now; an explicit type given at logging time wins."""
     explicit: dict[str, str | None] = {}
     for r in records:
         for p in r.inputs:
@@ -134,7 +140,7 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> dict[str, in
         conn.execute(
             update(pointers).where(pointers.c.id == bindparam("pid")).values(pointer_type=bindparam("ptype")), retype
         )
-    return ids
+    return ids, set(missing)
 
 
 def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
@@ -211,7 +217,7 @@ def _build_readers_query() -> Select[Any]:
     return (
         select(reader.c.run_id)
         .join(writer, and_(writer.c.pointer_id == reader.c.pointer_id, reader.c.start_ts >= writer.c.end_ts))
-        .where(member_of(writer.c.run_id, "run_ids"))
+        .where(member_of(writer.c.run_id, "run_ids"), member_of(writer.c.pointer_id, "pointer_ids"))
         .distinct()
     )
 
@@ -307,9 +313,10 @@ _STORED_POINTERS = select(pointers.c.id, pointers.c.name, pointers.c.pointer_typ
 _SET_STALE = update(runs).where(runs.c.id == bindparam("rid")).values(stale=bindparam("stale_v"))
 
 
-def _readers_after_new_writes(conn: Connection, run_ids: list[int]) -> set[int]:
-    """Stored runs that read a pointer at or after a new run wrote it: their resolution may change."""
-    return set(conn.execute(_READERS, {"run_ids": run_ids}).scalars()) - set(run_ids)
+def _readers_after_new_writes(conn: Connection, run_ids: list[int], pointer_ids: list[int]) -> set[int]:
+    """Stored runs that read one of `pointer_ids` at or after a new run wrote it: their resolution may change."""
+    found = conn.execute(_READERS, {"run_ids": run_ids, "pointer_ids": pointer_ids}).scalars()
+    return set(found) - set(run_ids)
 
 
 # --- resolving -------------------------------------------------------------

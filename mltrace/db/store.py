@@ -82,10 +82,13 @@ class Store:
         with self.write() as conn:
             return fn(conn, *args, **kwargs)
 
-    def ingest(self, records: list[RunRecord]) -> list[int]:
-        """Stores a batch of captured runs atomically; already-stored keys are skipped."""
+    def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> list[int]:
+        """Stores a batch of captured runs atomically; already-stored keys are skipped.
+
+        `never_delivered` records were never handed to any store, so the lookup of stored keys is skipped.
+        """
         with self.write() as conn:
-            return ingest_module.ingest(conn, records)
+            return ingest_module.ingest(conn, records, never_delivered)
 
     def ping(self) -> None:
         """Raises if the database cannot be reached."""

@@ -25,7 +25,9 @@ log = logging.getLogger("mltrace")
 class Sink(Protocol):
     """Where runs are stored: a Store or the HTTP client of a server."""
 
-    def ingest(self, records: list[RunRecord]) -> object: ...
+    def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
+        """Stores `records`; `never_delivered` says no store was ever handed them (none can be stored yet)."""
+        ...
 
 
 class BackgroundWriter:
@@ -172,7 +174,7 @@ class BackgroundWriter:
             self.spool.write(batch)
             return
         try:
-            self.sink.ingest(batch)
+            self.sink.ingest(batch, never_delivered=True)  # straight from the queue: first attempt
             self._last_failure = 0.0
         except Exception as exc:
             if is_unreachable(exc):

@@ -29,3 +29,19 @@ def test_a_refused_run_is_set_aside_and_the_rest_of_its_batch_is_stored(client: 
         (rejected,) = list(mltrace_home.glob("spool/*/.rejected.ndjson"))
         entry = json.loads(rejected.read_text().splitlines()[0])
         assert entry["run"]["component"] == too_long and entry["error"]
+
+
+def test_a_run_submitted_again_after_it_was_stored_is_stored_once_and_its_batch_kept(
+    client: Client, mltrace_home: Path
+) -> None:
+    first = run("train", 0, outputs=["model.pkl"])
+    client.submit(first)
+    assert client.flush(30) is True
+    later = run("predict", 5, inputs=["model.pkl"], outputs=["pred/1"])
+    client.submit(first)  # the same key again, in the writer's next batch
+    client.submit(later)
+    assert client.flush(30) is True
+    assert [r.component_name for r in client.recent(10)] == ["predict", "train"]
+    (stored_later,) = client.history("predict")
+    assert stored_later.dependencies == [client.history("train")[0].id]
+    assert not list(mltrace_home.glob("spool/*/.rejected.ndjson"))

@@ -55,10 +55,6 @@ def upgrade() -> None:
         sa.Column("stale", sa.JSON(), nullable=False),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("staleness_threshold_s", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["component_name"],
-            ["components.name"],
-        ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
     )
