@@ -1,4 +1,4 @@
-"""Inserts many rows at once: COPY on PostgreSQL, batched multi-row INSERTs elsewhere."""
+"""Inserts many rows at once: COPY on PostgreSQL, the driver's executemany on SQLite."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     """Adds `rows` (dicts with the same keys) to `table` inside the caller's transaction."""
     if not rows:
         return
+    if conn.dialect.name == "sqlite":
+        _executemany(conn, table, rows)
+        return
     if conn.dialect.name != "postgresql":
         conn.execute(insert(table), rows)
         return
@@ -31,6 +34,24 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN", buffer)
     finally:
         cursor.close()
+
+
+def _executemany(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One prepared INSERT run by the driver for every row, values converted as SQLAlchemy would."""
+    columns = list(rows[0])
+    params: list[list[Any]] = [[] for _ in rows]
+    for column in columns:
+        process = table.c[column].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        is_json = isinstance(table.c[column].type, JSON)
+        for values, row in zip(params, rows, strict=True):
+            value = row[column]
+            if is_json and not value and isinstance(value, (list, dict)):
+                values.append("[]" if isinstance(value, list) else "{}")  # the common case, without json.dumps
+            else:
+                values.append(process(value) if process is not None and value is not None else value)
+    names = ", ".join(f'"{c}"' for c in columns)
+    statement = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    conn.exec_driver_sql(statement, [tuple(v) for v in params])
 
 
 def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
