@@ -73,6 +73,15 @@ def db_uri(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_uri(pg_database: str) -> Iterator[str]:
+    """A fresh PostgreSQL schema, for behaviour only PostgreSQL has (session settings, …)."""
+    uri, schema = fresh_postgres_uri(pg_database)
+    yield uri
+    dispose_engines()
+    drop_schema(pg_database, schema)
+
+
+@pytest.fixture
 def mltrace_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An isolated MLTRACE_HOME (spool, default database) with fast writer settings."""
     home = tmp_path / "home"

@@ -2,195 +2,166 @@
 
 from __future__ import annotations
 
+import json
+import re
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, TextClause, bindparam, text
 
 from mltrace.db.locks import prefer_index_walks
+from mltrace.db.membership import IdList, id_rows
 from mltrace.db.queries import load_runs
-from mltrace.db.types import UTCDateTime
 from mltrace.errors import InvalidInputError, NotFoundError
 from mltrace.lineage.review import Suspect, rank_suspects
-from mltrace.lineage.trace_graph import PointerFacts, RunFacts, TraceBuilder, pointer_node_id, run_node_id
+from mltrace.lineage.trace_graph import (
+    Link,
+    RunFacts,
+    downstream_graph,
+    empty_graph,
+    nearest_first,
+    upstream_graph,
+)
 
-_UPSTREAM_ALL = """
-WITH RECURSIVE walk(run_id) AS (
-    SELECT CAST(:start AS INTEGER)
+# A walk's rows are (via, run_id, pointer_id, depth): `run_id` reached from the run `via` (NULL where the
+# walk starts) through a dependency on a pointer (NULL for an explicit link). UNION stops the walk at steps
+# already taken. With a depth limit the walk also takes the step out of the last level, whose dependencies
+# may lead back to runs inside the limit.
+_WALKS = {
+    ("upstream", False): """
+WITH RECURSIVE walk(via, run_id, pointer_id) AS (
+    SELECT CAST(NULL AS INTEGER), CAST(:start AS INTEGER), CAST(NULL AS INTEGER)
     UNION
-    SELECT d.upstream_id FROM run_dependencies d JOIN walk ON d.run_id = walk.run_id
-)
-SELECT run_id, 0 AS depth FROM walk
-"""
-_UPSTREAM_DEPTH = """
-WITH RECURSIVE walk(run_id, depth) AS (
-    SELECT CAST(:start AS INTEGER), 1
+    SELECT d.run_id, d.upstream_id, d.pointer_id FROM walk JOIN run_dependencies d ON d.run_id = walk.run_id
+)""",
+    ("upstream", True): """
+WITH RECURSIVE walk(via, run_id, pointer_id, depth) AS (
+    SELECT CAST(NULL AS INTEGER), CAST(:start AS INTEGER), CAST(NULL AS INTEGER), 1
     UNION
-    SELECT d.upstream_id, walk.depth + 1 FROM run_dependencies d JOIN walk ON d.run_id = walk.run_id
-    WHERE walk.depth < :depth
-)
-SELECT run_id, MIN(depth) AS depth FROM walk GROUP BY run_id
-"""
-_DOWNSTREAM_ALL = """
-WITH RECURSIVE walk(run_id) AS (
-    SELECT i.run_id FROM run_inputs i WHERE i.pointer_id = :pointer_id
+    SELECT d.run_id, d.upstream_id, d.pointer_id, walk.depth + 1
+    FROM walk JOIN run_dependencies d ON d.run_id = walk.run_id WHERE walk.depth <= :depth
+)""",
+    ("downstream", False): """
+WITH RECURSIVE walk(via, run_id, pointer_id) AS (
+    SELECT CAST(NULL AS INTEGER), run_id, pointer_id FROM run_inputs WHERE pointer_id = :start
     UNION
-    SELECT d.run_id FROM run_dependencies d JOIN walk ON d.upstream_id = walk.run_id
-)
-SELECT run_id, 0 AS depth FROM walk
-"""
-_DOWNSTREAM_DEPTH = """
-WITH RECURSIVE walk(run_id, depth) AS (
-    SELECT i.run_id, 1 FROM run_inputs i WHERE i.pointer_id = :pointer_id
+    SELECT d.upstream_id, d.run_id, d.pointer_id FROM walk JOIN run_dependencies d ON d.upstream_id = walk.run_id
+)""",
+    ("downstream", True): """
+WITH RECURSIVE walk(via, run_id, pointer_id, depth) AS (
+    SELECT CAST(NULL AS INTEGER), run_id, pointer_id, 1 FROM run_inputs WHERE pointer_id = :start
     UNION
-    SELECT d.run_id, walk.depth + 1 FROM run_dependencies d JOIN walk ON d.upstream_id = walk.run_id
-    WHERE walk.depth < :depth
-)
-SELECT run_id, MIN(depth) AS depth FROM walk GROUP BY run_id
+    SELECT d.upstream_id, d.run_id, d.pointer_id, walk.depth + 1
+    FROM walk JOIN run_dependencies d ON d.upstream_id = walk.run_id WHERE walk.depth <= :depth
+)""",
+}
+# Each step comes with the facts of the run it reached. Times and staleness are read as text: a trace has
+# thousands of rows, and the driver's and the column types' conversions cost more than the queries.
+_STEPS = """
+SELECT walk.via, walk.run_id, walk.pointer_id, {depth}, r.component_name,
+       {start_ts}, {end_ts}, r.status, CAST(r.stale AS TEXT)
+FROM walk JOIN component_runs r ON r.id = walk.run_id
 """
+_TIME_TEXT = {  # ISO 8601 with an offset, for `datetime.fromisoformat`
+    "postgresql": "CAST({column} AS TEXT)",  # in the session's zone; psycopg2 keeps the ISO style
+    "sqlite": "{column} || '+00:00'",  # kept as naive UTC text
+}
+# The pointers the reached runs read (upstream) or wrote (downstream), each id an index lookup.
+_IO = """
+SELECT io.run_id, p.id, p.name, p.pointer_type, p.flag
+FROM {ids} JOIN {table} io ON io.run_id = ids.id JOIN io_pointers p ON p.id = io.pointer_id
+"""
+_IO_TABLES = {"upstream": "run_inputs", "downstream": "run_outputs"}
+_ROOT = text("""
+SELECT p.id, p.name, p.pointer_type, p.flag,
+       (SELECT o.run_id FROM run_outputs o WHERE o.pointer_id = p.id AND (:run IS NULL OR o.run_id = :run)
+        ORDER BY o.end_ts DESC, o.run_id DESC LIMIT 1)
+FROM io_pointers p WHERE p.name = :name
+""")
+
+
+def _walk_statement(dialect: str, direction: str, limited: bool) -> TextClause:
+    time_text = _TIME_TEXT[dialect]
+    steps = _STEPS.format(
+        depth="walk.depth" if limited else "0",
+        start_ts=time_text.format(column="r.start_ts"),
+        end_ts=time_text.format(column="r.end_ts"),
+    )
+    return text(_WALKS[direction, limited] + steps)
+
+
+def _io_statement(dialect: str, direction: str) -> TextClause:
+    sql = _IO.format(ids=id_rows(dialect, "ids"), table=_IO_TABLES[direction])
+    return text(sql).bindparams(bindparam("ids", type_=IdList()))
+
+
+_WALK_STATEMENTS = {(dialect, *key): _walk_statement(dialect, *key) for dialect in _TIME_TEXT for key in _WALKS}
+_IO_STATEMENTS = {(dialect, d): _io_statement(dialect, d) for dialect in _TIME_TEXT for d in _IO_TABLES}
 
 
 def trace(
     conn: Connection, output_id: str, direction: str = "upstream", depth: int | None = None, run_id: int | None = None
 ) -> dict[str, Any]:
     """The lineage graph of `output_id` (SPEC §9): upstream from its latest writer (or `run_id`),
-    or downstream through every run that read it and all that came after."""
-    if direction not in ("upstream", "downstream"):
+    or downstream through every run that read it and all that came after.
+
+    After the pointer's row, two statements: the walk with the facts of the runs it reached, then the
+    pointers those runs read (upstream) or wrote (downstream)."""
+    if direction not in _IO_TABLES:
         raise InvalidInputError("direction must be 'upstream' or 'downstream'")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
         raise InvalidInputError(f"depth must be a positive integer, got {depth!r}")
     prefer_index_walks(conn)
-    row = conn.execute(
-        text("SELECT id, name, pointer_type, flag FROM io_pointers WHERE name = :n"), {"n": output_id}
-    ).first()
-    if row is None:
+    found = conn.execute(_ROOT, {"name": output_id, "run": run_id}).first()
+    if found is None:
         raise NotFoundError(f"Output '{output_id}' not found.")
-    pointer_id = row.id
-    builder = TraceBuilder(PointerFacts(row.name, row.pointer_type, bool(row.flag)), direction)
-    if direction == "downstream":
-        sql, params = (
-            (_DOWNSTREAM_ALL, {"pointer_id": pointer_id})
-            if depth is None
-            else (_DOWNSTREAM_DEPTH, {"pointer_id": pointer_id, "depth": depth})
-        )
-        runs = _run_facts(conn, sql, params)
-        if runs:
-            _assemble_downstream(conn, builder, runs, pointer_id)
-        return builder.build()
-    start = run_id if run_id is not None else _latest_writer(conn, pointer_id)
+    pointer_id, name, pointer_type, flag, writer = found
+    root = (name, pointer_type, bool(flag))
+    start = pointer_id if direction == "downstream" else writer if run_id is None else run_id
     if start is None:
-        return builder.build()
-    _assemble_upstream(conn, builder, start, pointer_id, depth)
-    return builder.build()
-
-
-def _latest_writer(conn: Connection, pointer_id: int) -> int | None:
-    return conn.execute(
-        text("SELECT run_id FROM run_outputs WHERE pointer_id = :p ORDER BY end_ts DESC, run_id DESC LIMIT 1"),
-        {"p": pointer_id},
-    ).scalar()
-
-
-def _run_facts(conn: Connection, walk_sql: str, params: dict[str, Any]) -> dict[int, RunFacts]:
-    sql = text(
-        f"WITH found AS ({walk_sql}) "
-        "SELECT r.id, r.component_name, r.start_ts, r.end_ts, r.status, r.stale, found.depth "
-        "FROM found JOIN component_runs r ON r.id = found.run_id"
-    ).columns(start_ts=UTCDateTime(), end_ts=UTCDateTime())
-    facts: dict[int, RunFacts] = {}
-    for rid, component, start, end, status, stale, depth in conn.execute(sql, params):
-        facts[rid] = RunFacts(rid, component, start, end, status, _json_list(stale), depth)
-    return facts
-
-
-def _json_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        import json
-
-        return list(json.loads(value))
-    return list(value or [])
-
-
-def _io_rows(conn: Connection, table: str, run_ids: list[int]) -> list[Any]:
-    sql = text(
-        f"SELECT io.run_id, p.name, p.pointer_type, p.flag, io.pointer_id FROM {table} io "
-        "JOIN io_pointers p ON p.id = io.pointer_id WHERE io.run_id IN :ids ORDER BY io.run_id, p.name"
-    ).bindparams(bindparam("ids", expanding=True))
-    return list(conn.execute(sql, {"ids": run_ids}))
-
-
-def _dependency_rows(conn: Connection, run_ids: list[int], column: str) -> list[Any]:
-    sql = text(
-        f"SELECT run_id, upstream_id, pointer_id FROM run_dependencies WHERE {column} IN :ids "
-        "ORDER BY run_id, upstream_id"
-    ).bindparams(bindparam("ids", expanding=True))
-    return list(conn.execute(sql, {"ids": run_ids}))
-
-
-_UPSTREAM_GRAPH = """
-WITH found AS ({walk})
-SELECT r.id, r.component_name, r.start_ts, r.end_ts, r.status, r.stale, found.depth,
-       p.name, p.pointer_type, p.flag, d.upstream_id,
-       CASE WHEN r.id = :start AND EXISTS (
-           SELECT 1 FROM run_outputs o WHERE o.run_id = r.id AND o.pointer_id = :root) THEN 1 ELSE 0 END AS wrote_root
-FROM found
-JOIN component_runs r ON r.id = found.run_id
-LEFT JOIN run_inputs i ON i.run_id = r.id
-LEFT JOIN io_pointers p ON p.id = i.pointer_id
-LEFT JOIN run_dependencies d ON d.run_id = r.id AND d.pointer_id = i.pointer_id
-UNION ALL
-SELECT d.run_id, NULL, NULL, NULL, NULL, NULL, -1, NULL, NULL, NULL, d.upstream_id, 0
-FROM found JOIN run_dependencies d ON d.run_id = found.run_id AND d.pointer_id IS NULL
-"""
-
-
-def _assemble_upstream(conn: Connection, builder: TraceBuilder, start: int, root_id: int, depth: int | None) -> None:
-    """One statement: the walk, each run's facts, its inputs and which run wrote each input."""
-    walk, params = (
-        (_UPSTREAM_ALL, {"start": start}) if depth is None else (_UPSTREAM_DEPTH, {"start": start, "depth": depth})
-    )
-    sql = text(_UPSTREAM_GRAPH.format(walk=walk)).columns(start_ts=UTCDateTime(), end_ts=UTCDateTime())
-    rows = [tuple(r) for r in conn.execute(sql, {**params, "root": root_id})]
-    if not any(r[6] >= 0 for r in rows):
+        return empty_graph(root, direction)
+    dialect = conn.dialect.name
+    walk = _WALK_STATEMENTS[dialect, direction, depth is not None]
+    steps = conn.execute(walk, {"start": start, "depth": depth}).all()
+    if not steps and direction == "upstream":
         raise NotFoundError(f"Component run {start} not found.")
-    runs = [r for r in rows if r[6] >= 0]
-    included = {r[0] for r in runs}
-    runs.sort(key=lambda r: (r[6], r[0]))
-    for rid, component, start_ts, end_ts, status, stale, run_depth, *_, wrote_root in runs:
-        node = run_node_id(rid)
-        if node not in builder:
-            builder.add_run(RunFacts(rid, component, start_ts, end_ts, status, _json_list(stale), run_depth))
-        if wrote_root:
-            builder.add_edge(node, builder.root)
-    for rid, *_, run_depth, name, pointer_type, flag, upstream_id, _wrote in rows:
-        if run_depth < 0:  # an explicit link between runs
-            if upstream_id in included:
-                builder.add_edge(run_node_id(upstream_id), run_node_id(rid))
-        elif name is not None:
-            pointer = builder.add_pointer(PointerFacts(name, pointer_type, bool(flag)))
-            builder.add_edge(pointer, run_node_id(rid))
-            if upstream_id in included:
-                builder.add_edge(run_node_id(upstream_id), pointer)
+    runs, links = _reached(steps, depth)
+    io = conn.execute(_IO_STATEMENTS[dialect, direction], {"ids": [run[0] for run in runs]}).all() if runs else []
+    if direction == "downstream":
+        return downstream_graph(root, runs, io, links)
+    return upstream_graph(root, runs, io, links, start if writer == start else None)
 
 
-def _assemble_downstream(conn: Connection, builder: TraceBuilder, runs: dict[int, RunFacts], pointer_id: int) -> None:
-    for rid in sorted(runs, key=lambda r: (runs[r].depth, r)):
-        builder.add_run(runs[rid])
-    readers = conn.execute(text("SELECT run_id FROM run_inputs WHERE pointer_id = :p"), {"p": pointer_id}).scalars()
-    for rid in readers:
-        if rid in runs:
-            builder.add_edge(builder.root, run_node_id(rid))
-    ids = sorted(runs)
-    written: dict[int, str] = {}
-    for rid, name, ptype, flag, pid in _io_rows(conn, "run_outputs", ids):
-        written[pid] = name
-        builder.add_edge(run_node_id(rid), builder.add_pointer(PointerFacts(name, ptype, bool(flag))))
-    for rid, upstream, pid in _dependency_rows(conn, ids, "upstream_id"):
-        if rid not in runs:
-            continue  # beyond the depth limit
-        if pid is None:
-            builder.add_edge(run_node_id(upstream), run_node_id(rid))
-        elif pid in written:
-            builder.add_edge(pointer_node_id(written[pid]), run_node_id(rid))
+def _reached(steps: Sequence[Any], depth: int | None) -> tuple[list[RunFacts], list[Link]]:
+    """The runs a walk reached within `depth` (nearest first), and the links it followed."""
+    facts: dict[int, RunFacts] = {}
+    links: list[Link] = []
+    parse, utc = _parse_time, timezone.utc
+    for via, run_id, pointer_id, run_depth, component, start, end, status, stale in steps:
+        links.append((via, run_id, pointer_id))
+        known = facts.get(run_id)
+        if known is None or run_depth < known[6]:
+            started, ended = parse(start), parse(end)
+            if started.tzinfo is not utc or ended.tzinfo is not utc:  # a session in another time zone
+                started, ended = started.astimezone(utc), ended.astimezone(utc)
+            messages = [] if stale == "[]" else list(json.loads(stale or "[]"))
+            facts[run_id] = (run_id, component, started, ended, status, messages, run_depth)
+    return nearest_first(facts.values(), depth), links
+
+
+def _fromisoformat_before_311(value: str) -> datetime:
+    """`datetime.fromisoformat` as Python 3.11 reads PostgreSQL's text: 1 to 6 fraction digits, `+HH` offsets."""
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d{1,6}))?([+-]\d\d)(?::(\d\d))?(?::(\d\d))?", value)
+    if match is None:
+        return datetime.fromisoformat(value)
+    stamp, fraction, hours, minutes, seconds = match.groups()
+    offset = f"{hours}:{minutes or '00'}" + (f":{seconds}" if seconds else "")
+    return datetime.fromisoformat(f"{stamp}.{(fraction or '').ljust(6, '0')}{offset}")
+
+
+_parse_time = datetime.fromisoformat if sys.version_info >= (3, 11) else _fromisoformat_before_311
 
 
 _FLAGGED_EVIDENCE = """

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime, timezone
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from mltrace.client import Client
+from mltrace.config import Config
+from mltrace.db.lineage_queries import _fromisoformat_before_311
 from mltrace.errors import InvalidInputError, NotFoundError
 from tests.factories import run
 
@@ -51,11 +55,118 @@ def test_trace_sets_equal_an_independent_networkx_walk(client: Client, seed: int
         assert translate(down, position) == nx.descendants(logged, node) | {node}
 
 
+def within_depth(logged: nx.DiGraph, root: str, depth: int, direction: str) -> tuple[set[str], dict[str, int]]:
+    """The nodes of a depth-limited trace of `root` and each run's depth, by the definition: the runs at most
+    `depth` runs away, with their inputs (upstream) or outputs (downstream)."""
+    graph = logged.reverse() if direction == "upstream" else logged
+    hops = nx.single_source_shortest_path_length(graph, root, cutoff=2 * depth - 1)
+    runs = {node: (n + 1) // 2 for node, n in hops.items() if node.startswith("run:")}
+    nodes = {root} | set(runs) | {p for run in runs for p in graph.successors(run)}
+    return nodes, runs
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_depth_limited_traces_are_the_logged_graph_around_the_runs_within_the_limit(client: Client, seed: int) -> None:
+    records, logged = random_pipeline(seed)
+    ids = client.ingest(records)
+    position = {rid: i for i, rid in enumerate(ids)}
+    pointers = [n for n in logged if n.startswith("pointer:")]
+    for node in random.Random(seed).sample(pointers, 8):
+        for direction in ("upstream", "downstream"):
+            for depth in (1, 2, 3):
+                graph = client.trace(node.split(":", 1)[1], direction, depth=depth)
+                nodes, runs = within_depth(logged, node, depth, direction)
+                assert translate(graph, position) == nodes
+                assert {
+                    f"run:{position[n['run_id']]}": n["depth"] for n in graph["nodes"] if n["kind"] == "run"
+                } == runs
+                edges = {(e["source"], e["target"]) for e in graph["edges"]}
+                run_id = {f"run:{rid}": f"run:{i}" for rid, i in position.items()}
+                assert {(run_id.get(s, s), run_id.get(t, t)) for s, t in edges} == set(logged.subgraph(nodes).edges)
+
+
+def test_a_depth_limit_keeps_the_links_between_runs_inside_it(client: Client) -> None:
+    client.ingest(
+        [
+            run("a", 0, outputs=["x", "w"]),
+            run("b", 10, outputs=["y"]),
+            run("c", 20, inputs=["y", "w"], outputs=["z"]),
+            run("d", 30, inputs=["z", "x"], outputs=["out"]),
+        ]
+    )
+    graph = client.trace("out", depth=2)
+    component = {n["id"]: n["component"] for n in graph["nodes"] if n["kind"] == "run"}
+    edges = {(component.get(e["source"], e["source"]), component.get(e["target"], e["target"])) for e in graph["edges"]}
+    assert sorted(component.values()) == ["a", "c", "d"]
+    assert ("a", "pointer:w") in edges and ("pointer:w", "c") in edges  # c is the last level; a is inside
+    assert ("pointer:y", "c") in edges and not any(source == "b" for source, _ in edges)
+
+
+def test_explicit_links_between_runs_are_edges_both_ways(client: Client) -> None:
+    (a,) = client.ingest([run("a", 0, inputs=["src"], outputs=["x"])])
+    (b,) = client.ingest([run("b", 10, outputs=["y"], upstream=[a])])
+    up = client.trace("y")
+    assert {(e["source"], e["target"]) for e in up["edges"]} == {
+        ("pointer:src", f"run:{a}"),
+        (f"run:{a}", f"run:{b}"),
+        (f"run:{b}", "pointer:y"),
+    }
+    down = client.trace("src", "downstream")
+    assert {(e["source"], e["target"]) for e in down["edges"]} == {
+        ("pointer:src", f"run:{a}"),
+        (f"run:{a}", "pointer:x"),
+        (f"run:{a}", f"run:{b}"),
+        (f"run:{b}", "pointer:y"),
+    }
+
+
+def test_trace_times_are_utc_with_microseconds(client: Client) -> None:
+    records = [run("a", 0.123456, end=0.5, outputs=["x"]), run("b", 2, inputs=["x"], outputs=["y"])]
+    client.ingest(records)
+    nodes = {n["component"]: n for n in client.trace("y")["nodes"] if n["kind"] == "run"}
+    assert (nodes["a"]["start"], nodes["a"]["end"], nodes["b"]["start"]) == (
+        records[0].start,
+        records[0].end,
+        records[1].start,
+    )
+    assert all(n[k].tzinfo is timezone.utc for n in nodes.values() for k in ("start", "end"))
+
+
+def test_trace_times_are_utc_whatever_the_session_time_zone(postgres_uri: str, mltrace_home: Path) -> None:
+    record = run("a", 0.25, outputs=["x"])
+    Client(postgres_uri, config=Config.from_env()).ingest([record])
+    kolkata = Client(postgres_uri + "%20-ctimezone%3DAsia/Kolkata", config=Config.from_env())
+    (node,) = [n for n in kolkata.trace("x")["nodes"] if n["kind"] == "run"]
+    assert node["start"] == record.start and node["start"].tzinfo is timezone.utc
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-01-01 02:46:40+00",
+        "2026-01-01 02:46:40.5+00",
+        "2026-01-01 08:16:40.25+05:30",
+        "1850-01-01 00:00:00+00:53:28",
+    ],
+)
+def test_times_are_read_the_same_on_python_3_10(text: str) -> None:
+    assert _fromisoformat_before_311(text) == datetime.fromisoformat(text)
+
+
+def test_trace_from_a_run_that_did_not_write_the_output_has_no_edge_to_it(client: Client) -> None:
+    first, _ = client.ingest([run("w", 0, outputs=["out"]), run("v", 5, outputs=["other"])])
+    graph = client.trace("other", run_id=first)
+    assert [n["run_id"] for n in graph["nodes"] if n["kind"] == "run"] == [first]
+    assert graph["edges"] == []
+
+
 def test_trace_nodes_and_edges_have_the_contract_shape(client: Client) -> None:
-    client.ingest([
-        run("ingest", 0, inputs=["raw.csv"], outputs=["clean.csv"]),
-        run("predict", 10, inputs=["clean.csv"], outputs=["pred/1"]),
-    ])
+    client.ingest(
+        [
+            run("ingest", 0, inputs=["raw.csv"], outputs=["clean.csv"]),
+            run("predict", 10, inputs=["clean.csv"], outputs=["pred/1"]),
+        ]
+    )
     graph = client.trace("pred/1")
     assert graph["root"] == "pointer:pred/1" and graph["direction"] == "upstream"
     kinds = {n["id"]: n for n in graph["nodes"]}
@@ -82,8 +193,9 @@ def test_a_diamond_pipeline_returns_each_run_once(client: Client) -> None:
     records, t = [run("src", 0, outputs=["l0/a", "l0/b"])], 1
     for level in range(1, 12):
         for side in "ab":
-            records.append(run(f"l{level}{side}", t, inputs=[f"l{level - 1}/a", f"l{level - 1}/b"],
-                               outputs=[f"l{level}/{side}"]))
+            records.append(
+                run(f"l{level}{side}", t, inputs=[f"l{level - 1}/a", f"l{level - 1}/b"], outputs=[f"l{level}/{side}"])
+            )
             t += 1
     client.ingest(records)
     graph = client.trace("l11/a")
@@ -120,11 +232,13 @@ def test_trace_errors(client: Client) -> None:
 
 
 def test_backtrace_and_web_trace_keep_their_original_shapes(client: Client, monkeypatch) -> None:
-    client.ingest([
-        run("a", 0, outputs=["x"]),
-        run("b", 10, inputs=["x"], outputs=["y"]),
-        run("c", 20, inputs=["x", "y"], outputs=["z"]),
-    ])
+    client.ingest(
+        [
+            run("a", 0, outputs=["x"]),
+            run("b", 10, inputs=["x"], outputs=["y"]),
+            run("c", 20, inputs=["x", "y"], outputs=["z"]),
+        ]
+    )
     levels = [(level, r.component_name) for level, r in client.backtrace("z")]
     assert levels == [(0, "c"), (1, "a"), (1, "b")]
     tree = client.web_trace("z")
