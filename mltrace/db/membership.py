@@ -20,7 +20,8 @@ from sqlalchemy.types import TypeDecorator
 
 
 class ValueList(TypeDecorator[Sequence[Any]]):
-    """A list bound as one parameter: passed through to psycopg2 (an array), JSON text for SQLite."""
+    """Ints or strings bound as one parameter: PostgreSQL array text (`{1,2}`, `{"a","b"}`), which psycopg2
+    sends as it is (adapting a list costs it about a microsecond per element), JSON text for SQLite."""
 
     impl = String
     cache_ok = True
@@ -29,8 +30,15 @@ class ValueList(TypeDecorator[Sequence[Any]]):
         if value is None:
             return None
         if dialect.name == "postgresql":
-            return list(value)
+            return array_text(value)
         return json.dumps(list(value))
+
+
+def array_text(values: Sequence[Any]) -> str:
+    """PostgreSQL's text form of an array of ints or strings."""
+    if all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 class IdList(TypeDecorator[Sequence[int]]):

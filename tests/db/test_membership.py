@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
 
 from mltrace.client import Client
-from mltrace.db.membership import IdList, id_rows
+from mltrace.db.membership import IdList, id_rows, member_of
+from mltrace.db.models import pointers
+from tests.factories import run
 
 
 def test_id_rows_has_a_row_per_bound_id(client: Client) -> None:
@@ -17,3 +19,14 @@ def test_id_rows_has_a_row_per_bound_id(client: Client) -> None:
         assert list(conn.execute(statement, {"ids": [30, 10, 20]}).scalars()) == [10, 20, 30]
         assert list(conn.execute(statement, {"ids": []}).scalars()) == []
         assert list(conn.execute(statement, {"ids": range(5000)}).scalars()) == list(range(5000))
+
+
+def test_member_of_finds_awkward_names_and_only_them(client: Client) -> None:
+    names = ['a"b', "c\\d", "x,y", " padded ", "NULL", "{braces}", "ünï/çødé #?%", "it's"]
+    client.ingest([run("w", 0, outputs=[*names, "other"])])
+    statement = select(pointers.c.name).where(member_of(pointers.c.name, "names"))
+    with client.store.read() as conn:
+        assert sorted(conn.execute(statement, {"names": [*names, "absent"]}).scalars()) == sorted(names)
+        assert list(conn.execute(statement, {"names": []}).scalars()) == []
+        ids = select(pointers.c.id).where(member_of(pointers.c.id, "ids"))
+        assert len(list(conn.execute(ids, {"ids": list(range(1, 100))}).scalars())) == len(names) + 1
