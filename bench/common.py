@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import statistics
 import time
@@ -36,12 +37,17 @@ def fresh_postgres_uri() -> str:
             cur.execute(f'CREATE DATABASE "{PG_DATABASE}"')
     conn.close()
     schema = f"b_{uuid.uuid4().hex[:10]}"
+    _admin(f'CREATE SCHEMA "{schema}"')
+    atexit.register(_admin, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    return f"{PG_ADMIN}/{PG_DATABASE}?options=-csearch_path%3D{schema}"
+
+
+def _admin(statement: str) -> None:
     conn = psycopg2.connect(f"{PG_ADMIN}/{PG_DATABASE}")
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f'CREATE SCHEMA "{schema}"')
+        cur.execute(statement)
     conn.close()
-    return f"{PG_ADMIN}/{PG_DATABASE}?options=-csearch_path%3D{schema}"
 
 
 def report(name: str, value: str, target: str = "") -> None:

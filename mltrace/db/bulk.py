@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -14,6 +15,8 @@ from sqlalchemy.types import TypeDecorator
 
 _NULL = r"\N"
 _SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL_CHARS = re.compile(r"[\\\t\n\r]")
+_EMPTY_JSON = {list: "[]", dict: "{}"}
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -74,6 +77,11 @@ _RESERVE_BLOCK = text(
 def _column_text(table: Table, column: str, values: list[Any]) -> list[str]:
     """One column's values in COPY's text format."""
     convert = _converter(table, column)
+    if convert is _escaped and all(type(v) is str for v in values) and not _SPECIAL_CHARS.search("".join(values)):
+        return values  # plain text, the common case: nothing to escape, checked once for the column
+    if convert is _json_text:
+        empty = _EMPTY_JSON
+        return [empty[type(v)] if not v and type(v) in empty else _NULL if v is None else convert(v) for v in values]
     if None in values:
         return [_NULL if value is None else convert(value) for value in values]
     return list(map(convert, values))

@@ -70,8 +70,8 @@ class BackgroundWriter:
                 self._start()
             if len(self._queue) < self.queue_size:
                 self._queue.append(record)
-                if len(self._queue) >= self.batch_size:
-                    self._wake.set()
+                if len(self._queue) >= self.batch_size and not self._wake.is_set():
+                    self._wake.set()  # a full batch is waiting (checked first: setting takes a lock)
                 return
             with self._overflow_lock:  # the writer is behind: keep memory flat, go to disk
                 self._overflow.append(record)
