@@ -123,11 +123,15 @@ class Client:
 
     # --- reading -------------------------------------------------------------
     def get_run(self, run_id: int) -> ComponentRun:
-        """One run with its code snapshot."""
+        """One run with its code snapshot and all its inputs and outputs."""
         return self.backend.get_run(run_id)
 
     def recent(self, limit: int = 20, before: tuple[datetime, int] | None = None) -> list[ComponentRun]:
-        """Newest runs first, strictly older than the cursor `before` (start, id)."""
+        """Newest runs first, strictly older than the cursor `before` (start, id).
+
+        Like every listing of runs, each run is a preview: at most PREVIEW_SIZE inputs and
+        outputs, with their totals in `inputs_count`/`outputs_count`; see `whole`.
+        """
         _require_limit(limit)
         return self.backend.recent(limit, before)
 
@@ -139,7 +143,7 @@ class Client:
     def history(
         self, component: str, limit: int | None = None, since: datetime | None = None, until: datetime | None = None
     ) -> list[ComponentRun]:
-        """A component's runs, newest first."""
+        """A component's runs, newest first, previewed as `recent` does."""
         if limit is not None:
             _require_limit(limit)
         return self.backend.history(component, limit, since, until)
@@ -174,8 +178,15 @@ class Client:
         """The lineage graph of an output (SPEC §9 shape)."""
         return self.backend.trace(output_id, direction, depth, run_id)
 
+    def whole(self, runs: list[ComponentRun]) -> list[ComponentRun]:
+        """The same runs with all their inputs and outputs (previews are fetched again, whole)."""
+        previews = [run.id for run in runs if run.is_preview and run.id is not None]
+        fetched = {run.id: run for run in self.backend.runs(previews)} if previews else {}
+        return [fetched.get(run.id, run) for run in runs]
+
     def review(self, limit: int = 20) -> dict[str, Any]:
-        """Flagged outputs and `(run, count, coverage, score)` for the runs behind them, most suspicious first."""
+        """Flagged outputs and `(run, count, coverage, score)` for the runs behind them, most suspicious first
+        (runs previewed as `recent` does)."""
         _require_limit(limit)
         return self.backend.review(limit)
 
@@ -392,8 +403,9 @@ def get_history(
     date_lower: datetime | str | None = None,
     date_upper: datetime | str | None = None,
 ) -> list[ComponentRun]:
-    """A component's runs, newest first (all of them unless `limit`)."""
-    return default_client().history(component_name, limit, parse_time(date_lower), parse_time(date_upper))
+    """A component's runs, newest first (all of them unless `limit`), each with all its inputs and outputs."""
+    client = default_client()
+    return client.whole(client.history(component_name, limit, parse_time(date_lower), parse_time(date_upper)))
 
 
 def get_recent_run_ids(limit: int = 5, last_run_id: int | None = None) -> list[int]:
@@ -466,8 +478,11 @@ def web_trace(output_id: str) -> list[dict[str, Any]]:
 
 def review_flagged_outputs() -> tuple[list[str], list[tuple[ComponentRun, int]]]:
     """`(flagged output ids, [(run, count), …])`, the runs most likely at fault first."""
-    result = default_client().review(limit=10_000)
-    return result["flagged"], [(run, count) for run, count, _coverage, _score in result["runs"]]
+    client = default_client()
+    result = client.review(limit=10_000)
+    runs = client.whole([run for run, *_ in result["runs"]])
+    counts = [count for _run, count, _coverage, _score in result["runs"]]
+    return result["flagged"], list(zip(runs, counts, strict=True))
 
 
 def parse_time(value: datetime | str | None) -> datetime | None:

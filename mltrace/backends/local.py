@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from mltrace.db import lineage_queries, queries
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, RunRecord
@@ -61,7 +63,7 @@ class LocalBackend:
         return self.store.query(lineage_queries.trace, output_id, direction, depth, run_id)
 
     def review(self, limit: int) -> dict[str, Any]:
-        return self.store.query(lineage_queries.review, limit)
+        return self.store.query(_review_of_previews, limit)
 
     def flag(self, output_id: str, reason: str | None) -> IOPointer:
         return self.store.change(queries.set_flag, output_id, True, reason)
@@ -83,3 +85,10 @@ class LocalBackend:
 
     def clean(self) -> None:
         self.store.clean()
+
+
+def _review_of_previews(conn: Connection, limit: int) -> dict[str, Any]:
+    """The review with its runs previewed, as every listing of runs shows them."""
+    result = lineage_queries.review(conn, limit)
+    previews = {run.id: run for run in queries.preview_runs(conn, [run.id for run, *_ in result["runs"]])}
+    return {**result, "runs": [(previews[run.id], *scores) for run, *scores in result["runs"]]}

@@ -197,4 +197,6 @@ def run_from_json(data: dict[str, Any]) -> ComponentRun:
         test_results=list(data.get("test_results", [])),
         stale=list(data.get("stale", [])),
         warnings=list(data.get("warnings", [])),
+        inputs_total=data.get("inputs_count"),
+        outputs_total=data.get("outputs_count"),
     )

@@ -11,7 +11,8 @@ from mltrace.entities import Component, ComponentRun, IOPointer
 
 
 def run_json(run: ComponentRun, with_code: bool = False) -> dict[str, Any]:
-    """A run as `GET /runs` shows it; with its code snapshot as `GET /runs/{id}` does."""
+    """A run as `GET /runs` shows it (a preview of its inputs and outputs when it is one); with its code
+    snapshot as `GET /runs/{id}` does."""
     data: dict[str, Any] = {
         "id": run.id,
         "component": run.component_name,
@@ -22,6 +23,8 @@ def run_json(run: ComponentRun, with_code: bool = False) -> dict[str, Any]:
         "error": run.error,
         "inputs": [run_pointer_json(p) for p in run.inputs],
         "outputs": [run_pointer_json(p) for p in run.outputs],
+        "inputs_count": run.inputs_count,
+        "outputs_count": run.outputs_count,
         "dependencies": list(run.dependencies),
         "code_hash": run.code_hash,
         "git_hash": run.git_hash,

@@ -59,17 +59,25 @@ def status(run: ComponentRun) -> str:
     return f"{word}, stale" if run.stale else word
 
 
-def names(pointers: Sequence[IOPointer], limit: int = 1) -> str:
-    """The first names of a list of pointers and how many more there are."""
-    shown = ", ".join(p.name for p in pointers[:limit])
-    more = len(pointers) - limit
-    return f"{shown} (+{more} more)" if more > 0 else shown or "-"
+def names(pointers: Sequence[IOPointer], total: int | None = None, limit: int = 1) -> str:
+    """The first names of a list of pointers and how many more there are (of `total`, when the list is a preview)."""
+    shown = pointers[:limit]
+    more = (len(pointers) if total is None else total) - len(shown)
+    listed = ", ".join(p.name for p in shown)
+    return f"{listed} (+{more} more)" if more > 0 else listed or "-"
 
 
 def runs_table(runs: Sequence[ComponentRun]) -> str:
     """The runs of `recent` and `history`."""
     rows = [
-        (r.id, r.component_name, local_time(r.start_timestamp), duration(r.duration_ms), status(r), names(r.outputs))
+        (
+            r.id,
+            r.component_name,
+            local_time(r.start_timestamp),
+            duration(r.duration_ms),
+            status(r),
+            names(r.outputs, r.outputs_count),
+        )
         for r in runs
     ]
     return table(("ID", "COMPONENT", f"STARTED ({local_zone()})", "DURATION", "STATUS", "OUTPUTS"), rows)

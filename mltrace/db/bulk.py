@@ -16,7 +16,7 @@ from sqlalchemy.types import TypeDecorator
 _NULL = r"\N"
 _SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _SPECIAL_CHARS = re.compile(r"[\\\t\n\r]")
-_EMPTY_JSON = {list: "[]", dict: "{}"}
+_EMPTY_JSON: dict[type, str] = {list: "[]", dict: "{}"}
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

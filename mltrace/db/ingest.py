@@ -165,6 +165,8 @@ def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
             "stale": [],
             "warnings": list(r.warnings),
             "staleness_threshold_s": float(r.staleness_threshold_s),
+            "inputs_count": len({p.name for p in r.inputs}),
+            "outputs_count": len({p.name for p in r.outputs}),
         }
         for r, run_id in zip(records, run_ids, strict=True)
     ]

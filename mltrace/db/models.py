@@ -84,6 +84,8 @@ class RunRow(Base):
     stale: Mapped[list[str]] = mapped_column(JSON, default=list)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     staleness_threshold_s: Mapped[float] = mapped_column(Float)
+    inputs_count: Mapped[int] = mapped_column(Integer, default=0)  # distinct pointers read, kept for listings
+    outputs_count: Mapped[int] = mapped_column(Integer, default=0)  # distinct pointers written
 
     __table_args__ = (
         Index("ix_component_runs_component_start", "component_name", "start_ts", "id"),

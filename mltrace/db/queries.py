@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, tuple_, update
+from sqlalchemy import Connection, Integer, ScalarSelect, Table, bindparam, func, select, tuple_, update
 
+from mltrace.db.json_sql import JsonArray, JsonRows
 from mltrace.db.locks import lock_for_writes
+from mltrace.db.membership import member_of
 from mltrace.db.models import (
     ComponentRow,
     PointerRow,
@@ -20,50 +23,100 @@ from mltrace.db.models import (
     run_outputs,
     runs,
 )
+from mltrace.db.types import UTCDateTime
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
+from mltrace.entities.component_run import PREVIEW_SIZE
 from mltrace.errors import NotFoundError
 
-_SUMMARY_COLUMNS = [c for c in runs.c if c.name not in ("code_snapshot", "key")]
+_SUMMARY = [
+    runs.c.id,
+    runs.c.component_name,
+    runs.c.start_ts,
+    runs.c.end_ts,
+    runs.c.status,
+    runs.c.error,
+    runs.c.code_hash,
+    runs.c.git_hash,
+    runs.c.notes,
+]  # in the order `_run_entity` unpacks them, then one JSON array: the JSON columns, inputs, outputs, upstream
+_JSON_COLUMNS = [runs.c.git_tags, runs.c.params, runs.c.metrics, runs.c.test_results, runs.c.stale, runs.c.warnings]
+_NEWEST_FIRST = (runs.c.start_ts.desc(), runs.c.id.desc())
+_NO_LIMIT = 2**31 - 1
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
+_TYPES = {t.value: t for t in PointerType}
+
+
+def _pointers_of_run(table: Table, preview: bool) -> ScalarSelect[Any]:
+    """A run's inputs or outputs as JSON rows; with `preview`, only the first PREVIEW_SIZE by pointer id.
+
+    The preview reads a range of the (run, pointer) key, so it costs what it shows; taking the
+    first by name would read every pointer of the run (names live in another table).
+    """
+    keys = select(table.c.pointer_id, table.c.value_hash).where(table.c.run_id == runs.c.id).correlate(runs)
+    if preview:
+        keys = keys.order_by(table.c.pointer_id).limit(PREVIEW_SIZE)
+    shown = keys.subquery()
+    found = JsonRows(
+        pointers.c.name,
+        pointers.c.pointer_type,
+        shown.c.value_hash,
+        pointers.c.flag,
+        pointers.c.flag_reason,
+        pointers.c.flagged_at,
+    )
+    return select(found).select_from(shown.join(pointers, pointers.c.id == shown.c.pointer_id)).scalar_subquery()
+
+
+_UPSTREAM = select(JsonRows(dependencies.c.upstream_id)).where(dependencies.c.run_id == runs.c.id).scalar_subquery()
+_WHOLE = [
+    *_SUMMARY,
+    JsonArray(*_JSON_COLUMNS, _pointers_of_run(run_inputs, False), _pointers_of_run(run_outputs, False), _UPSTREAM),
+]
+_PREVIEWED = [
+    *_SUMMARY,
+    JsonArray(*_JSON_COLUMNS, _pointers_of_run(run_inputs, True), _pointers_of_run(run_outputs, True), _UPSTREAM),
+    runs.c.inputs_count,  # stored by ingest: counting a run of many outputs costs more than listing it
+    runs.c.outputs_count,
+]
+_WIDTH = len(_WHOLE)
+_WHOLE_BY_ID = select(*_WHOLE).where(member_of(runs.c.id, "ids"))
+_WHOLE_BY_ID_WITH_CODE = select(*_WHOLE, runs.c.code_snapshot).where(member_of(runs.c.id, "ids"))
+_PREVIEW_BY_ID = select(*_PREVIEWED).where(member_of(runs.c.id, "ids"))
+_RECENT = select(*_PREVIEWED).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
+_CURSOR = tuple_(bindparam("ts", type_=UTCDateTime()), bindparam("id", type_=Integer()))
+_RECENT_BEFORE = _RECENT.where(tuple_(runs.c.start_ts, runs.c.id) < _CURSOR)
+_HISTORY = (
+    select(*_PREVIEWED)
+    .where(runs.c.component_name == bindparam("component"))
+    .where(runs.c.start_ts >= bindparam("since"), runs.c.start_ts < bindparam("until"))
+    .order_by(*_NEWEST_FIRST)
+    .limit(bindparam("limit"))
+)
 
 
 def load_runs(conn: Connection, run_ids: Sequence[int], with_code: bool = False) -> list[ComponentRun]:
-    """The runs with these ids, hydrated with inputs, outputs and dependencies, in the order given."""
+    """The runs with these ids, with all their inputs, outputs and dependencies, in the order given."""
     if not run_ids:
         return []
-    columns = list(_SUMMARY_COLUMNS) + ([runs.c.code_snapshot] if with_code else [])
-    rows = {row.id: row for row in conn.execute(select(*columns).where(runs.c.id.in_(run_ids)))}
-    io: dict[int, tuple[list[IOPointer], list[IOPointer]]] = {rid: ([], []) for rid in rows}
-    types = {t.value: t for t in PointerType}
-    for table, slot in ((run_inputs, 0), (run_outputs, 1)):
-        query = (
-            select(
-                table.c.run_id,
-                pointers.c.name,
-                pointers.c.pointer_type,
-                table.c.value_hash,
-                pointers.c.flag,
-                pointers.c.flag_reason,
-                pointers.c.flagged_at,
-            )
-            .join(pointers, pointers.c.id == table.c.pointer_id)
-            .where(table.c.run_id.in_(run_ids))
-        )
-        for run_id, name, ptype, value_hash, flag, reason, flagged_at in conn.execute(query):
-            io[run_id][slot].append(IOPointer(name, types[ptype], value_hash, bool(flag), reason, flagged_at))
-    for inputs, outputs in io.values():  # sorted here: cheaper than a collating sort in the database
-        inputs.sort(key=lambda p: p.name)
-        outputs.sort(key=lambda p: p.name)
-    deps: dict[int, list[int]] = {rid: [] for rid in rows}
-    dep_query = select(dependencies.c.run_id, dependencies.c.upstream_id).where(dependencies.c.run_id.in_(run_ids))
-    for run_id, upstream_id in conn.execute(
-        dep_query.distinct().order_by(dependencies.c.run_id, dependencies.c.upstream_id)
-    ):
-        deps[run_id].append(upstream_id)
-    return [_run_entity(rows[rid], io[rid], deps[rid], with_code) for rid in run_ids if rid in rows]
+    found = {}
+    for row in conn.execute(_WHOLE_BY_ID_WITH_CODE if with_code else _WHOLE_BY_ID, {"ids": run_ids}):
+        run = found[row[0]] = _run_entity(row)
+        if with_code:
+            run.code_snapshot = row[_WIDTH]
+    return [found[rid] for rid in run_ids if rid in found]
+
+
+def preview_runs(conn: Connection, run_ids: Sequence[int]) -> list[ComponentRun]:
+    """The runs with these ids as listings show them (see `recent_runs`), in the order given."""
+    if not run_ids:
+        return []
+    found = {run.id: run for run in _previews(conn.execute(_PREVIEW_BY_ID, {"ids": run_ids}))}
+    return [found[rid] for rid in run_ids if rid in found]
 
 
 def get_run(conn: Connection, run_id: int) -> ComponentRun:
-    """One run with its code snapshot; NotFoundError when unknown."""
+    """One run with its code snapshot and all its inputs and outputs; NotFoundError when unknown."""
     found = load_runs(conn, [run_id], with_code=True)
     if not found:
         raise NotFoundError(f"Component run {run_id} not found.")
@@ -71,12 +124,14 @@ def get_run(conn: Connection, run_id: int) -> ComponentRun:
 
 
 def recent_runs(conn: Connection, limit: int, before: tuple[datetime, int] | None = None) -> list[ComponentRun]:
-    """Runs newest first (by start, then id), strictly before the cursor when given."""
-    query: Select[Any] = select(runs.c.id)
-    if before is not None:
-        query = query.where(tuple_(runs.c.start_ts, runs.c.id) < tuple_(*before))
-    ids = conn.execute(query.order_by(runs.c.start_ts.desc(), runs.c.id.desc()).limit(limit)).scalars().all()
-    return load_runs(conn, ids)
+    """Runs newest first (by start, then id), strictly before the cursor when given.
+
+    Each is a preview: its first PREVIEW_SIZE inputs and outputs (by pointer id, then sorted by
+    name) and how many there are; `load_runs` gives runs whole.
+    """
+    if before is None:
+        return _previews(conn.execute(_RECENT, {"limit": limit}))
+    return _previews(conn.execute(_RECENT_BEFORE, {"limit": limit, "ts": before[0], "id": before[1]}))
 
 
 def recent_run_ids(conn: Connection, limit: int, last_run_id: int | None = None) -> list[int]:
@@ -93,17 +148,17 @@ def recent_run_ids(conn: Connection, limit: int, last_run_id: int | None = None)
 def history(
     conn: Connection, component: str, limit: int | None, since: datetime | None = None, until: datetime | None = None
 ) -> list[ComponentRun]:
-    """Runs of `component`, newest first; `since` inclusive, `until` exclusive."""
-    get_component(conn, component)
-    query = select(runs.c.id).where(runs.c.component_name == component)
-    if since is not None:
-        query = query.where(runs.c.start_ts >= since)
-    if until is not None:
-        query = query.where(runs.c.start_ts < until)
-    query = query.order_by(runs.c.start_ts.desc(), runs.c.id.desc())
-    if limit is not None:
-        query = query.limit(limit)
-    return load_runs(conn, conn.execute(query).scalars().all())
+    """Runs of `component`, newest first, previewed as `recent_runs` does; `since` inclusive, `until` exclusive."""
+    params = {
+        "component": component,
+        "since": since or _EARLIEST,
+        "until": until or _LATEST,
+        "limit": _NO_LIMIT if limit is None else limit,
+    }
+    found = _previews(conn.execute(_HISTORY, params))
+    if not found:
+        get_component(conn, component)  # NotFoundError for an unknown component
+    return found
 
 
 def get_component(conn: Connection, name: str) -> Component:
@@ -257,27 +312,55 @@ def _tags_of(conn: Connection, names: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def _run_entity(
-    row: Any, io: tuple[list[IOPointer], list[IOPointer]], deps: list[int], with_code: bool
-) -> ComponentRun:
+def _previews(rows: Iterable[Sequence[Any]]) -> list[ComponentRun]:
+    """Runs from rows of `_PREVIEWED`: entities with their inputs' and outputs' totals."""
+    found = []
+    for row in rows:
+        run = _run_entity(row)
+        run.inputs_total, run.outputs_total = row[_WIDTH], row[_WIDTH + 1]
+        found.append(run)
+    return found
+
+
+def _run_entity(row: Sequence[Any]) -> ComponentRun:
+    """A run from the `_WHOLE` columns at the start of a row (a plain tuple)."""
+    rid, component, start, end, status, error, code_hash, git_hash, notes, json_values = row[:_WIDTH]
+    git_tags, params, metrics, test_results, stale, warnings, inputs, outputs, upstream = json_values
     return ComponentRun(
-        component_name=row.component_name,
-        id=row.id,
-        start_timestamp=row.start_ts,
-        end_timestamp=row.end_ts,
-        status=row.status,
-        error=row.error,
-        inputs=io[0],
-        outputs=io[1],
-        dependencies=deps,
-        code_snapshot=row.code_snapshot if with_code else None,
-        code_hash=row.code_hash,
-        git_hash=row.git_hash,
-        git_tags=list(row.git_tags or []),
-        notes=row.notes or "",
-        params=dict(row.params or {}),
-        metrics=dict(row.metrics or {}),
-        test_results=list(row.test_results or []),
-        stale=list(row.stale or []),
-        warnings=list(row.warnings or []),
+        component_name=component,
+        id=rid,
+        start_timestamp=start,
+        end_timestamp=end,
+        status=status,
+        error=error,
+        inputs=_pointers(inputs),
+        outputs=_pointers(outputs),
+        dependencies=sorted({upstream_id for (upstream_id,) in upstream or ()}),
+        code_hash=code_hash,
+        git_hash=git_hash,
+        git_tags=git_tags or [],
+        notes=notes or "",
+        params=params or {},
+        metrics=metrics or {},
+        test_results=test_results or [],
+        stale=stale or [],
+        warnings=warnings or [],
     )
+
+
+def _pointers(rows: list[list[Any]] | None) -> list[IOPointer]:
+    """Pointers from JSON rows of (name, type, value hash, flag, reason, flagged at), sorted by name
+    (here: cheaper than a collating sort in the database)."""
+    if not rows:
+        return []
+    rows.sort(key=itemgetter(0))
+    return [
+        IOPointer(name, _TYPES[ptype], value_hash, bool(flag), reason, _utc(flagged_at) if flagged_at else None)
+        for name, ptype, value_hash, flag, reason, flagged_at in rows
+    ]
+
+
+def _utc(text: str) -> datetime:
+    """A timestamp as JSON holds it (ISO 8601; naive is UTC on SQLite) as an aware UTC datetime."""
+    ts = datetime.fromisoformat(text)
+    return ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)

@@ -9,6 +9,8 @@ from typing import Any
 
 from mltrace.entities.io_pointer import IOPointer
 
+PREVIEW_SIZE = 10  # how many inputs and how many outputs a run carries in listings
+
 
 def utc_now() -> datetime:
     """The current time, timezone-aware UTC with microseconds."""
@@ -20,6 +22,9 @@ class ComponentRun:
     """One run of a component: what it read and wrote, when, with which code and outcome.
 
     Also the builder for manual logging with `log_component_run` (original API).
+
+    In listings `inputs` and `outputs` are a preview (at most PREVIEW_SIZE each) and
+    `inputs_total`/`outputs_total` say how many there are; None means the lists are whole.
     """
 
     component_name: str
@@ -41,6 +46,8 @@ class ComponentRun:
     test_results: list[dict[str, Any]] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    inputs_total: int | None = None
+    outputs_total: int | None = None
 
     # --- builder methods of the original API -------------------------------
     def set_start_timestamp(self, ts: datetime | None = None) -> None:
@@ -98,6 +105,21 @@ class ComponentRun:
         if self.start_timestamp is None or self.end_timestamp is None:
             return None
         return (self.end_timestamp - self.start_timestamp).total_seconds() * 1000.0
+
+    @property
+    def inputs_count(self) -> int:
+        """How many inputs the run has, whether or not `inputs` holds them all."""
+        return len(self.inputs) if self.inputs_total is None else self.inputs_total
+
+    @property
+    def outputs_count(self) -> int:
+        """How many outputs the run has, whether or not `outputs` holds them all."""
+        return len(self.outputs) if self.outputs_total is None else self.outputs_total
+
+    @property
+    def is_preview(self) -> bool:
+        """Whether `inputs` or `outputs` holds only some of them."""
+        return len(self.inputs) < self.inputs_count or len(self.outputs) < self.outputs_count
 
     def to_dictionary(self) -> dict:
         """The run as a plain dict (original API)."""

@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from mltrace.client import parse_time
 from mltrace.entities import ComponentRun, PointerType, RunRecord
+from mltrace.entities.component_run import PREVIEW_SIZE
 from mltrace.entities.cursor import decode_cursor, encode_cursor
 from mltrace.errors import InvalidInputError
 from mltrace.server.errors import ERROR_CODES
@@ -271,8 +272,14 @@ class ComponentSchema(ma.Schema):
     tags = fields.List(fields.String())
 
 
+_PREVIEW_NOTE = f"In lists of runs, at most {PREVIEW_SIZE}: the first stored (lowest pointer id), sorted by name."
+
+
 class RunSchema(ma.Schema):
-    """A component run (without its code snapshot)."""
+    """A component run (without its code snapshot).
+
+    In lists of runs `inputs` and `outputs` are a preview; the counts say how many there are.
+    """
 
     id = fields.Integer()
     component = fields.String(attribute="component_name")
@@ -281,8 +288,10 @@ class RunSchema(ma.Schema):
     duration_ms = fields.Float(allow_none=True)
     status = fields.String(validate=validate.OneOf(["success", "failed"]))
     error = fields.String(allow_none=True)
-    inputs = fields.List(fields.Nested(RunPointerSchema))
-    outputs = fields.List(fields.Nested(RunPointerSchema))
+    inputs = fields.List(fields.Nested(RunPointerSchema), metadata={"description": _PREVIEW_NOTE})
+    outputs = fields.List(fields.Nested(RunPointerSchema), metadata={"description": _PREVIEW_NOTE})
+    inputs_count = fields.Integer(metadata={"description": "How many inputs the run has."})
+    outputs_count = fields.Integer(metadata={"description": "How many outputs the run has."})
     dependencies = fields.List(fields.Integer(), metadata={"description": "Ids of the upstream runs."})
     code_hash = fields.String(allow_none=True)
     git_hash = fields.String(allow_none=True)
@@ -296,7 +305,7 @@ class RunSchema(ma.Schema):
 
 
 class RunDetailSchema(RunSchema):
-    """A run with its code snapshot and its component."""
+    """A run with all its inputs and outputs, its code snapshot and its component."""
 
     code_snapshot = fields.String(allow_none=True)
     component_info = fields.Nested(ComponentSchema)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from mltrace.cli import shapes
 from mltrace.client import Client
 from mltrace.samples import DemoInfo
 from mltrace.server import schemas
 from tests.cli.conftest import Invoke
+from tests.factories import run
 
 
 def test_runs_pointers_and_components_match_the_api_schemas(shown_demo: DemoInfo) -> None:
@@ -20,6 +22,15 @@ def test_runs_pointers_and_components_match_the_api_schemas(shown_demo: DemoInfo
         assert shapes.component_json(component) == schemas.ComponentSchema().dump(component)
     flagged = client.pointer(shown_demo.bad_prediction_ids[0])
     assert shapes.pointer_json(flagged) == schemas.PointerSchema().dump(flagged)
+
+
+def test_previews_and_their_counts_match_the_api_schema(db_uri: str, mltrace_home: Path) -> None:
+    client = Client(db_uri)
+    client.ingest([run("score", 0, inputs=["model.pkl"], outputs=[f"scores/{k}" for k in range(25)])])
+    (preview,) = client.recent(1)
+    assert preview.is_preview
+    assert shapes.run_json(preview) == schemas.RunSchema().dump(preview)
+    assert shapes.run_json(preview)["outputs_count"] == 25
 
 
 def test_trace_and_review_json_match_the_api_schemas(shown_demo: DemoInfo, show: Invoke) -> None:

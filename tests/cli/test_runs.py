@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from mltrace.cli import text
 from mltrace.client import Client
+from mltrace.entities.component_run import PREVIEW_SIZE
 from mltrace.samples import BAD_DAY, DAYS, DemoInfo
 from tests.cli.conftest import Invoke, one_line_error
+from tests.factories import run
 from tests.server.test_openapi import RUN_FIELDS
 
 RUN_KEYS = RUN_FIELDS  # the API's Run shape, pinned in one place
@@ -138,3 +140,19 @@ def test_recent_on_an_empty_database_says_so(mltrace_cli: Invoke) -> None:
     result = mltrace_cli("recent")
     assert result.exit_code == 0
     assert result.stdout == "No runs logged yet.\n"
+
+
+def test_lists_count_every_output_of_a_batch_run_and_inspect_shows_them_all(mltrace_cli: Invoke, db_uri: str) -> None:
+    scores = [f"scores/{k:03d}" for k in range(40)]
+    (batch,) = Client(db_uri).ingest([run("score", 0, inputs=["model.pkl"], outputs=scores, component_tags=["batch"])])
+    for args in (("recent",), ("history", "score"), ("tag", "batch")):
+        table = mltrace_cli(*args)
+        assert table.exit_code == 0, table.output
+        assert "scores/000 (+39 more)" in table.stdout, args
+    (listed,) = json.loads(mltrace_cli("recent", "--json").stdout)["runs"]
+    assert [p["name"] for p in listed["outputs"]] == scores[:PREVIEW_SIZE]
+    assert (listed["inputs_count"], listed["outputs_count"]) == (1, 40)
+    inspected = json.loads(mltrace_cli("inspect", str(batch), "--json").stdout)
+    assert [p["name"] for p in inspected["outputs"]] == scores and inspected["outputs_count"] == 40
+    card = mltrace_cli("inspect", str(batch)).stdout
+    assert all(f"{name} [" in card for name in scores)

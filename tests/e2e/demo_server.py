@@ -25,6 +25,8 @@ ODD_OUTPUT = "reports/<b>odd</b> #1?.txt"
 BIG_STAGES = 12  # the wide lineage: stages of runs, each run reading two outputs of the stage before
 BIG_WIDTH = 25
 BIG_OUTPUT = "big/final"
+BATCH_COMPONENT = "batch-score"  # one run writing BATCH_OUTPUTS outputs: lists show a few of them
+BATCH_OUTPUTS = 200
 
 
 def _log(component: str, start: datetime, inputs: list[str], outputs: list[str], **fields: object) -> None:
@@ -37,8 +39,11 @@ def _log(component: str, start: datetime, inputs: list[str], outputs: list[str],
 
 
 def log_extras() -> None:
-    """An XSS-shaped component and a lineage of BIG_STAGES × BIG_WIDTH + 1 runs behind BIG_OUTPUT."""
+    """An XSS-shaped component, a lineage of BIG_STAGES × BIG_WIDTH + 1 runs behind BIG_OUTPUT, and a
+    batch run with BATCH_OUTPUTS outputs."""
     t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    mltrace.create_component(BATCH_COMPONENT, "Scores every machine at once.", "ml-team", ["batch"])
+    _log(BATCH_COMPONENT, t0, ["models/batch.pkl"], [f"scores/{k:03d}" for k in range(BATCH_OUTPUTS)])
     mltrace.create_component(ODD_COMPONENT, "<script>alert('description')</script>", "<b>mallory</b>", ["odd"])
     _log(ODD_COMPONENT, t0, [], [ODD_OUTPUT], status="failed", error="ValueError: <script>alert(2)</script>")
     for stage in range(BIG_STAGES):
@@ -69,6 +74,8 @@ def build(db: str, workdir: str) -> dict[str, Any]:
         odd_output=ODD_OUTPUT,
         big_output=BIG_OUTPUT,
         big_runs=BIG_STAGES * BIG_WIDTH + 1,
+        batch_component=BATCH_COMPONENT,
+        batch_outputs=BATCH_OUTPUTS,
     )
     return described
 

@@ -316,6 +316,27 @@ def test_tag_view_lists_components_with_their_recent_runs(page: Page, demo: dict
     expect(page.get_by_role("list", name="Recent runs of ingest").get_by_role("article")).not_to_have_count(0)
 
 
+def test_lists_show_a_batch_runs_first_outputs_and_link_the_rest_to_its_page(page: Page, demo: dict[str, Any]) -> None:
+    batch, total = demo["batch_component"], demo["batch_outputs"]
+    page.goto("/tag/batch")
+    card = page.get_by_role("list", name=f"Recent runs of {batch}").get_by_role("article")
+    expect(card.get_by_role("link", name="scores/000", exact=True)).to_be_visible()
+    expect(card.get_by_role("link", name="scores/003", exact=True)).to_be_visible()
+    expect(card.get_by_role("link", name="scores/004", exact=True)).to_have_count(0)
+    card.get_by_role("link", name=f"+{total - 4} more outputs").click()
+    expect(page).to_have_url(re.compile(r"/inspect/\d+$"))
+    outputs = page.get_by_role("region", name="Outputs").get_by_role("listitem")
+    expect(outputs).to_have_count(total)
+
+    page.goto(f"/history/{batch}/10")
+    row = page.locator("tbody tr").first
+    expect(row).to_contain_text(", ".join(f"scores/{k:03d}" for k in range(10)))
+    expect(row.get_by_role("link", name=re.compile("more inputs$"))).to_have_count(0)
+    row.get_by_role("link", name=f"+{total - 10} more outputs").click()
+    expect(page).to_have_url(re.compile(r"/inspect/\d+$"))
+    expect(outputs).to_have_count(total)
+
+
 def test_database_text_is_shown_as_text(page: Page, demo: dict[str, Any]) -> None:
     odd = demo["odd_component"]
     page.goto(f"/history/{enc(odd)}/10")

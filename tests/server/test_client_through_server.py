@@ -8,6 +8,7 @@ import pytest
 
 import mltrace
 from mltrace import client as client_module
+from mltrace.entities.component_run import PREVIEW_SIZE
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 from tests.server.test_serve import server  # noqa: F401  (the live gunicorn server fixture)
 
@@ -62,3 +63,19 @@ def test_errors_through_the_server_are_the_clients_own(through: str) -> None:
         mltrace.trace("remote/clean.csv", depth=0)
     with pytest.raises(MltraceError, match="not available through a server"):
         mltrace.create_component("x", "y", "z")
+
+
+def test_lists_through_the_server_are_previews_and_the_original_api_makes_them_whole(through: str) -> None:
+    run = mltrace.ComponentRun("remote_batch")
+    run.set_start_timestamp()
+    run.set_end_timestamp()
+    run.add_outputs([f"remote/batch/{k:02d}" for k in range(30)])
+    mltrace.log_component_run(run)
+    assert mltrace.flush(30) is True
+    client = client_module.default_client()
+    (listed,) = client.history("remote_batch")
+    assert (len(listed.outputs), listed.outputs_count, listed.is_preview) == (PREVIEW_SIZE, 30, True)
+    assert client.recent(1)[0].outputs == listed.outputs
+    (whole,) = mltrace.get_history("remote_batch")
+    assert [p.name for p in whole.outputs] == [f"remote/batch/{k:02d}" for k in range(30)]
+    assert not whole.is_preview and whole.outputs_count == 30

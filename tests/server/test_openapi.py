@@ -35,6 +35,8 @@ RUN_FIELDS = {
     "error",
     "inputs",
     "outputs",
+    "inputs_count",
+    "outputs_count",
     "dependencies",
     "code_hash",
     "git_hash",

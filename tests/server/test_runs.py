@@ -6,7 +6,8 @@ import math
 
 import mltrace
 from mltrace.entities import RunRecord
-from tests.server.sample import T0, Pipeline, assert_error, at, record
+from mltrace.entities.component_run import PREVIEW_SIZE
+from tests.server.sample import T0, Pipeline, assert_error, at, prediction, record
 
 
 def test_recent_lists_runs_newest_first_in_the_run_shape(api, pipeline: Pipeline):
@@ -23,6 +24,8 @@ def test_recent_lists_runs_newest_first_in_the_run_shape(api, pipeline: Pipeline
         "error": "ValueError: boom",
         "inputs": [{"name": "models/model.pkl", "type": "model", "value_hash": "m1", "flagged": False}],
         "outputs": [{"name": "pred/3", "type": "endpoint", "value_hash": None, "flagged": False}],
+        "inputs_count": 1,
+        "outputs_count": 1,
         "dependencies": [pipeline.train],
         "code_hash": None,
         "git_hash": None,
@@ -101,6 +104,32 @@ def test_inspect_includes_code_snapshot_and_component(api, pipeline: Pipeline):
     first = api.get(f"/api/v1/runs/{pipeline.ingest}").get_json()
     assert first["git_hash"] == "a" * 40 and first["git_tags"] == ["v1.0"]
     assert first["component_info"]["tags"] == ["etl", "team/data"]
+
+
+def test_every_list_of_runs_previews_a_batch_run_and_inspect_shows_it_whole(api, store, pipeline: Pipeline):
+    predictions = [prediction(f"batch/{k:03d}") for k in range(150)]
+    inputs = ["models/model.pkl", ("data/clean.csv", "c1")]
+    (batch,) = store.ingest([record("predict", 60, inputs, predictions, component_tags=["serving"])])
+    api.put("/api/v1/flags/batch%2F004", json={"reason": "bad"})
+    shown = [f"batch/{k:03d}" for k in range(PREVIEW_SIZE)]  # the first logged, sorted by name
+    listed = {
+        "recent": api.get("/api/v1/runs?limit=1").get_json()["runs"][0],
+        "history": api.get("/api/v1/components/predict/runs").get_json()["runs"][0],
+        "tag": api.get("/api/v1/tags/serving/components").get_json()["components"][0]["recent_runs"][0],
+        "review": next(r for r in api.get("/api/v1/review").get_json()["runs"] if r["id"] == batch),
+    }
+    for where, run in listed.items():
+        assert run["id"] == batch, where
+        assert [p["name"] for p in run["outputs"]] == shown, where
+        assert [p["flagged"] for p in run["outputs"]] == [k == 4 for k in range(PREVIEW_SIZE)], where
+        assert (run["inputs_count"], run["outputs_count"]) == (2, 150), where
+        assert [p["name"] for p in run["inputs"]] == ["data/clean.csv", "models/model.pkl"], where
+    whole = api.get(f"/api/v1/runs/{batch}").get_json()
+    assert [p["name"] for p in whole["outputs"]] == [p.name for p in predictions]
+    assert (whole["inputs_count"], whole["outputs_count"]) == (2, 150)
+    assert {k: v for k, v in whole.items() if k not in ("outputs", "code_snapshot", "component_info")} == {
+        k: v for k, v in listed["recent"].items() if k != "outputs"
+    }
 
 
 def test_inspect_distinguishes_malformed_from_unknown_run_ids(api, pipeline: Pipeline):

@@ -25,8 +25,12 @@ export interface Run {
   duration_ms: number | null;
   status: "success" | "failed" | string;
   error: string | null;
+  /** In lists of runs, a preview (at most 10); the run page has them all. */
   inputs: RunPointer[];
   outputs: RunPointer[];
+  /** How many inputs and outputs the run has, whatever `inputs`/`outputs` hold. */
+  inputs_count: number;
+  outputs_count: number;
   dependencies: number[];
   code_hash: string | null;
   code_snapshot?: string | null;

@@ -95,6 +95,8 @@ export function makeFixtures(seed = 7): Fixtures {
       error: null,
       inputs: inputPointers,
       outputs: outputPointers,
+      inputs_count: inputPointers.length,
+      outputs_count: outputPointers.length,
       dependencies: [...deps].sort((a, b) => a - b),
       code_hash: hash(),
       code_snapshot: `def ${component.replace(/\W/g, "_")}(...):\n    # <b>not bold</b>\n    return run()\n`,

@@ -12,6 +12,8 @@ type Handler = (
   body: unknown,
 ) => { status?: number; body: unknown };
 
+const PREVIEW = 10;
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -34,12 +36,17 @@ export function createMockApi() {
 
   const withFlags = (pointers: RunPointer[]) =>
     pointers.map((p) => ({ ...p, flagged: data.flags.has(p.name) }));
+  // Lists of runs carry the first PREVIEW inputs and outputs, sorted by name; the run page all.
+  const listed = (pointers: RunPointer[], detail: boolean) =>
+    detail
+      ? pointers
+      : pointers.slice(0, PREVIEW).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const toRun = (run: FixtureRun, detail = false): Run => {
     const { code_snapshot, ...rest } = run;
     return {
       ...rest,
-      inputs: withFlags(run.inputs),
-      outputs: withFlags(run.outputs),
+      inputs: withFlags(listed(run.inputs, detail)),
+      outputs: withFlags(listed(run.outputs, detail)),
       ...(detail ? { code_snapshot } : {}),
     };
   };

@@ -55,6 +55,8 @@ def upgrade() -> None:
         sa.Column("stale", sa.JSON(), nullable=False),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("staleness_threshold_s", sa.Float(), nullable=False),
+        sa.Column("inputs_count", sa.Integer(), nullable=False),
+        sa.Column("outputs_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
     )

@@ -10,6 +10,9 @@ import { Time } from "../../../components/Time";
 import { DEFAULT_HISTORY_LIMIT } from "../../../lib/commandParser";
 import { formatDuration, isoToLocalInput, localInputToIso } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
+import type { Run } from "../../../lib/types";
+import { MoreLink } from "../../runs/components/MoreLink";
+import { previewOf } from "../../runs/preview";
 import { useComponentRuns } from "../api/getComponentRuns";
 
 function RangeFilter({
@@ -88,6 +91,21 @@ function RangeFilter({
   );
 }
 
+/** The names a listed run carries, then "+N more" for the ones only its run page shows. */
+function PointerNames({ run, what }: { run: Run; what: "inputs" | "outputs" }) {
+  const { shown, hidden } = previewOf(
+    run[what],
+    what === "inputs" ? run.inputs_count : run.outputs_count,
+  );
+  return (
+    <>
+      {shown.map((p) => p.name).join(", ")}
+      {hidden > 0 ? " " : null}
+      <MoreLink runId={run.id} hidden={hidden} what={what} />
+    </>
+  );
+}
+
 export function HistoryView() {
   const name = usePathSegment(2);
   const n = usePathSegment(3);
@@ -150,8 +168,12 @@ export function HistoryView() {
                     <Time iso={run.start} />
                   </td>
                   <td>{formatDuration(run.duration_ms)}</td>
-                  <td className="mono cell-list">{run.inputs.map((p) => p.name).join(", ")}</td>
-                  <td className="mono cell-list">{run.outputs.map((p) => p.name).join(", ")}</td>
+                  <td className="mono cell-list">
+                    <PointerNames run={run} what="inputs" />
+                  </td>
+                  <td className="mono cell-list">
+                    <PointerNames run={run} what="outputs" />
+                  </td>
                   <td className="mono">{run.git_hash ? run.git_hash.slice(0, 8) : "—"}</td>
                 </tr>
               ))}

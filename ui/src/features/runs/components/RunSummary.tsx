@@ -1,15 +1,21 @@
-// A compact card for one run in a list: component, id, status, times, inputs → outputs.
+// A compact card for one run in a list: component, id, status, times, inputs → outputs (the first
+// few, and a link to the run page for the rest).
 
 import { Link } from "react-router-dom";
 import { StaleBadge, StatusBadge } from "../../../components/StatusBadge";
 import { Time } from "../../../components/Time";
 import { formatDuration } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
-import type { Run, RunPointer } from "../../../lib/types";
+import type { Run } from "../../../lib/types";
+import { previewOf } from "../preview";
+import { MoreLink } from "./MoreLink";
 
-function PointerLinks({ pointers }: { pointers: RunPointer[] }) {
-  if (pointers.length === 0) return <span className="muted">none</span>;
-  const shown = pointers.slice(0, 4);
+const SHOWN = 4;
+
+function PointerLinks({ run, what }: { run: Run; what: "inputs" | "outputs" }) {
+  const total = what === "inputs" ? run.inputs_count : run.outputs_count;
+  const { shown, hidden } = previewOf(run[what], total, SHOWN);
+  if (total === 0) return <span className="muted">none</span>;
   return (
     <>
       {shown.map((p, i) => (
@@ -21,9 +27,8 @@ function PointerLinks({ pointers }: { pointers: RunPointer[] }) {
           {p.flagged ? <span className="sr-only"> (flagged)</span> : null}
         </span>
       ))}
-      {pointers.length > shown.length ? (
-        <span className="muted"> and {pointers.length - shown.length} more</span>
-      ) : null}
+      {hidden > 0 ? " " : null}
+      <MoreLink runId={run.id} hidden={hidden} what={what} />
     </>
   );
 }
@@ -47,11 +52,11 @@ export function RunSummary({ run }: { run: Run }) {
       <dl className="run-io">
         <dt>In</dt>
         <dd>
-          <PointerLinks pointers={run.inputs} />
+          <PointerLinks run={run} what="inputs" />
         </dd>
         <dt>Out</dt>
         <dd>
-          <PointerLinks pointers={run.outputs} />
+          <PointerLinks run={run} what="outputs" />
         </dd>
       </dl>
       {run.error ? <p className="run-error mono">{run.error}</p> : null}
