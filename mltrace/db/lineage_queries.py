@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, TextClause, bindparam, text
 
 from mltrace.db.locks import prefer_index_walks
-from mltrace.db.membership import IdList, id_rows
+from mltrace.db.membership import ValueList, id_rows
 from mltrace.db.queries import load_runs
 from mltrace.errors import InvalidInputError, NotFoundError
 from mltrace.lineage.review import Suspect, rank_suspects
@@ -94,7 +94,7 @@ def _walk_statement(dialect: str, direction: str, limited: bool) -> TextClause:
 
 def _io_statement(dialect: str, direction: str) -> TextClause:
     sql = _IO.format(ids=id_rows(dialect, "ids"), table=_IO_TABLES[direction])
-    return text(sql).bindparams(bindparam("ids", type_=IdList()))
+    return text(sql).bindparams(bindparam("ids", type_=ValueList()))
 
 
 _WALK_STATEMENTS = {(dialect, *key): _walk_statement(dialect, *key) for dialect in _TIME_TEXT for key in _WALKS}

@@ -41,21 +41,6 @@ def array_text(values: Sequence[Any]) -> str:
     return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
-class IdList(TypeDecorator[Sequence[int]]):
-    """Integer ids bound as one parameter: array text (`{1,2,3}`) for PostgreSQL, which psycopg2 sends
-    as it is (adapting a list costs it about a microsecond per element), JSON text for SQLite."""
-
-    impl = String
-    cache_ok = True
-
-    def process_bind_param(self, value: Sequence[int] | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if dialect.name == "postgresql":
-            return "{" + ",".join(map(str, map(int, value))) + "}"
-        return json.dumps(list(value))
-
-
 class MemberOf(ColumnElement[bool]):
     """True when the column's value is in the list bound to `values`."""
 
@@ -77,7 +62,7 @@ def member_of(column: ColumnElement[Any], name: str) -> MemberOf:
 
 
 def id_rows(dialect: str, name: str) -> str:
-    """SQL text of a FROM item `<name>(id)`: a row per id of the `IdList` parameter `name`.
+    """SQL text of a FROM item `<name>(id)`: a row per id of the list parameter `name` (bind it with `ValueList`).
 
     Joined on a table's key, with hash and merge joins off (`locks.prefer_index_walks`), each id is one
     index lookup, however many rows the planner expects: `= ANY(list)` on a table with a few runs of

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select, text
 
 from mltrace.client import Client
-from mltrace.db.membership import IdList, id_rows, member_of
+from mltrace.db.membership import ValueList, id_rows, member_of
 from mltrace.db.models import pointers
 from tests.factories import run
 
@@ -14,7 +14,7 @@ def test_id_rows_has_a_row_per_bound_id(client: Client) -> None:
     store = client.store
     store.ensure_ready()
     sql = text(f"SELECT ids.id FROM {id_rows(store.dialect, 'ids')} ORDER BY ids.id")
-    statement = sql.bindparams(bindparam("ids", type_=IdList()))
+    statement = sql.bindparams(bindparam("ids", type_=ValueList()))
     with store.read() as conn:
         assert list(conn.execute(statement, {"ids": [30, 10, 20]}).scalars()) == [10, 20, 30]
         assert list(conn.execute(statement, {"ids": []}).scalars()) == []
