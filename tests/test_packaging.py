@@ -113,6 +113,7 @@ def test_the_installed_wheel_serves_the_api_and_the_console(wheel: Path, tmp_pat
 
 def test_compose_runs_postgres_the_api_and_a_one_shot_seed() -> None:
     import yaml
+
     services = yaml.safe_load(COMPOSE.read_text())["services"]
     assert set(services) == {"db", "api", "seed"}
     db, api, seed = services["db"], services["api"], services["seed"]

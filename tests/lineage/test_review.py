@@ -17,8 +17,12 @@ def pipeline(bad_batch: int, batches: int = 6, per_batch: int = 5):
         records += [
             run("ingest", t, inputs=[f"raw/{b}"], outputs=[f"batch/{b}"]),
             run("clean", t + 10, inputs=[f"batch/{b}"], outputs=[f"clean/{b}"]),
-            run("predict", t + 20, inputs=[f"clean/{b}", "model.pkl"],
-                outputs=[f"pred/{b}/{k}" for k in range(per_batch)]),
+            run(
+                "predict",
+                t + 20,
+                inputs=[f"clean/{b}", "model.pkl"],
+                outputs=[f"pred/{b}/{k}" for k in range(per_batch)],
+            ),
         ]
     return records
 
@@ -51,10 +55,12 @@ def test_culprit_in_the_middle_ranks_first(client: Client) -> None:
     # a bad clean run of batch 4 whose output two predict runs read
     bad_clean = run("clean", 1000, inputs=["batch/4"], outputs=["clean/4b"])
     (bad_clean_id,) = client.ingest([bad_clean])
-    client.ingest([
-        run("predict", 1010, inputs=["clean/4b", "model.pkl"], outputs=["pm/0", "pm/1"]),
-        run("predict", 1020, inputs=["clean/4b", "model.pkl"], outputs=["pm/2", "pm/3"]),
-    ])
+    client.ingest(
+        [
+            run("predict", 1010, inputs=["clean/4b", "model.pkl"], outputs=["pm/0", "pm/1"]),
+            run("predict", 1020, inputs=["clean/4b", "model.pkl"], outputs=["pm/2", "pm/3"]),
+        ]
+    )
     for name in ["pm/0", "pm/1", "pm/2", "pm/3"]:
         client.flag(name)
     top = client.review()["runs"][0]
