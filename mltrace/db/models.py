@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mltrace.db.types import UTCDateTime
@@ -48,7 +48,10 @@ class PointerRow(Base):
     flag_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    __table_args__ = (Index("ix_io_pointers_flag", "flag"),)
+    # only flagged pointers are indexed: the flags list reads a few rows, and ingest pays nothing per pointer
+    __table_args__ = (
+        Index("ix_io_pointers_flagged", "flagged_at", postgresql_where=text("flag"), sqlite_where=text("flag = 1")),
+    )
 
     @staticmethod
     def to_entity(row: Any, value_hash: str | None = None) -> IOPointer:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Integer, ScalarSelect, Table, bindparam, func, select, tuple_, update
+from sqlalchemy import Connection, Integer, ScalarSelect, Table, bindparam, func, select, true, tuple_, update
 
 from mltrace.db.json_sql import JsonArray, JsonRows
 from mltrace.db.locks import lock_for_writes
@@ -242,17 +242,18 @@ def set_flag(conn: Connection, name: str, flagged: bool, reason: str | None = No
 def unflag_all(conn: Connection) -> int:
     """Clears every flag; returns how many were set."""
     result = conn.execute(
-        update(pointers).where(pointers.c.flag.is_(True)).values(flag=False, flag_reason=None, flagged_at=None)
+        update(pointers).where(pointers.c.flag == true()).values(flag=False, flag_reason=None, flagged_at=None)
     )
     return result.rowcount
 
 
+FLAGGED = select(pointers).where(pointers.c.flag == true()).order_by(pointers.c.flagged_at.desc(), pointers.c.name)
+"""Flagged pointers, most recently flagged first: read through the partial index of flagged pointers."""
+
+
 def flagged_pointers(conn: Connection) -> list[IOPointer]:
     """Every flagged output, most recently flagged first."""
-    rows = conn.execute(
-        select(pointers).where(pointers.c.flag.is_(True)).order_by(pointers.c.flagged_at.desc(), pointers.c.name)
-    )
-    return [PointerRow.to_entity(r) for r in rows]
+    return [PointerRow.to_entity(r) for r in conn.execute(FLAGGED)]
 
 
 def set_notes(conn: Connection, run_id: int, notes: str) -> ComponentRun:

@@ -34,7 +34,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
-    op.create_index("ix_io_pointers_flag", "io_pointers", ["flag"], unique=False)
+    op.create_index(
+        "ix_io_pointers_flagged",
+        "io_pointers",
+        ["flagged_at"],
+        unique=False,
+        postgresql_where=sa.text("flag"),
+        sqlite_where=sa.text("flag = 1"),
+    )
     op.create_table(
         "component_runs",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -120,6 +127,6 @@ def downgrade() -> None:
     op.drop_index("ix_component_runs_start", table_name="component_runs")
     op.drop_index("ix_component_runs_component_start", table_name="component_runs")
     op.drop_table("component_runs")
-    op.drop_index("ix_io_pointers_flag", table_name="io_pointers")
+    op.drop_index("ix_io_pointers_flagged", table_name="io_pointers")
     op.drop_table("io_pointers")
     op.drop_table("components")
