@@ -48,8 +48,8 @@ def _executemany(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
         is_json = isinstance(table.c[column].type, JSON)
         for values, row in zip(params, rows, strict=True):
             value = row[column]
-            if is_json and not value and isinstance(value, (list, dict)):
-                values.append("[]" if isinstance(value, list) else "{}")  # the common case, without json.dumps
+            if is_json and not value and type(value) in _EMPTY_JSON:
+                values.append(_EMPTY_JSON[type(value)])  # the common case, without json.dumps
             else:
                 values.append(process(value) if process is not None and value is not None else value)
     names = ", ".join(f'"{c}"' for c in columns)
@@ -79,9 +79,6 @@ def _column_text(table: Table, column: str, values: list[Any]) -> list[str]:
     convert = _converter(table, column)
     if convert is _escaped and all(type(v) is str for v in values) and not _SPECIAL_CHARS.search("".join(values)):
         return values  # plain text, the common case: nothing to escape, checked once for the column
-    if convert is _json_text:
-        empty = _EMPTY_JSON
-        return [empty[type(v)] if not v and type(v) in empty else _NULL if v is None else convert(v) for v in values]
     if None in values:
         return [_NULL if value is None else convert(value) for value in values]
     return list(map(convert, values))
@@ -110,8 +107,8 @@ def _escaped(value: Any) -> str:
 
 
 def _json_text(value: Any) -> str:
-    if not value:
-        return "[]" if isinstance(value, list) else ("{}" if isinstance(value, dict) else _escaped(json.dumps(value)))
+    if not value and type(value) in _EMPTY_JSON:
+        return _EMPTY_JSON[type(value)]  # the common case, without json.dumps
     return _escaped(json.dumps(value, ensure_ascii=False, allow_nan=False))
 
 

@@ -32,7 +32,9 @@ def ingest(conn: Connection, records: list[RunRecord], never_delivered: bool = F
     """
     lock_for_writes(conn)
     prefer_index_walks(conn)
-    records = list({r.key: r for r in records}.values()) if never_delivered else _new_records(conn, records)
+    records = list({r.key: r for r in records}.values())  # one run per key
+    if not never_delivered:
+        records = _not_stored(conn, records)
     if not records:
         return []
     _upsert_components(conn, records)
@@ -82,10 +84,9 @@ def _insert_missing(conn: Connection, table: Table, rows: list[dict[str, Any]], 
         conn.execute(insert(table), missing)
 
 
-def _new_records(conn: Connection, records: list[RunRecord]) -> list[RunRecord]:
-    unique = list({r.key: r for r in records}.values())
-    stored = set(conn.execute(_STORED_KEYS, {"keys": [r.key for r in unique]}).scalars())
-    return [r for r in unique if r.key not in stored]
+def _not_stored(conn: Connection, records: list[RunRecord]) -> list[RunRecord]:
+    stored = set(conn.execute(_STORED_KEYS, {"keys": [r.key for r in records]}).scalars())
+    return [r for r in records if r.key not in stored]
 
 
 def _upsert_components(conn: Connection, records: list[RunRecord]) -> None:
@@ -111,10 +112,7 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> tuple[dict[s
     """Pointer ids by name and the names created now; an explicit type given at logging time wins."""
     explicit: dict[str, str | None] = {}
     for r in records:
-        for p in r.inputs:
-            if p.type or p.name not in explicit:
-                explicit[p.name] = p.type
-        for p in r.outputs:
+        for p in (*r.inputs, *r.outputs):
             if p.type or p.name not in explicit:
                 explicit[p.name] = p.type
     ids: dict[str, int] = {}
@@ -159,9 +157,9 @@ def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
             "git_hash": r.git_hash,
             "git_tags": list(r.git_tags),
             "notes": r.notes,
-            "params": strict_json(r.params) if r.params else r.params,
-            "metrics": strict_json(r.metrics) if r.metrics else r.metrics,
-            "test_results": strict_json(r.test_results) if r.test_results else r.test_results,
+            "params": strict_json(r.params),
+            "metrics": strict_json(r.metrics),
+            "test_results": strict_json(r.test_results),
             "stale": [],
             "warnings": list(r.warnings),
             "staleness_threshold_s": float(r.staleness_threshold_s),
