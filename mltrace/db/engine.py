@@ -9,8 +9,17 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
-def make_engine(uri: str) -> Engine:
-    """An engine for `uri`; SQLite gets WAL, a busy timeout and explicit BEGIN modes."""
+def make_engine(uri: str, reads: bool = False) -> Engine:
+    """An engine for `uri`; SQLite gets WAL, a busy timeout and explicit BEGIN modes.
+
+    `reads`: on PostgreSQL, an engine whose connections stay in autocommit, for queries: a query is then one
+    round trip, where a transaction adds a BEGIN and a ROLLBACK (each statement of a read sees the data
+    committed when it starts either way, at READ COMMITTED). Its own pool, so that no connection switches
+    modes (switching back costs a round trip too).
+
+    Pooled connections are not pinged before use: `Store` runs work again once when the server had closed
+    the connection it got.
+    """
     url = make_url(uri)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg2")  # the chosen driver, whatever SQLAlchemy's default
@@ -20,8 +29,12 @@ def make_engine(uri: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    # execute_batch for the executemany UPDATEs of ingest; INSERTs use insertmanyvalues either way
-    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, executemany_mode="values_plus_batch")
+    if reads:
+        engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=5)
+        _configure_postgresql(engine)
+        return engine
+    # writers queue on one lock anyway; execute_batch for the executemany UPDATEs of ingest
+    engine = create_engine(url, pool_size=2, max_overflow=3, executemany_mode="values_plus_batch")
     _configure_postgresql(engine)
     return engine
 

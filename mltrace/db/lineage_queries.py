@@ -11,18 +11,19 @@ from typing import Any
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 
-from mltrace.db.locks import prefer_index_walks
+from mltrace.db.locks import with_index_walks
 from mltrace.db.membership import ValueList, id_rows
+from mltrace.db.plain_rows import plain_rows
 from mltrace.db.queries import load_runs
 from mltrace.errors import InvalidInputError, NotFoundError
 from mltrace.lineage.review import Suspect, rank_suspects
 from mltrace.lineage.trace_graph import (
-    Link,
     RunFacts,
-    downstream_graph,
+    TraceBuilder,
+    downstream_steps,
     empty_graph,
     nearest_first,
-    upstream_graph,
+    upstream_steps,
 )
 
 # A walk's rows are (via, run_id, pointer_id, depth): `run_id` reached from the run `via` (NULL where the
@@ -57,23 +58,27 @@ WITH RECURSIVE walk(via, run_id, pointer_id, depth) AS (
     FROM walk JOIN run_dependencies d ON d.upstream_id = walk.run_id WHERE walk.depth <= :depth
 )""",
 }
-# Each step comes with the facts of the run it reached. Times and staleness are read as text: a trace has
-# thousands of rows, and the driver's and the column types' conversions cost more than the queries.
+# Each step comes with the facts of its pointer and of the run it reached, including how many pointers that run
+# read (upstream) or wrote (downstream): when the steps show them all, the run's pointers need no lookup.
+# Times and staleness are read as text (no staleness as NULL): a trace has thousands of rows, and the driver's
+# and the column types' conversions cost more than the queries.
 _STEPS = """
-SELECT walk.via, walk.run_id, walk.pointer_id, {depth}, r.component_name,
-       {start_ts}, {end_ts}, r.status, CAST(r.stale AS TEXT)
-FROM walk JOIN component_runs r ON r.id = walk.run_id
+SELECT walk.via, walk.run_id, walk.pointer_id, p.name, p.pointer_type, p.flag, {depth}, r.component_name,
+       {start_ts}, {end_ts}, r.status, NULLIF(CAST(r.stale AS TEXT), '[]'), r.{io_count}
+FROM walk JOIN component_runs r ON r.id = walk.run_id LEFT JOIN io_pointers p ON p.id = walk.pointer_id
 """
 _TIME_TEXT = {  # ISO 8601 with an offset, for `datetime.fromisoformat`
     "postgresql": "CAST({column} AS TEXT)",  # in the session's zone; psycopg2 keeps the ISO style
     "sqlite": "{column} || '+00:00'",  # kept as naive UTC text
 }
-# The pointers the reached runs read (upstream) or wrote (downstream), each id an index lookup.
+# The pointers that runs read (upstream) or wrote (downstream) beyond those their steps showed; each id an
+# index lookup.
 _IO = """
 SELECT io.run_id, p.id, p.name, p.pointer_type, p.flag
 FROM {ids} JOIN {table} io ON io.run_id = ids.id JOIN io_pointers p ON p.id = io.pointer_id
 """
 _IO_TABLES = {"upstream": "run_inputs", "downstream": "run_outputs"}
+_IO_COUNTS = {"upstream": "inputs_count", "downstream": "outputs_count"}
 _ROOT = text("""
 SELECT p.id, p.name, p.pointer_type, p.flag,
        (SELECT o.run_id FROM run_outputs o WHERE o.pointer_id = p.id AND (:run IS NULL OR o.run_id = :run)
@@ -88,13 +93,14 @@ def _walk_statement(dialect: str, direction: str, limited: bool) -> TextClause:
         depth="walk.depth" if limited else "0",
         start_ts=time_text.format(column="r.start_ts"),
         end_ts=time_text.format(column="r.end_ts"),
+        io_count=_IO_COUNTS[direction],
     )
-    return text(_WALKS[direction, limited] + steps)
+    return text(with_index_walks(dialect, _WALKS[direction, limited] + steps))
 
 
 def _io_statement(dialect: str, direction: str) -> TextClause:
     sql = _IO.format(ids=id_rows(dialect, "ids"), table=_IO_TABLES[direction])
-    return text(sql).bindparams(bindparam("ids", type_=ValueList()))
+    return text(with_index_walks(dialect, sql)).bindparams(bindparam("ids", type_=ValueList()))
 
 
 _WALK_STATEMENTS = {(dialect, *key): _walk_statement(dialect, *key) for dialect in _TIME_TEXT for key in _WALKS}
@@ -107,13 +113,13 @@ def trace(
     """The lineage graph of `output_id` (SPEC §9): upstream from its latest writer (or `run_id`),
     or downstream through every run that read it and all that came after.
 
-    After the pointer's row, two statements: the walk with the facts of the runs it reached, then the
-    pointers those runs read (upstream) or wrote (downstream)."""
+    After the pointer's row, one statement: the walk with the facts of the runs and pointers it reached. The
+    pointers a run read (upstream) or wrote (downstream) are mostly those its steps went through; a second
+    statement fetches them only for the runs that have others (inputs no stored run wrote, say)."""
     if direction not in _IO_TABLES:
         raise InvalidInputError("direction must be 'upstream' or 'downstream'")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
         raise InvalidInputError(f"depth must be a positive integer, got {depth!r}")
-    prefer_index_walks(conn)
     found = conn.execute(_ROOT, {"name": output_id, "run": run_id}).first()
     if found is None:
         raise NotFoundError(f"Output '{output_id}' not found.")
@@ -124,31 +130,41 @@ def trace(
         return empty_graph(root, direction)
     dialect = conn.dialect.name
     walk = _WALK_STATEMENTS[dialect, direction, depth is not None]
-    steps = conn.execute(walk, {"start": start, "depth": depth}).all()
+    steps = plain_rows(conn.execute(walk, {"start": start, "depth": depth}))
     if not steps and direction == "upstream":
         raise NotFoundError(f"Component run {start} not found.")
-    runs, links = _reached(steps, depth)
-    io = conn.execute(_IO_STATEMENTS[dialect, direction], {"ids": [run[0] for run in runs]}).all() if runs else []
-    if direction == "downstream":
-        return downstream_graph(root, runs, io, links)
-    return upstream_graph(root, runs, io, links, start if writer == start else None)
+    runs, io_counts = _reached(steps, depth)
+    builder = TraceBuilder(root, direction)
+    run_nodes = builder.add_runs(runs)
+    if direction == "upstream":
+        shown = upstream_steps(builder, run_nodes, steps, start if writer == start else None)
+    else:
+        shown = downstream_steps(builder, run_nodes, steps)
+    unseen = [run_id for run_id in run_nodes if io_counts[run_id] > shown.get(run_id, 0)]
+    if unseen:
+        io = conn.execute(_IO_STATEMENTS[dialect, direction], {"ids": unseen})
+        builder.add_io(io, run_nodes, read=direction == "upstream")
+    return builder.build()
 
 
-def _reached(steps: Sequence[Any], depth: int | None) -> tuple[list[RunFacts], list[Link]]:
-    """The runs a walk reached within `depth` (nearest first), and the links it followed."""
+def _reached(steps: Sequence[Any], depth: int | None) -> tuple[list[RunFacts], dict[int, int]]:
+    """The runs a walk reached within `depth` (nearest first), and how many pointers each read (upstream) or
+    wrote (downstream)."""
     facts: dict[int, RunFacts] = {}
-    links: list[Link] = []
+    io_counts: dict[int, int] = {}
     parse, utc = _parse_time, timezone.utc
-    for via, run_id, pointer_id, run_depth, component, start, end, status, stale in steps:
-        links.append((via, run_id, pointer_id))
+    for step in steps:
+        run_id, run_depth = step[1], step[6]
         known = facts.get(run_id)
         if known is None or run_depth < known[6]:
+            component, start, end, status, stale, io_count = step[7:]
             started, ended = parse(start), parse(end)
             if started.tzinfo is not utc or ended.tzinfo is not utc:  # a session in another time zone
                 started, ended = started.astimezone(utc), ended.astimezone(utc)
-            messages = [] if stale == "[]" else list(json.loads(stale or "[]"))
+            messages = [] if stale is None else list(json.loads(stale))
             facts[run_id] = (run_id, component, started, ended, status, messages, run_depth)
-    return nearest_first(facts.values(), depth), links
+            io_counts[run_id] = io_count
+    return nearest_first(facts.values(), depth), io_counts
 
 
 def _fromisoformat_before_311(value: str) -> datetime:
@@ -199,7 +215,7 @@ GROUP BY walk.suspect
 
 def review(conn: Connection, limit: int = 20) -> dict[str, Any]:
     """Flagged outputs and the runs behind them, most suspicious first (SPEC §5)."""
-    prefer_index_walks(conn)
+    dialect = conn.dialect.name
     flagged = list(
         conn.execute(
             text("SELECT name FROM io_pointers WHERE flag = :flag ORDER BY flagged_at DESC, name"), {"flag": True}
@@ -207,11 +223,13 @@ def review(conn: Connection, limit: int = 20) -> dict[str, Any]:
     )
     if not flagged:
         return {"flagged": [], "runs": []}
-    flagged_counts: dict[int, int] = {rid: n for rid, n in conn.execute(text(_FLAGGED_EVIDENCE), {"flag": True})}
-    components = list(conn.execute(text(_FLAGGED_COMPONENTS), {"flag": True}).scalars())
+    flagged_counts: dict[int, int] = {
+        rid: n for rid, n in conn.execute(text(with_index_walks(dialect, _FLAGGED_EVIDENCE)), {"flag": True})
+    }
+    components = list(conn.execute(text(with_index_walks(dialect, _FLAGGED_COMPONENTS)), {"flag": True}).scalars())
     passing_counts: dict[int, int] = {}
     if flagged_counts and components:
-        sql = text(_PASSING_EVIDENCE).bindparams(
+        sql = text(with_index_walks(dialect, _PASSING_EVIDENCE)).bindparams(
             bindparam("suspects", expanding=True), bindparam("components", expanding=True)
         )
         params = {"suspects": sorted(flagged_counts), "components": components, "unflagged": False}

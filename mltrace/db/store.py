@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from mltrace.db import ingest as ingest_module
 from mltrace.db.engine import make_engine
@@ -17,16 +19,18 @@ from mltrace.entities import RunRecord
 
 T = TypeVar("T")
 
-_engines: dict[str, Engine] = {}
+_engines: dict[tuple[str, bool], Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def engine_for(uri: str) -> Engine:
-    """One shared engine per URI in this process."""
+def engine_for(uri: str, reads: bool = False) -> Engine:
+    """One shared engine per URI in this process, and one for its queries (see `make_engine`)."""
+    if reads and make_url(uri).get_backend_name() != "postgresql":
+        reads = False  # SQLite reads need no round trips
     with _engines_lock:
-        if uri not in _engines:
-            _engines[uri] = make_engine(uri)
-        return _engines[uri]
+        if (uri, reads) not in _engines:
+            _engines[uri, reads] = make_engine(uri, reads)
+        return _engines[uri, reads]
 
 
 def dispose_engines() -> None:
@@ -43,6 +47,7 @@ class Store:
     def __init__(self, uri: str) -> None:
         self.uri = uri
         self.engine = engine_for(uri)
+        self.read_engine = engine_for(uri, reads=True)
         self._ready = False
 
     @property
@@ -60,7 +65,7 @@ class Store:
     def read(self) -> Iterator[Connection]:
         """A connection for queries."""
         self.ensure_ready()
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             yield conn
 
     @contextmanager
@@ -74,26 +79,39 @@ class Store:
 
     def query(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Runs a query function from `mltrace.db.queries` on a read connection."""
-        with self.read() as conn:
-            return fn(conn, *args, **kwargs)
+
+        def work() -> T:
+            with self.read() as conn:
+                return fn(conn, *args, **kwargs)
+
+        return _once_more_if_disconnected(work)
 
     def change(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Runs a query function that writes, in its own transaction."""
-        with self.write() as conn:
-            return fn(conn, *args, **kwargs)
+
+        def work() -> T:
+            with self.write() as conn:
+                return fn(conn, *args, **kwargs)
+
+        return _once_more_if_disconnected(work)
 
     def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> list[int]:
         """Stores a batch of captured runs atomically; already-stored keys are skipped.
 
         `never_delivered` records were never handed to any store, so the lookup of stored keys is skipped.
         """
-        with self.write() as conn:
-            return ingest_module.ingest(conn, records, never_delivered)
+
+        attempts = iter((never_delivered, False))  # a lost connection may have hidden a commit: look again
+
+        def work() -> list[int]:
+            with self.write() as conn:
+                return ingest_module.ingest(conn, records, next(attempts))
+
+        return _once_more_if_disconnected(work)
 
     def ping(self) -> None:
         """Raises if the database cannot be reached."""
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        self.query(lambda conn: conn.execute(text("SELECT 1")))
 
     def clean(self) -> None:
         """Drops every mltrace table and recreates the schema."""
@@ -102,3 +120,16 @@ class Store:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         self._ready = False
         self.ensure_ready()
+
+
+def _once_more_if_disconnected(work: Callable[[], T]) -> T:
+    """Runs `work`, and once more if the pooled connection it got had been closed by the server (a restart,
+    an idle timeout): SQLAlchemy then replaces every connection of the pool. The failed attempt wrote
+    nothing (its transaction never committed), and every write of mltrace can be repeated: runs are
+    stored once per key, flags, notes and tags are set to a value."""
+    try:
+        return work()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        return work()

@@ -17,9 +17,10 @@ PointerFacts = tuple[str, str, bool]
 IOFacts = Sequence[Any]
 """A pointer a run read or wrote: `(run id, pointer id, name, type, flagged)`."""
 
-Link = tuple[int | None, int, int | None]
-"""A step of a lineage walk: `(via, run id, pointer id)`, the run reached from the run `via` (None where the
-walk starts) through a pointer (None for an explicit link between runs)."""
+Step = Sequence[Any]
+"""A step of a lineage walk, starting `(via, run id, pointer id, name, type, flagged)`: the run reached from the
+run `via` (None where the walk starts) through a pointer (None for an explicit link between runs), with the
+pointer's facts. Upstream, `via` read the pointer that the run wrote; downstream, the run read what `via` wrote."""
 
 
 def nearest_first(runs: Iterable[RunFacts], depth: int | None) -> list[RunFacts]:
@@ -69,14 +70,12 @@ class TraceBuilder:
             }
         return node_ids
 
-    def add_io(self, io: Iterable[IOFacts], runs: dict[int, str], read: bool) -> dict[int, str]:
-        """Adds the pointers the `runs` read (or wrote), each linked to its run; returns pointer id → node id."""
-        node_ids: dict[int, str] = {}
+    def add_io(self, io: Iterable[IOFacts], runs: dict[int, str], read: bool) -> None:
+        """Adds the pointers the `runs` read (or wrote), each linked to its run."""
         add_pointer, edges = self.add_pointer, self.edges
-        for run_id, pointer_id, name, pointer_type, flagged in io:
-            node_ids[pointer_id] = node_id = add_pointer(name, pointer_type, flagged)
+        for run_id, _pointer_id, name, pointer_type, flagged in io:
+            node_id = add_pointer(name, pointer_type, flagged)
             edges[(node_id, runs[run_id]) if read else (runs[run_id], node_id)] = None
-        return node_ids
 
     def build(self) -> dict[str, Any]:
         """The SPEC §9 trace dict."""
@@ -88,43 +87,60 @@ class TraceBuilder:
         }
 
 
-def upstream_graph(
-    root: PointerFacts, runs: Iterable[RunFacts], inputs: Iterable[IOFacts], links: Iterable[Link], producer: int | None
-) -> dict[str, Any]:
-    """The upstream trace of `root`: the runs (nearest first), their inputs, the links the walk followed, and
-    `producer`, the run the walk started from if it wrote `root`."""
-    builder = TraceBuilder(root, "upstream")
-    run_nodes = builder.add_runs(runs)
+def upstream_steps(
+    builder: TraceBuilder, run_nodes: dict[int, str], steps: Iterable[Step], producer: int | None
+) -> dict[int, int]:
+    """Adds what an upstream walk's steps show: each step's pointer as an input of the run it left (`via`,
+    always inside the depth limit), the edge from the run that wrote it when that run is inside, and explicit
+    links; plus the edge from `producer` (the run the walk started from, if it wrote the root).
+    Returns how many inputs of each run the steps showed."""
+    add_pointer, edges = builder.add_pointer, builder.edges
     if producer is not None:
-        builder.edges[run_nodes[producer], builder.root] = None
-    read = builder.add_io(inputs, run_nodes, read=True)
-    for via, run_id, pointer_id in links:
-        writer = run_nodes.get(run_id)
-        if via is not None and writer is not None:
-            target = run_nodes.get(via) if pointer_id is None else read.get(pointer_id)
-            if target is not None:
-                builder.edges[writer, target] = None
-    return builder.build()
+        edges[run_nodes[producer], builder.root] = None
+    shown: dict[int, int] = {}
+    for step in steps:
+        via, run_id, pointer_id, name, pointer_type, flagged = step[:6]
+        if via is None:
+            continue  # where the walk starts
+        reader, writer = run_nodes[via], run_nodes.get(run_id)
+        if pointer_id is None:
+            if writer is not None:
+                edges[writer, reader] = None
+            continue
+        node_id = add_pointer(name, pointer_type, flagged)
+        if (node_id, reader) not in edges:
+            edges[node_id, reader] = None
+            shown[via] = shown.get(via, 0) + 1
+        if writer is not None:
+            edges[writer, node_id] = None
+    return shown
 
 
-def downstream_graph(
-    root: PointerFacts, runs: Iterable[RunFacts], outputs: Iterable[IOFacts], links: Iterable[Link]
-) -> dict[str, Any]:
-    """The downstream trace of `root`: the runs (nearest first), their outputs, and the links the walk
-    followed (from no run: a reader of `root`)."""
-    builder = TraceBuilder(root, "downstream")
-    run_nodes = builder.add_runs(runs)
-    written = builder.add_io(outputs, run_nodes, read=False)
-    for via, run_id, pointer_id in links:
+def downstream_steps(builder: TraceBuilder, run_nodes: dict[int, str], steps: Iterable[Step]) -> dict[int, int]:
+    """Adds what a downstream walk's steps show: the root's readers, each step's pointer as an output of the run
+    it left (`via`, always inside the depth limit) with the edge to its reader when the reader is inside, and
+    explicit links. Returns how many outputs of each run the steps showed."""
+    add_pointer, edges = builder.add_pointer, builder.edges
+    shown: dict[int, int] = {}
+    for step in steps:
+        via, run_id, pointer_id, name, pointer_type, flagged = step[:6]
         reader = run_nodes.get(run_id)
+        if via is None:  # a reader of the root, at depth 1
+            if reader is not None:
+                edges[builder.root, reader] = None
+            continue
+        writer = run_nodes[via]
+        if pointer_id is None:
+            if reader is not None:
+                edges[writer, reader] = None
+            continue
+        node_id = add_pointer(name, pointer_type, flagged)
+        if (writer, node_id) not in edges:
+            edges[writer, node_id] = None
+            shown[via] = shown.get(via, 0) + 1
         if reader is not None:
-            if via is None:
-                source: str | None = builder.root
-            else:
-                source = run_nodes.get(via) if pointer_id is None else written.get(pointer_id)
-            if source is not None:
-                builder.edges[source, reader] = None
-    return builder.build()
+            edges[node_id, reader] = None
+    return shown
 
 
 def empty_graph(root: PointerFacts, direction: str) -> dict[str, Any]:
