@@ -31,22 +31,26 @@ def make_engine(uri: str, reads: bool = False) -> Engine:
         return engine
     if reads:
         engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=5)
-        _configure_postgresql(engine)
+        # the prepared statements of queries (`db/prepared.py`) keep one plan: their plans do not depend on
+        # the values, and with the default PostgreSQL plans again, at every run, a statement whose LIMIT is
+        # a parameter (its generic plan's estimate assumes a tenth of the table)
+        _configure_postgresql(engine, "SET jit = off; SET plan_cache_mode = force_generic_plan")
         return engine
     # writers queue on one lock anyway; execute_batch for the executemany UPDATEs of ingest
     engine = create_engine(url, pool_size=2, max_overflow=3, executemany_mode="values_plus_batch")
-    _configure_postgresql(engine)
+    _configure_postgresql(engine, "SET jit = off")
     return engine
 
 
-def _configure_postgresql(engine: Engine) -> None:
+def _configure_postgresql(engine: Engine, settings: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # every mltrace query is short; JIT compiling one (on stale row estimates) costs more than running it
         cur = dbapi_conn.cursor()
-        cur.execute("SET jit = off")
+        cur.execute(settings)
         cur.close()
-        dbapi_conn.commit()
+        if not dbapi_conn.autocommit:
+            dbapi_conn.commit()
 
 
 def _configure_sqlite(engine: Engine) -> None:

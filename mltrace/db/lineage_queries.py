@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy import Connection, bindparam, text
 
-from mltrace.db.locks import with_index_walks
+from mltrace.db.locks import index_walks_prefix, with_index_walks
 from mltrace.db.membership import ValueList, id_rows
 from mltrace.db.plain_rows import plain_rows
+from mltrace.db.prepared import Prepared
 from mltrace.db.queries import load_runs
 from mltrace.errors import InvalidInputError, NotFoundError
 from mltrace.lineage.review import Suspect, rank_suspects
@@ -79,15 +80,18 @@ FROM {ids} JOIN {table} io ON io.run_id = ids.id JOIN io_pointers p ON p.id = io
 """
 _IO_TABLES = {"upstream": "run_inputs", "downstream": "run_outputs"}
 _IO_COUNTS = {"upstream": "inputs_count", "downstream": "outputs_count"}
-_ROOT = text("""
+_ROOT = Prepared(
+    "trace_root",
+    text("""
 SELECT p.id, p.name, p.pointer_type, p.flag,
-       (SELECT o.run_id FROM run_outputs o WHERE o.pointer_id = p.id AND (:run IS NULL OR o.run_id = :run)
+       (SELECT o.run_id FROM run_outputs o WHERE o.pointer_id = p.id AND (CAST(:run AS INTEGER) IS NULL OR o.run_id = :run)
         ORDER BY o.end_ts DESC, o.run_id DESC LIMIT 1)
 FROM io_pointers p WHERE p.name = :name
-""")
+"""),
+)
 
 
-def _walk_statement(dialect: str, direction: str, limited: bool) -> TextClause:
+def _walk_statement(dialect: str, direction: str, limited: bool) -> Prepared:
     time_text = _TIME_TEXT[dialect]
     steps = _STEPS.format(
         depth="walk.depth" if limited else "0",
@@ -95,12 +99,14 @@ def _walk_statement(dialect: str, direction: str, limited: bool) -> TextClause:
         end_ts=time_text.format(column="r.end_ts"),
         io_count=_IO_COUNTS[direction],
     )
-    return text(with_index_walks(dialect, _WALKS[direction, limited] + steps))
+    name = f"trace_{direction}_within_depth" if limited else f"trace_{direction}"
+    return Prepared(name, text(_WALKS[direction, limited] + steps), prefix=index_walks_prefix(dialect))
 
 
-def _io_statement(dialect: str, direction: str) -> TextClause:
+def _io_statement(dialect: str, direction: str) -> Prepared:
     sql = _IO.format(ids=id_rows(dialect, "ids"), table=_IO_TABLES[direction])
-    return text(with_index_walks(dialect, sql)).bindparams(bindparam("ids", type_=ValueList()))
+    statement = text(sql).bindparams(bindparam("ids", type_=ValueList()))
+    return Prepared(f"trace_{direction}_pointers", statement, prefix=index_walks_prefix(dialect))
 
 
 _WALK_STATEMENTS = {(dialect, *key): _walk_statement(dialect, *key) for dialect in _TIME_TEXT for key in _WALKS}
@@ -120,7 +126,7 @@ def trace(
         raise InvalidInputError("direction must be 'upstream' or 'downstream'")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
         raise InvalidInputError(f"depth must be a positive integer, got {depth!r}")
-    found = conn.execute(_ROOT, {"name": output_id, "run": run_id}).first()
+    found: Any = _ROOT.execute(conn, {"name": output_id, "run": run_id}).first()
     if found is None:
         raise NotFoundError(f"Output '{output_id}' not found.")
     pointer_id, name, pointer_type, flag, writer = found
@@ -130,7 +136,7 @@ def trace(
         return empty_graph(root, direction)
     dialect = conn.dialect.name
     walk = _WALK_STATEMENTS[dialect, direction, depth is not None]
-    steps = plain_rows(conn.execute(walk, {"start": start, "depth": depth}))
+    steps = plain_rows(walk.execute(conn, {"start": start, "depth": depth}))
     if not steps and direction == "upstream":
         raise NotFoundError(f"Component run {start} not found.")
     runs, io_counts = _reached(steps, depth)
@@ -142,7 +148,7 @@ def trace(
         shown = downstream_steps(builder, run_nodes, steps)
     unseen = [run_id for run_id in run_nodes if io_counts[run_id] > shown.get(run_id, 0)]
     if unseen:
-        io = conn.execute(_IO_STATEMENTS[dialect, direction], {"ids": unseen})
+        io = _IO_STATEMENTS[dialect, direction].execute(conn, {"ids": unseen})
         builder.add_io(io, run_nodes, read=direction == "upstream")
     return builder.build()
 

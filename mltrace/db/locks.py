@@ -33,4 +33,9 @@ def with_index_walks(dialect: str, sql: str) -> str:
     """`sql` run as `prefer_index_walks` makes it, in the same round trip: on PostgreSQL the settings go
     first in the query string. On a read connection (autocommit) they last for this statement only, as
     PostgreSQL runs the statements of one query string as one transaction."""
-    return f"{_INDEX_WALKS};\n{sql}" if dialect == "postgresql" else sql
+    return index_walks_prefix(dialect) + sql
+
+
+def index_walks_prefix(dialect: str) -> str:
+    """What `with_index_walks` puts before a statement."""
+    return f"{_INDEX_WALKS};\n" if dialect == "postgresql" else ""

@@ -23,6 +23,7 @@ from mltrace.db.models import (
     run_outputs,
     runs,
 )
+from mltrace.db.prepared import Prepared
 from mltrace.db.types import UTCDateTime
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.component_run import PREVIEW_SIZE
@@ -80,18 +81,22 @@ _PREVIEWED = [
     runs.c.outputs_count,
 ]
 _WIDTH = len(_WHOLE)
-_WHOLE_BY_ID = select(*_WHOLE).where(member_of(runs.c.id, "ids"))
-_WHOLE_BY_ID_WITH_CODE = select(*_WHOLE, runs.c.code_snapshot).where(member_of(runs.c.id, "ids"))
-_PREVIEW_BY_ID = select(*_PREVIEWED).where(member_of(runs.c.id, "ids"))
-_RECENT = select(*_PREVIEWED).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
+_WHOLE_BY_ID = Prepared("whole_runs", select(*_WHOLE).where(member_of(runs.c.id, "ids")))
+_WHOLE_BY_ID_WITH_CODE = Prepared(
+    "whole_runs_with_code", select(*_WHOLE, runs.c.code_snapshot).where(member_of(runs.c.id, "ids"))
+)
+_PREVIEW_BY_ID = Prepared("run_previews", select(*_PREVIEWED).where(member_of(runs.c.id, "ids")))
+_RECENT_SELECT = select(*_PREVIEWED).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
+_RECENT = Prepared("recent", _RECENT_SELECT)
 _CURSOR = tuple_(bindparam("ts", type_=UTCDateTime()), bindparam("id", type_=Integer()))
-_RECENT_BEFORE = _RECENT.where(tuple_(runs.c.start_ts, runs.c.id) < _CURSOR)
-_HISTORY = (
+_RECENT_BEFORE = Prepared("recent_before", _RECENT_SELECT.where(tuple_(runs.c.start_ts, runs.c.id) < _CURSOR))
+_HISTORY = Prepared(
+    "history",
     select(*_PREVIEWED)
     .where(runs.c.component_name == bindparam("component"))
     .where(runs.c.start_ts >= bindparam("since"), runs.c.start_ts < bindparam("until"))
     .order_by(*_NEWEST_FIRST)
-    .limit(bindparam("limit"))
+    .limit(bindparam("limit")),
 )
 
 
@@ -100,7 +105,7 @@ def load_runs(conn: Connection, run_ids: Sequence[int], with_code: bool = False)
     if not run_ids:
         return []
     found = {}
-    for row in conn.execute(_WHOLE_BY_ID_WITH_CODE if with_code else _WHOLE_BY_ID, {"ids": run_ids}):
+    for row in (_WHOLE_BY_ID_WITH_CODE if with_code else _WHOLE_BY_ID).execute(conn, {"ids": run_ids}):
         run = found[row[0]] = _run_entity(row)
         if with_code:
             run.code_snapshot = row[_WIDTH]
@@ -111,7 +116,7 @@ def preview_runs(conn: Connection, run_ids: Sequence[int]) -> list[ComponentRun]
     """The runs with these ids as listings show them (see `recent_runs`), in the order given."""
     if not run_ids:
         return []
-    found = {run.id: run for run in _previews(conn.execute(_PREVIEW_BY_ID, {"ids": run_ids}))}
+    found = {run.id: run for run in _previews(_PREVIEW_BY_ID.execute(conn, {"ids": run_ids}))}
     return [found[rid] for rid in run_ids if rid in found]
 
 
@@ -130,8 +135,8 @@ def recent_runs(conn: Connection, limit: int, before: tuple[datetime, int] | Non
     name) and how many there are; `load_runs` gives runs whole.
     """
     if before is None:
-        return _previews(conn.execute(_RECENT, {"limit": limit}))
-    return _previews(conn.execute(_RECENT_BEFORE, {"limit": limit, "ts": before[0], "id": before[1]}))
+        return _previews(_RECENT.execute(conn, {"limit": limit}))
+    return _previews(_RECENT_BEFORE.execute(conn, {"limit": limit, "ts": before[0], "id": before[1]}))
 
 
 def recent_run_ids(conn: Connection, limit: int, last_run_id: int | None = None) -> list[int]:
@@ -155,7 +160,7 @@ def history(
         "until": until or _LATEST,
         "limit": _NO_LIMIT if limit is None else limit,
     }
-    found = _previews(conn.execute(_HISTORY, params))
+    found = _previews(_HISTORY.execute(conn, params))
     if not found:
         get_component(conn, component)  # NotFoundError for an unknown component
     return found
