@@ -218,31 +218,37 @@ def _hop_counts(graph: dict[str, Any]) -> dict[int, int]:
 
 
 def _nested_tree(graph: dict[str, Any]) -> list[dict[str, Any]]:
+    """The original UI's tree: each node's parents as its children, a node expanded where a depth-first walk
+    meets it first. Built with a stack, not recursion: a chain of thousands of runs nests that deep."""
     nodes = {n["id"]: n for n in graph["nodes"]}
     parents: dict[str, list[str]] = {}
     for edge in graph["edges"]:
         parents.setdefault(edge["target"], []).append(edge["source"])
-    expanded: set[str] = set()
 
-    def build(node_id: str) -> dict[str, Any]:
+    def entry(node_id: str) -> dict[str, Any]:
         node = nodes[node_id]
         is_run = node["kind"] == "run"
-        label = f"{node['component']} (run {node['run_id']})" if is_run else node["name"]
-        entry: dict[str, Any] = {
+        return {
             "id": node_id,
-            "label": label,
+            "label": f"{node['component']} (run {node['run_id']})" if is_run else node["name"],
             "hasCaret": False,
             "isExpanded": True,
             "stale": node.get("stale", []) if is_run else [],
             "childNodes": [],
         }
-        if node_id not in expanded:
-            expanded.add(node_id)
-            entry["childNodes"] = [build(p) for p in parents.get(node_id, [])]
-            entry["hasCaret"] = bool(entry["childNodes"])
-        return entry
 
-    return [build(p) for p in parents.get(graph["root"], [])]
+    tree = [entry(p) for p in parents.get(graph["root"], [])]
+    expanded: set[str] = set()
+    waiting = tree[::-1]  # popped in order, depth first
+    while waiting:
+        item = waiting.pop()
+        if item["id"] in expanded:
+            continue
+        expanded.add(item["id"])
+        item["childNodes"] = [entry(p) for p in parents.get(item["id"], [])]
+        item["hasCaret"] = bool(item["childNodes"])
+        waiting.extend(reversed(item["childNodes"]))
+    return tree
 
 
 class _LazyStoreSink:

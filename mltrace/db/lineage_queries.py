@@ -84,7 +84,8 @@ _ROOT = Prepared(
     "trace_root",
     text("""
 SELECT p.id, p.name, p.pointer_type, p.flag,
-       (SELECT o.run_id FROM run_outputs o WHERE o.pointer_id = p.id AND (CAST(:run AS INTEGER) IS NULL OR o.run_id = :run)
+       (SELECT o.run_id FROM run_outputs o
+        WHERE o.pointer_id = p.id AND (CAST(:run AS INTEGER) IS NULL OR o.run_id = :run)
         ORDER BY o.end_ts DESC, o.run_id DESC LIMIT 1)
 FROM io_pointers p WHERE p.name = :name
 """),

@@ -245,3 +245,26 @@ def test_backtrace_and_web_trace_keep_their_original_shapes(client: Client, monk
     assert tree[0]["label"].startswith("c (run")
     labels = [child["label"] for child in tree[0]["childNodes"]]
     assert labels == ["x", "y"] or labels == ["y", "x"]
+
+
+def test_web_trace_nests_a_long_chain_and_expands_a_run_reached_twice_once(client: Client) -> None:
+    client.ingest([run("step", i, inputs=[f"x{i}"] if i else [], outputs=[f"x{i + 1}"]) for i in range(3000)])
+    (producer,) = client.web_trace("x3000")
+    labels, item = [], producer
+    while item["childNodes"]:
+        (item,) = item["childNodes"]
+        labels.append(item["label"])
+    assert len(labels) == 2 * 2999 and labels[-1].startswith("step (run")  # x2999, its writer, … x1, the first run
+    client.ingest(
+        [
+            run("src", 5000, outputs=["s"]),
+            run("left", 5010, inputs=["s"], outputs=["l"]),
+            run("right", 5020, inputs=["s"], outputs=["r"]),
+            run("join", 5030, inputs=["l", "r"], outputs=["j"]),
+        ]
+    )
+    (join,) = client.web_trace("j")
+    first, second = [branch["childNodes"][0]["childNodes"][0] for branch in join["childNodes"]]
+    assert {first["label"], second["label"]} == {"s"}
+    assert [len(first["childNodes"]), len(second["childNodes"])] == [1, 0]  # "s" expanded where first met
+    assert first["hasCaret"] and not second["hasCaret"]
