@@ -12,7 +12,7 @@ import mltrace
 from bench.common import report
 
 
-def _call_latencies(fn, calls: int) -> list[float]:
+def _call_latencies(fn, calls: int) -> list[int]:
     clock = time.perf_counter_ns
     samples = []
     for i in range(calls):
