@@ -44,7 +44,7 @@ def _build_console() -> None:
             return
         npm = shutil.which("npm")
         if npm is None:
-            pytest.skip("the console is not built and npm is missing: run `make ui`")
+            _skip_unless_required("the console is not built and npm is missing: run `make ui`")
         if not (UI / "node_modules").is_dir():
             subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=UI, check=True)
         subprocess.run([npm, "exec", "--", "vite", "build"], cwd=UI, check=True)
@@ -114,9 +114,17 @@ def browser() -> Iterator[Any]:
         try:
             launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         except Exception as error:  # no browser on this machine
-            pytest.skip(f"Chromium cannot be launched: {error}")
+            _skip_unless_required(f"Chromium cannot be launched: {error}")
         yield launched
         launched.close()
+
+
+def _skip_unless_required(reason: str) -> None:
+    """Skips a browser test on a machine without the browser, but fails it where `MLTRACE_E2E_REQUIRED` is set
+    (CI installs everything, so there a missing browser is a failure, not a reason to skip)."""
+    if os.environ.get("MLTRACE_E2E_REQUIRED"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
 
 
 def _new_page(browser: Any, demo: dict[str, Any], **context_options: Any) -> Iterator[Any]:
