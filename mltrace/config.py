@@ -28,7 +28,7 @@ SETTINGS: tuple[Setting, ...] = (
         "MLTRACE_SERVER_URL", "", "Server root (http://host:8080); when set, runs are logged and queried through it."
     ),
     Setting("MLTRACE_QUEUE_SIZE", "10000", "Runs held in memory before further runs go straight to the on-disk spool."),
-    Setting("MLTRACE_BATCH_SIZE", "1000", "Largest batch the background writer stores at once."),
+    Setting("MLTRACE_BATCH_SIZE", "5000", "Largest batch the background writer stores at once."),
     Setting("MLTRACE_FLUSH_INTERVAL", "0.05", "Seconds the background writer waits to fill a batch."),
     Setting(
         "MLTRACE_EXIT_TIMEOUT", "5", "Seconds interpreter exit waits for queued runs before leaving them in the spool."

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-import io
+import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,45 +16,91 @@ from sqlalchemy.types import TypeDecorator
 _NULL = r"\N"
 _SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _SPECIAL_CHARS = re.compile(r"[\\\t\n\r]")
-_EMPTY_JSON: dict[type, str] = {list: "[]", dict: "{}"}
+_EMPTY_JSON: dict[type, str] = {list: "[]", tuple: "[]", dict: "{}"}
+# Rows per piece of COPY text: PostgreSQL stores one piece while Python builds the next. Smaller pieces
+# overlap more; each piece costs a few calls per column.
+_PIECE_ROWS = 250
+
+Row = Sequence[Any]
 
 
-def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Adds `rows` (dicts with the same keys) to `table` inside the caller's transaction."""
-    if not rows:
+def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Row]) -> None:
+    """Adds `rows` (each a tuple of the values of `columns`) to `table` inside the caller's transaction.
+
+    `rows` may be a generator: on PostgreSQL it is consumed while the COPY runs, so building the rows
+    overlaps with the server storing the ones already sent.
+    """
+    remaining = iter(rows)
+    first = next(remaining, None)
+    if first is None:
         return
-    if conn.dialect.name == "sqlite":
-        _executemany(conn, table, rows)
-        return
-    if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), rows)
-        return
-    columns = list(rows[0])
-    texts = [_column_text(table, column, [row[column] for row in rows]) for column in columns]
-    buffer = io.StringIO("\n".join(map("\t".join, zip(*texts, strict=True))) + "\n")
+    if conn.dialect.name == "postgresql":
+        _copy(conn, table, columns, itertools.chain([first], remaining))
+    elif conn.dialect.name == "sqlite":
+        _executemany(conn, table, columns, [first, *remaining])
+    else:
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in [first, *remaining]])
+
+
+def _copy(conn: Connection, table: Table, columns: Sequence[str], rows: Iterator[Row]) -> None:
+    stream = _CopyText([_converter(table, c) for c in columns], rows)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN", buffer)
+        cursor.copy_expert(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN", stream)
+    except Exception:
+        if stream.failure is not None:  # the driver reports it as a cancelled COPY: raise the cause instead
+            raise stream.failure from None
+        raise
     finally:
         cursor.close()
 
 
-def _executemany(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+class _CopyText:
+    """A file the driver reads COPY text from, built a piece of rows at a time as it is read: psycopg2
+    sends each piece (releasing the GIL) and PostgreSQL, another process, stores it meanwhile."""
+
+    def __init__(self, converters: list[Callable[[Any], str]], rows: Iterator[Row]) -> None:
+        self._converters = converters
+        self._rows = rows
+        self.failure: Exception | None = None  # what stopped building the rows, if anything
+
+    def read(self, size: int = -1) -> str:
+        """The next piece of rows as COPY text; empty at the end (`size` is ignored: any length will do)."""
+        try:
+            return self._next_piece()
+        except Exception as error:
+            self.failure = error
+            raise
+
+    def _next_piece(self) -> str:
+        piece = list(itertools.islice(self._rows, _PIECE_ROWS))
+        if not piece:
+            return ""
+        columns = zip(*piece, strict=True)
+        texts = [_column_text(convert, values) for convert, values in zip(self._converters, columns, strict=True)]
+        return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
+
+
+def _executemany(conn: Connection, table: Table, columns: Sequence[str], rows: list[Row]) -> None:
     """One prepared INSERT run by the driver for every row, values converted as SQLAlchemy would."""
-    columns = list(rows[0])
-    params: list[list[Any]] = [[] for _ in rows]
-    for column in columns:
-        process = table.c[column].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        is_json = isinstance(table.c[column].type, JSON)
-        for values, row in zip(params, rows, strict=True):
-            value = row[column]
-            if is_json and not value and type(value) in _EMPTY_JSON:
-                values.append(_EMPTY_JSON[type(value)])  # the common case, without json.dumps
-            else:
-                values.append(process(value) if process is not None and value is not None else value)
+    by_column = zip(columns, zip(*rows, strict=True), strict=True)
+    converted = [_bind_values(conn, table, column, values) for column, values in by_column]
     names = ", ".join(f'"{c}"' for c in columns)
     statement = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
-    conn.exec_driver_sql(statement, [tuple(v) for v in params])
+    conn.exec_driver_sql(statement, list(zip(*converted, strict=True)))
+
+
+def _bind_values(conn: Connection, table: Table, column: str, values: tuple[Any, ...]) -> Sequence[Any]:
+    """One column's values as the driver takes them."""
+    process = table.c[column].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    if process is None:
+        return values
+    if isinstance(table.c[column].type, JSON):  # the common empty value without json.dumps
+        return [
+            _EMPTY_JSON[type(v)] if not v and type(v) in _EMPTY_JSON else None if v is None else process(v)
+            for v in values
+        ]
+    return [None if v is None else process(v) for v in values]
 
 
 def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
@@ -74,12 +120,15 @@ _RESERVE_BLOCK = text(
 )
 
 
-def _column_text(table: Table, column: str, values: list[Any]) -> list[str]:
-    """One column's values in COPY's text format."""
-    convert = _converter(table, column)
-    if convert is _escaped and all(type(v) is str for v in values) and not _SPECIAL_CHARS.search("".join(values)):
-        return values  # plain text, the common case: nothing to escape, checked once for the column
-    if None in values:
+def _column_text(convert: Callable[[Any], str], values: tuple[Any, ...]) -> Sequence[str]:
+    """One column's values in COPY's text format; the common cases are checked once for the whole column."""
+    kinds = set(map(type, values))
+    if convert is _escaped and kinds == {str} and not _SPECIAL_CHARS.search("".join(values)):
+        return values  # plain text: nothing to escape
+    if len(kinds) == 1 and not any(values):  # one empty value throughout: no errors, no params, …
+        empty = values[0]
+        return [_NULL if empty is None else convert(empty)] * len(values)
+    if type(None) in kinds:
         return [_NULL if value is None else convert(value) for value in values]
     return list(map(convert, values))
 
@@ -95,10 +144,14 @@ def _converter(table: Table, column: str) -> Callable[[Any], str]:
         return _time_text
     python_type = column_type.python_type
     if python_type is bool:
-        return lambda value: "t" if value else "f"
+        return _bool_text
     if python_type in (int, float):
         return str
     return _escaped
+
+
+def _bool_text(value: Any) -> str:
+    return "t" if value else "f"
 
 
 def _escaped(value: Any) -> str:
@@ -112,6 +165,8 @@ def _json_text(value: Any) -> str:
     return _escaped(json.dumps(value, ensure_ascii=False, allow_nan=False))
 
 
-@functools.lru_cache(maxsize=8192)  # a batch writes each run's start and end twice (run row, its IO rows)
+# A batch writes each run's start and end twice: in the run's row, then in its input and output rows. The
+# cache holds the times of a whole batch of the writer (two per run, MLTRACE_BATCH_SIZE runs).
+@functools.lru_cache(maxsize=16384)
 def _time_text(value: datetime) -> str:
     return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()

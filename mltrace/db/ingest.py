@@ -9,18 +9,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, Table, and_, bindparam, delete, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    extract,
+    false,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
 from mltrace.db.bulk import allocate_ids, bulk_insert
 from mltrace.db.locks import lock_for_writes, prefer_index_walks
-from mltrace.db.membership import member_of
+from mltrace.db.membership import looked_up_in, member_of
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
-from mltrace.entities import RunRecord
+from mltrace.entities import PointerRecord, RunRecord
 from mltrace.entities.json_values import strict_json
 from mltrace.lineage.pointer_types import infer_pointer_type
 from mltrace.lineage.staleness import DependencyFacts, staleness_messages
 
-_CHUNK = 1000
+_CHUNK = 5000  # runs resolved, keys looked up, per statement: a whole batch of the writer (MLTRACE_BATCH_SIZE)
 T = TypeVar("T")
 
 
@@ -126,14 +140,10 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> tuple[dict[s
     if missing:
         new_ids = allocate_ids(conn, pointers, len(missing))
         ids.update(zip(missing, new_ids, strict=True))
-        bulk_insert(
-            conn,
-            pointers,
-            [
-                {"id": pid, "name": n, "pointer_type": explicit[n] or infer_pointer_type(n).value, "flag": False}
-                for n, pid in zip(missing, new_ids, strict=True)
-            ],
+        rows = (
+            (pid, n, explicit[n] or infer_pointer_type(n).value, False) for n, pid in zip(missing, new_ids, strict=True)
         )
+        bulk_insert(conn, pointers, _POINTER_COLUMNS, rows)
     if retype:
         conn.execute(
             update(pointers).where(pointers.c.id == bindparam("pid")).values(pointer_type=bindparam("ptype")), retype
@@ -141,59 +151,99 @@ def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> tuple[dict[s
     return ids, set(missing)
 
 
+_POINTER_COLUMNS = ("id", "name", "pointer_type", "flag")
+_RUN_COLUMNS = (
+    "id",
+    "key",
+    "component_name",
+    "start_ts",
+    "end_ts",
+    "status",
+    "error",
+    "code_snapshot",
+    "code_hash",
+    "git_hash",
+    "git_tags",
+    "notes",
+    "params",
+    "metrics",
+    "test_results",
+    "stale",
+    "warnings",
+    "staleness_threshold_s",
+    "inputs_count",
+    "outputs_count",
+)
+_INPUT_COLUMNS = ("run_id", "pointer_id", "value_hash", "start_ts")
+_OUTPUT_COLUMNS = ("run_id", "pointer_id", "value_hash", "end_ts")
+_DEPENDENCY_COLUMNS = ("run_id", "upstream_id", "pointer_id", "explicit")
+_NOT_STALE: list[str] = []  # a fresh run's staleness until it is resolved (only read)
+
+
 def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
     run_ids = allocate_ids(conn, runs, len(records))
-    rows = [
-        {
-            "id": run_id,
-            "key": r.key,
-            "component_name": r.component,
-            "start_ts": r.start,
-            "end_ts": r.end,
-            "status": r.status,
-            "error": r.error,
-            "code_snapshot": r.code_snapshot,
-            "code_hash": r.code_hash,
-            "git_hash": r.git_hash,
-            "git_tags": list(r.git_tags),
-            "notes": r.notes,
-            "params": strict_json(r.params),
-            "metrics": strict_json(r.metrics),
-            "test_results": strict_json(r.test_results),
-            "stale": [],
-            "warnings": list(r.warnings),
-            "staleness_threshold_s": float(r.staleness_threshold_s),
-            "inputs_count": len({p.name for p in r.inputs}),
-            "outputs_count": len({p.name for p in r.outputs}),
-        }
+    rows = (  # a generator: built while the COPY sends the rows before it
+        (
+            run_id,
+            r.key,
+            r.component,
+            r.start,
+            r.end,
+            r.status,
+            r.error,
+            r.code_snapshot,
+            r.code_hash,
+            r.git_hash,
+            r.git_tags,
+            r.notes,
+            strict_json(r.params),
+            strict_json(r.metrics),
+            strict_json(r.test_results),
+            _NOT_STALE,
+            r.warnings,
+            float(r.staleness_threshold_s),
+            _distinct_count(r.inputs),
+            _distinct_count(r.outputs),
+        )
         for r, run_id in zip(records, run_ids, strict=True)
-    ]
-    bulk_insert(conn, runs, rows)
+    )
+    bulk_insert(conn, runs, _RUN_COLUMNS, rows)
     return run_ids
 
 
 def _insert_io(conn: Connection, records: list[RunRecord], run_ids: list[int], pointer_ids: dict[str, int]) -> None:
-    inputs: dict[tuple[int, int], dict[str, Any]] = {}
-    outputs: dict[tuple[int, int], dict[str, Any]] = {}
-    for record, run_id in zip(records, run_ids, strict=True):
-        for p in record.inputs:
-            pid = pointer_ids[p.name]
-            inputs.setdefault(
-                (run_id, pid),
-                {"run_id": run_id, "pointer_id": pid, "value_hash": p.value_hash, "start_ts": record.start},
-            )
-        for p in record.outputs:
-            pid = pointer_ids[p.name]
-            outputs[(run_id, pid)] = {
-                "run_id": run_id,
-                "pointer_id": pid,
-                "value_hash": p.value_hash,
-                "end_ts": record.end,
-            }
-    if inputs:
-        bulk_insert(conn, run_inputs, list(inputs.values()))
-    if outputs:
-        bulk_insert(conn, run_outputs, list(outputs.values()))
+    pairs = list(zip(records, run_ids, strict=True))
+    inputs = (
+        (run_id, pointer_ids[p.name], p.value_hash, record.start)
+        for record, run_id in pairs
+        for p in _distinct(record.inputs, first_wins=True)
+    )
+    bulk_insert(conn, run_inputs, _INPUT_COLUMNS, inputs)
+    outputs = (
+        (run_id, pointer_ids[p.name], p.value_hash, record.end)
+        for record, run_id in pairs
+        for p in _distinct(record.outputs, first_wins=False)
+    )
+    bulk_insert(conn, run_outputs, _OUTPUT_COLUMNS, outputs)
+
+
+def _distinct_count(pointers_of_run: list[PointerRecord]) -> int:
+    """How many pointers of a run have distinct names."""
+    return len(pointers_of_run) if len(pointers_of_run) < 2 else len({p.name for p in pointers_of_run})
+
+
+def _distinct(pointers_of_run: list[PointerRecord], first_wins: bool) -> Iterable[PointerRecord]:
+    """A run's pointers once per name, in order of first mention: with the first value hash read (inputs)
+    or the last written (outputs)."""
+    if len(pointers_of_run) < 2:
+        return pointers_of_run  # the common case
+    by_name: dict[str, PointerRecord] = {}
+    for p in pointers_of_run:
+        if first_wins:
+            by_name.setdefault(p.name, p)
+        else:
+            by_name[p.name] = p
+    return by_name.values()
 
 
 def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: list[int]) -> None:
@@ -203,13 +253,8 @@ def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: 
     if not wanted:
         return
     existing = set(conn.execute(_STORED_RUN_IDS, {"run_ids": sorted({up for _, up in wanted})}).scalars())
-    rows = [
-        {"run_id": r, "upstream_id": u, "pointer_id": None, "explicit": True}
-        for r, u in sorted(wanted)
-        if u in existing
-    ]
-    if rows:
-        bulk_insert(conn, dependencies, rows)
+    rows = ((r, u, None, True) for r, u in sorted(wanted) if u in existing)
+    bulk_insert(conn, dependencies, _DEPENDENCY_COLUMNS, rows)
 
 
 def _build_readers_query() -> Select[Any]:
@@ -222,9 +267,13 @@ def _build_readers_query() -> Select[Any]:
     )
 
 
-def _build_resolve_query() -> Select[Any]:
+def _build_resolve_query(store: bool) -> Select[Any]:
     """For each input of the given runs: the latest run that wrote that version before the reader started,
-    with what the staleness rules need to know about it (one statement for both)."""
+    with what the staleness rules need to know about it (one statement for both).
+
+    `store` (PostgreSQL only): the statement also inserts the dependencies it finds (a data-modifying WITH),
+    so they need not travel to Python and back, and returns only those that may make their run stale.
+    """
     reader, writer = run_inputs.alias("reader"), run_outputs.alias("writer")
     latest_writer = (
         select(writer.c.run_id)
@@ -240,12 +289,11 @@ def _build_resolve_query() -> Select[Any]:
     )
     resolved = (
         select(reader.c.run_id, reader.c.pointer_id, reader.c.value_hash, latest_writer.label("upstream_id"))
-        .where(member_of(reader.c.run_id, "run_ids"))
+        .where(looked_up_in(reader.c.run_id, "run_ids"))
         .cte("resolved")
         .prefix_with("MATERIALIZED", dialect="postgresql")  # evaluate each latest-writer lookup once
     )
-    run, upstream = runs.alias("run"), runs.alias("upstream")
-    wrote, other = run_outputs.alias("wrote"), run_outputs.alias("other")
+    run, upstream, other = runs.alias("run"), runs.alias("upstream"), run_outputs.alias("other")
     newer_version = (  # a later run that wrote another version of the pointer before the reader started
         select(other.c.run_id)
         .where(
@@ -254,13 +302,13 @@ def _build_resolve_query() -> Select[Any]:
             other.c.value_hash.is_not(None),
             other.c.value_hash != resolved.c.value_hash,
             other.c.end_ts <= run.c.start_ts,
-            tuple_(other.c.end_ts, other.c.run_id) > tuple_(wrote.c.end_ts, wrote.c.run_id),
+            # later than the upstream run's output, which has the upstream run's end: no need to join that row
+            tuple_(other.c.end_ts, other.c.run_id) > tuple_(upstream.c.end_ts, upstream.c.id),
         )
         .order_by(other.c.end_ts.desc(), other.c.run_id.desc())
         .limit(1)
-        .scalar_subquery()
     )
-    return (
+    query = (
         select(
             resolved.c.run_id,
             resolved.c.pointer_id,
@@ -270,13 +318,21 @@ def _build_resolve_query() -> Select[Any]:
             upstream.c.component_name,
             upstream.c.start_ts,
             pointers.c.name,
-            newer_version,
+            newer_version.scalar_subquery(),
         )
         .join(run, run.c.id == resolved.c.run_id)
         .join(upstream, upstream.c.id == resolved.c.upstream_id)
         .join(pointers, pointers.c.id == resolved.c.pointer_id)
-        .join(wrote, and_(wrote.c.run_id == resolved.c.upstream_id, wrote.c.pointer_id == resolved.c.pointer_id))
     )
+    if not store:
+        return query
+    found = select(resolved.c.run_id, resolved.c.upstream_id, resolved.c.pointer_id, false())
+    stored = insert(dependencies).from_select(_DEPENDENCY_COLUMNS, found.where(resolved.c.upstream_id.is_not(None)))
+    # most dependencies make no run stale: leave them in the database. A second's margin on the age keeps
+    # this a superset of what `staleness_messages` decides exactly, whatever the rounding.
+    age = extract("epoch", run.c.start_ts - upstream.c.start_ts)
+    may_make_stale = or_(age > run.c.staleness_threshold_s - 1, newer_version.exists())
+    return query.add_cte(stored.cte("stored")).where(may_make_stale)
 
 
 def _build_link_facts_query() -> Select[Any]:
@@ -293,22 +349,23 @@ def _build_link_facts_query() -> Select[Any]:
         )
         .join(run, run.c.id == dependencies.c.run_id)
         .join(upstream, upstream.c.id == dependencies.c.upstream_id)
-        .where(member_of(dependencies.c.run_id, "run_ids"), dependencies.c.explicit.is_(True))
+        .where(looked_up_in(dependencies.c.run_id, "run_ids"), dependencies.c.explicit.is_(True))
     )
 
 
 # built once: constructing these statements costs as much as running them
 _READERS = _build_readers_query()
-_RESOLVE = _build_resolve_query()
+_RESOLVE = _build_resolve_query(store=False)
+_RESOLVE_AND_STORE = _build_resolve_query(store=True)
 _LINK_FACTS = _build_link_facts_query()
 _DELETE_RESOLVED = delete(dependencies).where(
-    member_of(dependencies.c.run_id, "run_ids"), dependencies.c.explicit.is_(False)
+    looked_up_in(dependencies.c.run_id, "run_ids"), dependencies.c.explicit.is_(False)
 )
-_CURRENT_STALE = select(runs.c.id, runs.c.stale).where(member_of(runs.c.id, "run_ids"))
-_STORED_KEYS = select(runs.c.key).where(member_of(runs.c.key, "keys"))
-_STORED_RUN_IDS = select(runs.c.id).where(member_of(runs.c.id, "run_ids"))
+_CURRENT_STALE = select(runs.c.id, runs.c.stale).where(looked_up_in(runs.c.id, "run_ids"))
+_STORED_KEYS = select(runs.c.key).where(looked_up_in(runs.c.key, "keys"))
+_STORED_RUN_IDS = select(runs.c.id).where(looked_up_in(runs.c.id, "run_ids"))
 _STORED_POINTERS = select(pointers.c.id, pointers.c.name, pointers.c.pointer_type).where(
-    member_of(pointers.c.name, "names")
+    looked_up_in(pointers.c.name, "names")
 )
 _SET_STALE = update(runs).where(runs.c.id == bindparam("rid")).values(stale=bindparam("stale_v"))
 
@@ -325,16 +382,15 @@ def _readers_after_new_writes(conn: Connection, run_ids: list[int], pointer_ids:
 def _resolve_dependencies(
     conn: Connection, run_ids: list[int], stored_before: list[int]
 ) -> dict[int, list[DependencyFacts]]:
-    """Stores the pointer dependencies of `run_ids` afresh; returns their staleness facts by run."""
-    found = conn.execute(_RESOLVE, {"run_ids": run_ids}).all()
+    """Stores the pointer dependencies of `run_ids` afresh; returns their staleness facts by run (on
+    PostgreSQL only those of dependencies that may make a run stale: the others add no message)."""
     if stored_before:
         conn.execute(_DELETE_RESOLVED, {"run_ids": stored_before})
-    if found:
-        bulk_insert(
-            conn,
-            dependencies,
-            [{"run_id": row[0], "upstream_id": row[2], "pointer_id": row[1], "explicit": False} for row in found],
-        )
+    if conn.dialect.name == "postgresql":
+        found = conn.execute(_RESOLVE_AND_STORE, {"run_ids": run_ids}).all()
+    else:
+        found = conn.execute(_RESOLVE, {"run_ids": run_ids}).all()
+        bulk_insert(conn, dependencies, _DEPENDENCY_COLUMNS, ((row[0], row[2], row[1], False) for row in found))
     facts: dict[int, list[DependencyFacts]] = {}
     for _run_id, _pointer_id, upstream_id, start, threshold, component, upstream_start, name, newer in found:
         facts.setdefault(_run_id, []).append(

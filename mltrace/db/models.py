@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mltrace.db.types import UTCDateTime
@@ -123,19 +123,19 @@ class RunOutputRow(Base):
     __table_args__ = (Index("ix_run_outputs_pointer_end", "pointer_id", "end_ts", "run_id"),)
 
 
-class DependencyRow(Base):
-    __tablename__ = "run_dependencies"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(Integer)
-    upstream_id: Mapped[int] = mapped_column(Integer)
-    pointer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    explicit: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    __table_args__ = (
-        Index("ix_run_dependencies_run", "run_id"),
-        Index("ix_run_dependencies_upstream", "upstream_id"),
-    )
+# No primary key: dependencies are only read by run or by upstream run, through the two indexes, and a
+# surrogate id would cost a sequence call and one more index entry for every dependency stored. Without
+# a key there is nothing to map to ORM objects, so it is a plain table of the same metadata.
+dependencies = Table(
+    "run_dependencies",
+    Base.metadata,
+    Column("run_id", Integer, nullable=False),
+    Column("upstream_id", Integer, nullable=False),
+    Column("pointer_id", Integer, nullable=True),  # None: an explicit link (`explicit`), through no pointer
+    Column("explicit", Boolean, nullable=False, default=False),
+    Index("ix_run_dependencies_run", "run_id"),
+    Index("ix_run_dependencies_upstream", "upstream_id"),
+)
 
 
 components = cast(Table, ComponentRow.__table__)
@@ -144,4 +144,3 @@ pointers = cast(Table, PointerRow.__table__)
 runs = cast(Table, RunRow.__table__)
 run_inputs = cast(Table, RunInputRow.__table__)
 run_outputs = cast(Table, RunOutputRow.__table__)
-dependencies = cast(Table, DependencyRow.__table__)

@@ -38,7 +38,7 @@ class BackgroundWriter:
         sink: Sink,
         spool: Spool,
         queue_size: int = 10_000,
-        batch_size: int = 1000,
+        batch_size: int = 5000,
         flush_interval: float = 0.05,
         retry_interval: float = 5.0,
     ) -> None:

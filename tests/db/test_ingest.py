@@ -151,3 +151,14 @@ def test_awkward_text_round_trips_through_bulk_loading(client: Client) -> None:
     assert stored.git_tags == ["v1\t2"]
     assert [p.name for p in stored.outputs] == [awkward]
     assert [(p.name, p.value_hash) for p in stored.inputs] == [(f"in/{awkward}", "h\t1")]
+
+
+def test_the_threshold_is_exact_to_the_microsecond(client: Client) -> None:
+    # on PostgreSQL the database returns only the dependencies that may be too old: none may be lost
+    readers = {"on_time": 3600, "just_late": 3600.000001, "nearly": 3599.5, "late": 7200}
+    client.ingest(
+        [run("ingest", 0, outputs=["raw.csv"])]
+        + [run(name, start, inputs=["raw.csv"], staleness_threshold_s=3600) for name, start in readers.items()]
+    )
+    stale = {name: bool(client.history(name)[0].stale) for name in readers}
+    assert stale == {"on_time": False, "just_late": True, "nearly": False, "late": True}

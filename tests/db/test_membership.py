@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import bindparam, select, text
 
 from mltrace.client import Client
-from mltrace.db.membership import ValueList, id_rows, member_of
+from mltrace.db.locks import prefer_index_walks
+from mltrace.db.membership import ValueList, id_rows, looked_up_in, member_of
 from mltrace.db.models import pointers
 from tests.factories import run
 
@@ -21,12 +23,26 @@ def test_id_rows_has_a_row_per_bound_id(client: Client) -> None:
         assert list(conn.execute(statement, {"ids": range(5000)}).scalars()) == list(range(5000))
 
 
-def test_member_of_finds_awkward_names_and_only_them(client: Client) -> None:
+@pytest.mark.parametrize("membership", [member_of, looked_up_in])
+def test_membership_finds_awkward_names_and_only_them(client: Client, membership) -> None:
     names = ['a"b', "c\\d", "x,y", " padded ", "NULL", "{braces}", "ünï/çødé #?%", "it's"]
     client.ingest([run("w", 0, outputs=[*names, "other"])])
-    statement = select(pointers.c.name).where(member_of(pointers.c.name, "names"))
+    statement = select(pointers.c.name).where(membership(pointers.c.name, "names"))
     with client.store.read() as conn:
         assert sorted(conn.execute(statement, {"names": [*names, "absent"]}).scalars()) == sorted(names)
         assert list(conn.execute(statement, {"names": []}).scalars()) == []
-        ids = select(pointers.c.id).where(member_of(pointers.c.id, "ids"))
+        ids = select(pointers.c.id).where(membership(pointers.c.id, "ids"))
         assert len(list(conn.execute(ids, {"ids": list(range(1, 100))}).scalars())) == len(names) + 1
+
+
+def test_looked_up_values_are_found_through_the_index(postgres_uri: str, mltrace_home) -> None:
+    # `= ANY(list)` has PostgreSQL scan the table until it holds a few hundred thousand rows
+    client = Client(postgres_uri)
+    client.ingest([run("w", i, outputs=[f"out/{i}"]) for i in range(3000)])
+    statement = select(pointers.c.id).where(looked_up_in(pointers.c.name, "names"))
+    with client.store.write() as conn:
+        prefer_index_walks(conn)  # as ingest does
+        compiled = statement.compile(conn)
+        sql = str(compiled) % {"names": "'{" + ",".join(f"out/{i}" for i in range(0, 3000, 3)) + "}'"}
+        plan = " ".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+    assert "io_pointers_name_key" in plan and "Seq Scan on io_pointers" not in plan, plan

@@ -84,12 +84,10 @@ def upgrade() -> None:
     op.create_index("ix_component_tags_tag", "component_tags", ["tag"], unique=False)
     op.create_table(
         "run_dependencies",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("upstream_id", sa.Integer(), nullable=False),
         sa.Column("pointer_id", sa.Integer(), nullable=True),
         sa.Column("explicit", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_run_dependencies_run", "run_dependencies", ["run_id"], unique=False)
     op.create_index("ix_run_dependencies_upstream", "run_dependencies", ["upstream_id"], unique=False)
