@@ -21,10 +21,9 @@ from mltrace.lineage.review import Suspect, rank_suspects
 from mltrace.lineage.trace_graph import (
     RunFacts,
     TraceBuilder,
-    downstream_steps,
+    add_steps,
     empty_graph,
     nearest_first,
-    upstream_steps,
 )
 
 # A walk's rows are (via, run_id, pointer_id, depth): `run_id` reached from the run `via` (NULL where the
@@ -143,10 +142,9 @@ def trace(
     runs, io_counts = _reached(steps, depth)
     builder = TraceBuilder(root, direction)
     run_nodes = builder.add_runs(runs)
-    if direction == "upstream":
-        shown = upstream_steps(builder, run_nodes, steps, start if writer == start else None)
-    else:
-        shown = downstream_steps(builder, run_nodes, steps)
+    if direction == "upstream" and writer == start:
+        builder.edges[run_nodes[start], builder.root] = None  # the walk started from the root's writer
+    shown = add_steps(builder, run_nodes, steps)
     unseen = [run_id for run_id in run_nodes if io_counts[run_id] > shown.get(run_id, 0)]
     if unseen:
         io = _IO_STATEMENTS[dialect, direction].execute(conn, {"ids": unseen})

@@ -87,59 +87,37 @@ class TraceBuilder:
         }
 
 
-def upstream_steps(
-    builder: TraceBuilder, run_nodes: dict[int, str], steps: Iterable[Step], producer: int | None
-) -> dict[int, int]:
-    """Adds what an upstream walk's steps show: each step's pointer as an input of the run it left (`via`,
-    always inside the depth limit), the edge from the run that wrote it when that run is inside, and explicit
-    links; plus the edge from `producer` (the run the walk started from, if it wrote the root).
-    Returns how many inputs of each run the steps showed."""
-    add_pointer, edges = builder.add_pointer, builder.edges
-    if producer is not None:
-        edges[run_nodes[producer], builder.root] = None
-    shown: dict[int, int] = {}
-    for step in steps:
-        via, run_id, pointer_id, name, pointer_type, flagged = step[:6]
-        if via is None:
-            continue  # where the walk starts
-        reader, writer = run_nodes[via], run_nodes.get(run_id)
-        if pointer_id is None:
-            if writer is not None:
-                edges[writer, reader] = None
-            continue
-        node_id = add_pointer(name, pointer_type, flagged)
-        if (node_id, reader) not in edges:
-            edges[node_id, reader] = None
-            shown[via] = shown.get(via, 0) + 1
-        if writer is not None:
-            edges[writer, node_id] = None
-    return shown
+def add_steps(builder: TraceBuilder, run_nodes: dict[int, str], steps: Iterable[Step]) -> dict[int, int]:
+    """Adds what a walk's steps show: each step's pointer as an input (upstream) or output (downstream) of the
+    run the step left (`via`, always inside the depth limit), the edge between that pointer and the run the
+    step reached when that run is inside, explicit links, and downstream the root's readers.
+    Returns how many inputs (outputs) of each run the steps showed.
 
-
-def downstream_steps(builder: TraceBuilder, run_nodes: dict[int, str], steps: Iterable[Step]) -> dict[int, int]:
-    """Adds what a downstream walk's steps show: the root's readers, each step's pointer as an output of the run
-    it left (`via`, always inside the depth limit) with the edge to its reader when the reader is inside, and
-    explicit links. Returns how many outputs of each run the steps showed."""
+    Edges go the way data flows: upstream, the run reached wrote the pointer that `via` read; downstream,
+    `via` wrote the pointer that the run reached read.
+    """
+    upstream = builder.direction == "upstream"
     add_pointer, edges = builder.add_pointer, builder.edges
     shown: dict[int, int] = {}
     for step in steps:
         via, run_id, pointer_id, name, pointer_type, flagged = step[:6]
-        reader = run_nodes.get(run_id)
-        if via is None:  # a reader of the root, at depth 1
-            if reader is not None:
-                edges[builder.root, reader] = None
+        reached = run_nodes.get(run_id)
+        if via is None:  # where the walk starts: downstream, a reader of the root (at depth 1)
+            if not upstream and reached is not None:
+                edges[builder.root, reached] = None
             continue
-        writer = run_nodes[via]
-        if pointer_id is None:
-            if reader is not None:
-                edges[writer, reader] = None
+        left = run_nodes[via]
+        if pointer_id is None:  # an explicit link between the two runs
+            if reached is not None:
+                edges[(reached, left) if upstream else (left, reached)] = None
             continue
         node_id = add_pointer(name, pointer_type, flagged)
-        if (writer, node_id) not in edges:
-            edges[writer, node_id] = None
+        own = (node_id, left) if upstream else (left, node_id)
+        if own not in edges:
+            edges[own] = None
             shown[via] = shown.get(via, 0) + 1
-        if reader is not None:
-            edges[node_id, reader] = None
+        if reached is not None:
+            edges[(reached, node_id) if upstream else (node_id, reached)] = None
     return shown
 
 
