@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from mltrace.db.locks import index_walks_prefix, with_index_walks
+from mltrace.db.locks import index_walks_prefix
 from mltrace.db.membership import ValueList, id_rows
 from mltrace.db.plain_rows import plain_rows
 from mltrace.db.prepared import Prepared
@@ -74,7 +74,7 @@ _TIME_TEXT = {  # ISO 8601 with an offset, for `datetime.fromisoformat`
 # The pointers that runs read (upstream) or wrote (downstream) beyond those their steps showed; each id an
 # index lookup.
 _IO = """
-SELECT io.run_id, p.id, p.name, p.pointer_type, p.flag
+SELECT io.run_id, p.name, p.pointer_type, p.flag
 FROM {ids} JOIN {table} io ON io.run_id = ids.id JOIN io_pointers p ON p.id = io.pointer_id
 """
 _IO_TABLES = {"upstream": "run_inputs", "downstream": "run_outputs"}
@@ -148,7 +148,7 @@ def trace(
     unseen = [run_id for run_id in run_nodes if io_counts[run_id] > shown.get(run_id, 0)]
     if unseen:
         io = _IO_STATEMENTS[dialect, direction].execute(conn, {"ids": unseen})
-        builder.add_io(io, run_nodes, read=direction == "upstream")
+        builder.add_io(io, run_nodes)
     return builder.build()
 
 
@@ -229,12 +229,12 @@ def review(conn: Connection, limit: int = 20) -> dict[str, Any]:
     if not flagged:
         return {"flagged": [], "runs": []}
     flagged_counts: dict[int, int] = {
-        rid: n for rid, n in conn.execute(text(with_index_walks(dialect, _FLAGGED_EVIDENCE)), {"flag": True})
+        rid: n for rid, n in conn.execute(text(index_walks_prefix(dialect) + _FLAGGED_EVIDENCE), {"flag": True})
     }
-    components = list(conn.execute(text(with_index_walks(dialect, _FLAGGED_COMPONENTS)), {"flag": True}).scalars())
+    components = list(conn.execute(text(index_walks_prefix(dialect) + _FLAGGED_COMPONENTS), {"flag": True}).scalars())
     passing_counts: dict[int, int] = {}
     if flagged_counts and components:
-        sql = text(with_index_walks(dialect, _PASSING_EVIDENCE)).bindparams(
+        sql = text(index_walks_prefix(dialect) + _PASSING_EVIDENCE).bindparams(
             bindparam("suspects", expanding=True), bindparam("components", expanding=True)
         )
         params = {"suspects": sorted(flagged_counts), "components": components, "unflagged": False}

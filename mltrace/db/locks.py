@@ -29,13 +29,8 @@ def prefer_index_walks(conn: Connection) -> None:
         conn.exec_driver_sql(_INDEX_WALKS)
 
 
-def with_index_walks(dialect: str, sql: str) -> str:
-    """`sql` run as `prefer_index_walks` makes it, in the same round trip: on PostgreSQL the settings go
-    first in the query string. On a read connection (autocommit) they last for this statement only, as
-    PostgreSQL runs the statements of one query string as one transaction."""
-    return index_walks_prefix(dialect) + sql
-
-
 def index_walks_prefix(dialect: str) -> str:
-    """What `with_index_walks` puts before a statement."""
+    """What to put before a statement so that it runs as `prefer_index_walks` makes it, in the same round
+    trip: on PostgreSQL the settings go first in the query string. On a read connection (autocommit) they
+    last for this statement only, as PostgreSQL runs the statements of one query string as one transaction."""
     return f"{_INDEX_WALKS};\n" if dialect == "postgresql" else ""

@@ -111,7 +111,12 @@ class Store:
 
     def ping(self) -> None:
         """Raises if the database cannot be reached."""
-        self.query(lambda conn: conn.execute(text("SELECT 1")))
+
+        def work() -> None:
+            with self.read_engine.connect() as conn:  # no migration: only whether the server answers
+                conn.execute(text("SELECT 1"))
+
+        _once_more_if_disconnected(work)
 
     def clean(self) -> None:
         """Drops every mltrace table and recreates the schema."""

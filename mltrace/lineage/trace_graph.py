@@ -15,7 +15,7 @@ PointerFacts = tuple[str, str, bool]
 """A pointer inside a trace: `(name, type, flagged)`."""
 
 IOFacts = Sequence[Any]
-"""A pointer a run read or wrote: `(run id, pointer id, name, type, flagged)`."""
+"""A pointer a run read or wrote: `(run id, name, type, flagged)`."""
 
 Step = Sequence[Any]
 """A step of a lineage walk, starting `(via, run id, pointer id, name, type, flagged)`: the run reached from the
@@ -70,10 +70,10 @@ class TraceBuilder:
             }
         return node_ids
 
-    def add_io(self, io: Iterable[IOFacts], runs: dict[int, str], read: bool) -> None:
-        """Adds the pointers the `runs` read (or wrote), each linked to its run."""
-        add_pointer, edges = self.add_pointer, self.edges
-        for run_id, _pointer_id, name, pointer_type, flagged in io:
+    def add_io(self, io: Iterable[IOFacts], runs: dict[int, str]) -> None:
+        """Adds the pointers the `runs` read (upstream) or wrote (downstream), each linked to its run."""
+        add_pointer, edges, read = self.add_pointer, self.edges, self.direction == "upstream"
+        for run_id, name, pointer_type, flagged in io:
             node_id = add_pointer(name, pointer_type, flagged)
             edges[(node_id, runs[run_id]) if read else (runs[run_id], node_id)] = None
 

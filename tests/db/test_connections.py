@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.db.locks import with_index_walks
+from mltrace.db.locks import index_walks_prefix
 from tests.conftest import PG_ADMIN
 from tests.factories import run
 
@@ -54,5 +54,5 @@ def test_a_query_runs_outside_a_transaction_and_its_planner_settings_last_one_st
     with store.read() as conn:
         conn.execute(text("SELECT pg_sleep(0.05)"))
         assert conn.execute(text("SELECT now() = statement_timestamp()")).scalar()  # a transaction of its own
-        assert conn.execute(text(with_index_walks("postgresql", "SHOW enable_hashjoin"))).scalar() == "off"
+        assert conn.execute(text(index_walks_prefix("postgresql") + "SHOW enable_hashjoin")).scalar() == "off"
         assert conn.execute(text("SHOW enable_hashjoin")).scalar() == "on"
