@@ -5,63 +5,57 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from mltrace.db.copy_out import NULL, copy_out, copy_text
 from mltrace.db.locks import index_walks_prefix
 from mltrace.db.membership import ValueList, id_rows
-from mltrace.db.plain_rows import plain_rows
 from mltrace.db.prepared import Prepared
 from mltrace.db.queries import load_runs
 from mltrace.errors import InvalidInputError, NotFoundError
 from mltrace.lineage.review import Suspect, rank_suspects
-from mltrace.lineage.trace_graph import (
-    RunFacts,
-    TraceBuilder,
-    add_steps,
-    empty_graph,
-    nearest_first,
-)
+from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph
 
 # A walk's rows are (via, run_id, pointer_id, depth): `run_id` reached from the run `via` (NULL where the
 # walk starts) through a dependency on a pointer (NULL for an explicit link). UNION stops the walk at steps
 # already taken. With a depth limit the walk also takes the step out of the last level, whose dependencies
-# may lead back to runs inside the limit.
+# may lead back to runs inside the limit. `{start}` and `{depth}` are bind parameters, or on PostgreSQL, where
+# the walk is streamed by COPY, the integers themselves.
 _WALKS = {
     ("upstream", False): """
 WITH RECURSIVE walk(via, run_id, pointer_id) AS (
-    SELECT CAST(NULL AS INTEGER), CAST(:start AS INTEGER), CAST(NULL AS INTEGER)
+    SELECT CAST(NULL AS INTEGER), CAST({start} AS INTEGER), CAST(NULL AS INTEGER)
     UNION
     SELECT d.run_id, d.upstream_id, d.pointer_id FROM walk JOIN run_dependencies d ON d.run_id = walk.run_id
 )""",
     ("upstream", True): """
 WITH RECURSIVE walk(via, run_id, pointer_id, depth) AS (
-    SELECT CAST(NULL AS INTEGER), CAST(:start AS INTEGER), CAST(NULL AS INTEGER), 1
+    SELECT CAST(NULL AS INTEGER), CAST({start} AS INTEGER), CAST(NULL AS INTEGER), 1
     UNION
     SELECT d.run_id, d.upstream_id, d.pointer_id, walk.depth + 1
-    FROM walk JOIN run_dependencies d ON d.run_id = walk.run_id WHERE walk.depth <= :depth
+    FROM walk JOIN run_dependencies d ON d.run_id = walk.run_id WHERE walk.depth <= {depth}
 )""",
     ("downstream", False): """
 WITH RECURSIVE walk(via, run_id, pointer_id) AS (
-    SELECT CAST(NULL AS INTEGER), run_id, pointer_id FROM run_inputs WHERE pointer_id = :start
+    SELECT CAST(NULL AS INTEGER), run_id, pointer_id FROM run_inputs WHERE pointer_id = {start}
     UNION
     SELECT d.upstream_id, d.run_id, d.pointer_id FROM walk JOIN run_dependencies d ON d.upstream_id = walk.run_id
 )""",
     ("downstream", True): """
 WITH RECURSIVE walk(via, run_id, pointer_id, depth) AS (
-    SELECT CAST(NULL AS INTEGER), run_id, pointer_id, 1 FROM run_inputs WHERE pointer_id = :start
+    SELECT CAST(NULL AS INTEGER), run_id, pointer_id, 1 FROM run_inputs WHERE pointer_id = {start}
     UNION
     SELECT d.upstream_id, d.run_id, d.pointer_id, walk.depth + 1
-    FROM walk JOIN run_dependencies d ON d.upstream_id = walk.run_id WHERE walk.depth <= :depth
+    FROM walk JOIN run_dependencies d ON d.upstream_id = walk.run_id WHERE walk.depth <= {depth}
 )""",
 }
 # Each step comes with the facts of its pointer and of the run it reached, including how many pointers that run
 # read (upstream) or wrote (downstream): when the steps show them all, the run's pointers need no lookup.
-# Times and staleness are read as text (no staleness as NULL): a trace has thousands of rows, and the driver's
-# and the column types' conversions cost more than the queries.
+# Times and staleness are read as text (no staleness as NULL).
 _STEPS = """
 SELECT walk.via, walk.run_id, walk.pointer_id, p.name, p.pointer_type, p.flag, {depth}, r.component_name,
        {start_ts}, {end_ts}, r.status, NULLIF(CAST(r.stale AS TEXT), '[]'), r.{io_count}
@@ -91,7 +85,7 @@ FROM io_pointers p WHERE p.name = :name
 )
 
 
-def _walk_statement(dialect: str, direction: str, limited: bool) -> Prepared:
+def _walk_sql(dialect: str, direction: str, limited: bool) -> str:
     time_text = _TIME_TEXT[dialect]
     steps = _STEPS.format(
         depth="walk.depth" if limited else "0",
@@ -99,8 +93,7 @@ def _walk_statement(dialect: str, direction: str, limited: bool) -> Prepared:
         end_ts=time_text.format(column="r.end_ts"),
         io_count=_IO_COUNTS[direction],
     )
-    name = f"trace_{direction}_within_depth" if limited else f"trace_{direction}"
-    return Prepared(name, text(_WALKS[direction, limited] + steps), prefix=index_walks_prefix(dialect))
+    return _WALKS[direction, limited] + steps
 
 
 def _io_statement(dialect: str, direction: str) -> Prepared:
@@ -109,7 +102,8 @@ def _io_statement(dialect: str, direction: str) -> Prepared:
     return Prepared(f"trace_{direction}_pointers", statement, prefix=index_walks_prefix(dialect))
 
 
-_WALK_STATEMENTS = {(dialect, *key): _walk_statement(dialect, *key) for dialect in _TIME_TEXT for key in _WALKS}
+_COPIED_WALKS = {key: _walk_sql("postgresql", *key) for key in _WALKS}
+_SQLITE_WALKS = {key: text(_walk_sql("sqlite", *key).format(start=":start", depth=":depth")) for key in _WALKS}
 _IO_STATEMENTS = {(dialect, d): _io_statement(dialect, d) for dialect in _TIME_TEXT for d in _IO_TABLES}
 
 
@@ -119,13 +113,18 @@ def trace(
     """The lineage graph of `output_id` (SPEC §9): upstream from its latest writer (or `run_id`),
     or downstream through every run that read it and all that came after.
 
-    After the pointer's row, one statement: the walk with the facts of the runs and pointers it reached. The
-    pointers a run read (upstream) or wrote (downstream) are mostly those its steps went through; a second
-    statement fetches them only for the runs that have others (inputs no stored run wrote, say)."""
+    After the pointer's row, one statement: the walk with the facts of the runs and pointers it reached,
+    which PostgreSQL streams while the graph is assembled. The pointers a run read (upstream) or wrote
+    (downstream) are mostly those its steps went through; a second statement fetches them only for the runs
+    that have others (inputs no stored run wrote, say)."""
     if direction not in _IO_TABLES:
         raise InvalidInputError("direction must be 'upstream' or 'downstream'")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
         raise InvalidInputError(f"depth must be a positive integer, got {depth!r}")
+    if run_id is not None and (isinstance(run_id, bool) or not isinstance(run_id, int)):
+        raise InvalidInputError(f"run_id must be an integer, got {run_id!r}")
+    if run_id is not None and not 0 < run_id < 2**31:  # run ids are 32-bit integers on every backend
+        raise NotFoundError(f"Component run {run_id} not found.")
     found: Any = _ROOT.execute(conn, {"name": output_id, "run": run_id}).first()
     if found is None:
         raise NotFoundError(f"Output '{output_id}' not found.")
@@ -135,41 +134,69 @@ def trace(
     if start is None:
         return empty_graph(root, direction)
     dialect = conn.dialect.name
-    walk = _WALK_STATEMENTS[dialect, direction, depth is not None]
-    steps = plain_rows(walk.execute(conn, {"start": start, "depth": depth}))
-    if not steps and direction == "upstream":
+    key = (direction, depth is not None)
+    if dialect == "postgresql":
+        graph = TraceAssembler(root, direction, depth, _copied_run)
+        walk = _COPIED_WALKS[key].format(start=int(start), depth=int(depth or 0))
+        copy_out(conn, walk, _copied_steps_into(graph), prefix=index_walks_prefix(dialect))
+    else:
+        graph = TraceAssembler(root, direction, depth, _sqlite_run)
+        for via, reached, pointer, name, pointer_type, flag, distance, *run in conn.execute(
+            _SQLITE_WALKS[key], {"start": start, "depth": depth}
+        ):
+            graph.add(via, reached, pointer, name, pointer_type, flag, distance, run)
+    if not graph.has_runs and direction == "upstream":
         raise NotFoundError(f"Component run {start} not found.")
-    runs, io_counts = _reached(steps, depth)
-    builder = TraceBuilder(root, direction)
-    run_nodes = builder.add_runs(runs)
     if direction == "upstream" and writer == start:
-        builder.edges[run_nodes[start], builder.root] = None  # the walk started from the root's writer
-    shown = add_steps(builder, run_nodes, steps)
-    unseen = [run_id for run_id in run_nodes if io_counts[run_id] > shown.get(run_id, 0)]
+        graph.link_root(start)
+    unseen = graph.runs_with_unseen_pointers()
     if unseen:
-        io = _IO_STATEMENTS[dialect, direction].execute(conn, {"ids": unseen})
-        builder.add_io(io, run_nodes)
-    return builder.build()
+        graph.add_io(_IO_STATEMENTS[dialect, direction].execute(conn, {"ids": unseen}))
+    return graph.build()
 
 
-def _reached(steps: Sequence[Any], depth: int | None) -> tuple[list[RunFacts], dict[int, int]]:
-    """The runs a walk reached within `depth` (nearest first), and how many pointers each read (upstream) or
-    wrote (downstream)."""
-    facts: dict[int, RunFacts] = {}
-    io_counts: dict[int, int] = {}
-    parse, utc = _parse_time, timezone.utc
-    for step in steps:
-        run_id, run_depth = step[1], step[6]
-        known = facts.get(run_id)
-        if known is None or run_depth < known[6]:
-            component, start, end, status, stale, io_count = step[7:]
-            started, ended = parse(start), parse(end)
-            if started.tzinfo is not utc or ended.tzinfo is not utc:  # a session in another time zone
-                started, ended = started.astimezone(utc), ended.astimezone(utc)
-            messages = [] if stale is None else list(json.loads(stale))
-            facts[run_id] = (run_id, component, started, ended, status, messages, run_depth)
-            io_counts[run_id] = io_count
-    return nearest_first(facts.values(), depth), io_counts
+def _copied_steps_into(graph: TraceAssembler) -> Callable[[str], None]:
+    """What adds each row of a walk that COPY sends to `graph`; the run's columns stay text for `_copied_run`."""
+    add = graph.add
+
+    def add_row(row: str) -> None:
+        via, run_id, pointer_id, name, pointer_type, flag, depth, *run = row[:-1].split("\t")
+        add(
+            None if via == NULL else int(via),
+            int(run_id),
+            None if pointer_id == NULL else int(pointer_id),
+            name if "\\" not in name else copy_text(name),  # NULL too has a backslash
+            None if pointer_type == NULL else pointer_type,  # one of a few plain words
+            flag == "t",
+            int(depth),
+            run,
+        )
+
+    return add_row
+
+
+def _copied_run(run: Sequence[Any]) -> RunFacts:
+    """The facts of a run reached by a walk, from COPY's text."""
+    component, start, end, status, stale, pointer_count = run
+    started, ended = _parse_time(start), _parse_time(end)
+    if started.tzinfo is not timezone.utc or ended.tzinfo is not timezone.utc:  # a session in another time zone
+        started, ended = started.astimezone(timezone.utc), ended.astimezone(timezone.utc)
+    messages = copy_text(stale)
+    return (
+        copy_text(component) or "",
+        started,
+        ended,
+        status,
+        [] if messages is None else list(json.loads(messages)),
+        int(pointer_count),
+    )
+
+
+def _sqlite_run(run: Sequence[Any]) -> RunFacts:
+    """The facts of a run reached by a walk, from SQLite's row."""
+    component, start, end, status, stale, pointer_count = run
+    messages = [] if stale is None else list(json.loads(stale))
+    return component, _parse_time(start), _parse_time(end), status, messages, pointer_count
 
 
 def _fromisoformat_before_311(value: str) -> datetime:

@@ -1,48 +1,157 @@
-"""Assembles a trace graph (nodes and edges in the direction data flows) from stored facts, kept as plain
-tuples: a trace can hold thousands of them."""
+"""Assembles a trace graph (nodes and edges in the direction data flows) from the steps of a lineage walk,
+one step at a time: the database streams them, and a trace can hold thousands."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
-
-RunFacts = tuple[int, str, datetime, datetime, str, list[str], int]
-"""A run inside a trace: `(run id, component, start, end, status, staleness messages, depth)`."""
 
 PointerFacts = tuple[str, str, bool]
 """A pointer inside a trace: `(name, type, flagged)`."""
 
+RunFacts = tuple[str, datetime, datetime, str, list[str], int]
+"""A run inside a trace: `(component, start, end, status, staleness messages, pointer count)`, the count being
+how many pointers the run read (upstream) or wrote (downstream)."""
+
 IOFacts = Sequence[Any]
 """A pointer a run read or wrote: `(run id, name, type, flagged)`."""
 
-Step = Sequence[Any]
-"""A step of a lineage walk, starting `(via, run id, pointer id, name, type, flagged)`: the run reached from the
-run `via` (None where the walk starts) through a pointer (None for an explicit link between runs), with the
-pointer's facts. Upstream, `via` read the pointer that the run wrote; downstream, the run read what `via` wrote."""
+# A step of a lineage walk is `(via, run id, pointer id, name, type, flagged, depth, …columns about the run)`: the
+# run reached from the run `via` (None where the walk starts) through a pointer (None for an explicit link between
+# runs), `depth` runs away from the root, with the pointer's facts. Upstream, `via` read the pointer that the run
+# wrote; downstream, the run read what `via` wrote. The run's columns are read into `RunFacts` the first time the
+# run comes up.
 
 
-def nearest_first(runs: Iterable[RunFacts], depth: int | None) -> list[RunFacts]:
-    """The runs within `depth` runs of the root (all without a limit), nearest first, then by id."""
-    found = list(runs) if depth is None else [run for run in runs if run[6] <= depth]
-    found.sort(key=itemgetter(6, 0))
-    return found
+class TraceAssembler:
+    """Collects the nodes and edges a walk's steps show, each once, whatever order the steps come in.
 
+    With a depth limit the walk also takes the steps out of the last level: they show the pointers the runs
+    of that level read (upstream) or wrote (downstream), and the runs beyond, which are left out unless
+    another step reaches them within the limit."""
 
-class TraceBuilder:
-    """Collects nodes and edges once each, in insertion order."""
-
-    def __init__(self, root: PointerFacts, direction: str) -> None:
+    def __init__(
+        self,
+        root: PointerFacts,
+        direction: str,
+        depth: int | None,
+        read_run: Callable[[Sequence[Any]], RunFacts],
+    ) -> None:
+        """`read_run`: the facts of the run a step reached, from the step's columns about it."""
         self.direction = direction
-        self.nodes: dict[str, dict[str, Any]] = {}
-        self.edges: dict[tuple[str, str], None] = {}
-        self.root = self.add_pointer(*root)
+        self.depth = depth
+        self._upstream = direction == "upstream"
+        self._read_run = read_run
+        self._runs: dict[int, dict[str, Any]] = {}
+        self._pointers: dict[str, dict[str, Any]] = {}
+        self._edges: dict[tuple[str, str], None] = {}
+        self._pointer_counts: dict[int, int] = {}  # run id → pointers it read (upstream) or wrote (downstream)
+        self._shown: dict[int, int] = {}  # run id → how many of those the steps showed
+        self._beyond: list[tuple[int, tuple[str, str]]] = []  # edges to runs reached past the limit
+        self.root = self._add_pointer(*root)
 
-    def add_pointer(self, name: str, pointer_type: str, flagged: Any) -> str:
+    def add(
+        self,
+        via: int | None,
+        run_id: int,
+        pointer_id: int | None,
+        name: str | None,
+        pointer_type: str | None,
+        flagged: bool | None,
+        depth: int,
+        run: Sequence[Any],
+    ) -> None:
+        """Adds what one step of the walk shows (as the comment at the top of this module says; `run`: the columns
+        `read_run` reads): the run it
+        reached (within the limit), the pointer it went through as an input (upstream) or output (downstream)
+        of `via`, and the edges between them."""
+        inside = self.depth is None or depth <= self.depth
+        reached = f"run:{run_id}"
+        node = self._runs.get(run_id)
+        if node is None:
+            if inside:
+                self._add_run(run_id, reached, depth, run)
+        elif depth < node["depth"]:
+            node["depth"] = depth
+        upstream, edges = self._upstream, self._edges
+        if via is None:  # where the walk starts; downstream, a reader of the root
+            if not upstream:
+                edges[self.root, reached] = None
+            return
+        left = f"run:{via}"
+        if pointer_id is None:  # an explicit link between the two runs
+            edge = (reached, left) if upstream else (left, reached)
+        else:
+            pointer = self._add_pointer(name, pointer_type, flagged)
+            own = (pointer, left) if upstream else (left, pointer)
+            if own not in edges:
+                edges[own] = None
+                self._shown[via] = self._shown.get(via, 0) + 1
+            edge = (reached, pointer) if upstream else (pointer, reached)
+        if inside:
+            edges[edge] = None
+        else:  # kept if another step reaches the run within the limit, which is known once every step is in
+            self._beyond.append((run_id, edge))
+
+    def link_root(self, run_id: int) -> None:
+        """Upstream: the edge from the run the walk started at to the root, which it wrote."""
+        self._edges[f"run:{run_id}", self.root] = None
+
+    @property
+    def has_runs(self) -> bool:
+        """Whether the graph holds any run so far."""
+        return bool(self._runs)
+
+    def runs_with_unseen_pointers(self) -> list[int]:
+        """The runs that read (upstream) or wrote (downstream) pointers no step showed, such as raw inputs no
+        run wrote: `add_io` adds those."""
+        shown = self._shown
+        return [run_id for run_id, count in self._pointer_counts.items() if count > shown.get(run_id, 0)]
+
+    def add_io(self, io: Iterable[IOFacts]) -> None:
+        """Adds the pointers that runs of the graph read (upstream) or wrote (downstream), each linked to its run."""
+        add_pointer, edges, read = self._add_pointer, self._edges, self._upstream
+        for run_id, name, pointer_type, flagged in io:
+            pointer, run = add_pointer(name, pointer_type, flagged), f"run:{run_id}"
+            edges[(pointer, run) if read else (run, pointer)] = None
+
+    def build(self) -> dict[str, Any]:
+        """The SPEC §9 trace dict: the root, then the runs nearest first (then by id), then the other pointers."""
+        edges = self._edges
+        for run_id, edge in self._beyond:
+            if run_id in self._runs:
+                edges[edge] = None
+        runs = self._runs
+        order = sorted(runs) if self.depth is None else sorted(runs, key=lambda run_id: (runs[run_id]["depth"], run_id))
+        pointers = iter(self._pointers.values())
+        root = next(pointers)
+        return {
+            "root": self.root,
+            "direction": self.direction,
+            "nodes": [root, *(runs[run_id] for run_id in order), *pointers],
+            "edges": [{"source": source, "target": target} for source, target in edges],
+        }
+
+    def _add_run(self, run_id: int, node_id: str, depth: int, run: Sequence[Any]) -> None:
+        component, start, end, status, stale, pointer_count = self._read_run(run)
+        self._runs[run_id] = {
+            "id": node_id,
+            "kind": "run",
+            "run_id": run_id,
+            "component": component,
+            "start": start,
+            "end": end,
+            "status": status,
+            "stale": stale,
+            "depth": depth,
+        }
+        self._pointer_counts[run_id] = pointer_count
+
+    def _add_pointer(self, name: Any, pointer_type: Any, flagged: Any) -> str:
         node_id = f"pointer:{name}"
-        if node_id not in self.nodes:
-            self.nodes[node_id] = {
+        if node_id not in self._pointers:
+            self._pointers[node_id] = {
                 "id": node_id,
                 "kind": "pointer",
                 "name": name,
@@ -51,76 +160,11 @@ class TraceBuilder:
             }
         return node_id
 
-    def add_runs(self, runs: Iterable[RunFacts]) -> dict[int, str]:
-        """Adds the runs in order; returns run id → node id."""
-        node_ids: dict[int, str] = {}
-        nodes = self.nodes
-        for run_id, component, start, end, status, stale, depth in runs:
-            node_ids[run_id] = node_id = f"run:{run_id}"
-            nodes[node_id] = {
-                "id": node_id,
-                "kind": "run",
-                "run_id": run_id,
-                "component": component,
-                "start": start,
-                "end": end,
-                "status": status,
-                "stale": stale,
-                "depth": depth,
-            }
-        return node_ids
-
-    def add_io(self, io: Iterable[IOFacts], runs: dict[int, str]) -> None:
-        """Adds the pointers the `runs` read (upstream) or wrote (downstream), each linked to its run."""
-        add_pointer, edges, read = self.add_pointer, self.edges, self.direction == "upstream"
-        for run_id, name, pointer_type, flagged in io:
-            node_id = add_pointer(name, pointer_type, flagged)
-            edges[(node_id, runs[run_id]) if read else (runs[run_id], node_id)] = None
-
-    def build(self) -> dict[str, Any]:
-        """The SPEC §9 trace dict."""
-        return {
-            "root": self.root,
-            "direction": self.direction,
-            "nodes": list(self.nodes.values()),
-            "edges": [{"source": s, "target": t} for s, t in self.edges],
-        }
-
-
-def add_steps(builder: TraceBuilder, run_nodes: dict[int, str], steps: Iterable[Step]) -> dict[int, int]:
-    """Adds what a walk's steps show: each step's pointer as an input (upstream) or output (downstream) of the
-    run the step left (`via`, always inside the depth limit), the edge between that pointer and the run the
-    step reached when that run is inside, explicit links, and downstream the root's readers.
-    Returns how many inputs (outputs) of each run the steps showed.
-
-    Edges go the way data flows: upstream, the run reached wrote the pointer that `via` read; downstream,
-    `via` wrote the pointer that the run reached read.
-    """
-    upstream = builder.direction == "upstream"
-    add_pointer, edges = builder.add_pointer, builder.edges
-    shown: dict[int, int] = {}
-    for step in steps:
-        via, run_id, pointer_id, name, pointer_type, flagged = step[:6]
-        reached = run_nodes.get(run_id)
-        if via is None:  # where the walk starts: downstream, a reader of the root (at depth 1)
-            if not upstream and reached is not None:
-                edges[builder.root, reached] = None
-            continue
-        left = run_nodes[via]
-        if pointer_id is None:  # an explicit link between the two runs
-            if reached is not None:
-                edges[(reached, left) if upstream else (left, reached)] = None
-            continue
-        node_id = add_pointer(name, pointer_type, flagged)
-        own = (node_id, left) if upstream else (left, node_id)
-        if own not in edges:
-            edges[own] = None
-            shown[via] = shown.get(via, 0) + 1
-        if reached is not None:
-            edges[(reached, node_id) if upstream else (node_id, reached)] = None
-    return shown
-
 
 def empty_graph(root: PointerFacts, direction: str) -> dict[str, Any]:
     """The trace of a pointer no run wrote (upstream) or read (downstream)."""
-    return TraceBuilder(root, direction).build()
+    return TraceAssembler(root, direction, None, _no_runs).build()
+
+
+def _no_runs(run: Sequence[Any]) -> RunFacts:
+    raise AssertionError("an empty graph has no runs")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import networkx as nx
@@ -229,6 +229,31 @@ def test_trace_errors(client: Client) -> None:
         client.trace("out", depth=0)
     with pytest.raises(NotFoundError):
         client.trace("out", run_id=424242)
+    with pytest.raises(NotFoundError):
+        client.trace("out", run_id=2**40)  # beyond the ids a run can have
+    with pytest.raises(InvalidInputError, match="run_id must be an integer"):
+        client.trace("out", run_id="1")  # type: ignore[arg-type]
+
+
+def test_names_and_messages_with_any_characters_come_back_exactly(client: Client) -> None:
+    odd = 'tab\there, line\nbreak, back\\slash \\N "quoted" \r café'
+    names = [f"in/{odd}", "\\N", f"out/{odd}"]
+    client.ingest(
+        [
+            run(f"ingest {odd}", 0, outputs=[names[0], names[1]]),
+            run("train", timedelta(days=40).total_seconds(), inputs=names[:2], outputs=[names[2]]),
+        ]
+    )
+    train = client.history("train")[0]
+    assert train.stale and odd in train.stale[0]  # the message names the component
+    client.flag(names[1])
+    graph = client.trace(names[2])
+    pointers = {n["name"]: n["flagged"] for n in graph["nodes"] if n["kind"] == "pointer"}
+    assert pointers == {names[0]: False, names[1]: True, names[2]: False}
+    runs = {n["component"]: n["stale"] for n in graph["nodes"] if n["kind"] == "run"}
+    assert runs == {f"ingest {odd}": [], "train": train.stale}
+    down = client.trace(names[1], "downstream")
+    assert {n["id"] for n in down["nodes"]} == {f"pointer:{names[1]}", f"run:{train.id}", f"pointer:{names[2]}"}
 
 
 def test_backtrace_and_web_trace_keep_their_original_shapes(client: Client, monkeypatch) -> None:
