@@ -181,13 +181,12 @@ def _copied_run(run: Sequence[Any]) -> RunFacts:
     started, ended = _parse_time(start), _parse_time(end)
     if started.tzinfo is not timezone.utc or ended.tzinfo is not timezone.utc:  # a session in another time zone
         started, ended = started.astimezone(timezone.utc), ended.astimezone(timezone.utc)
-    messages = copy_text(stale)
     return (
-        copy_text(component) or "",
+        component if "\\" not in component else copy_text(component) or "",
         started,
         ended,
         status,
-        [] if messages is None else list(json.loads(messages)),
+        [] if stale == NULL else list(json.loads(copy_text(stale) or "[]")),
         int(pointer_count),
     )
 
