@@ -181,7 +181,7 @@ class BackgroundWriter:
                 self._note_failure(exc)
                 self.spool.write(batch)
             else:
-                self._deliver_one_by_one(batch)
+                self._deliver_refused(batch)
 
     def _deliver_spool(self) -> None:
         for claimed, records in self.spool.claim():
@@ -193,7 +193,7 @@ class BackgroundWriter:
                     except Exception as exc:
                         if is_unreachable(exc):
                             raise
-                        self._deliver_one_by_one(chunk)
+                        self._deliver_refused(chunk)
             except Exception as exc:
                 self._note_failure(exc)
                 self.spool.release(claimed)  # already-stored runs are skipped by key next time
@@ -201,23 +201,33 @@ class BackgroundWriter:
             self.spool.done(claimed)
             self._last_failure = 0.0
 
-    def _deliver_one_by_one(self, batch: list[RunRecord]) -> None:
-        """A batch the store refused for its content: store each run alone, set aside the ones it refuses."""
-        for record in batch:
+    def _deliver_refused(self, batch: list[RunRecord]) -> None:
+        """A batch the store refused for its content: store it in halves, the halves of a refused half, and so
+        on, and set aside the runs it refuses alone. A few bad runs among thousands cost a few dozen attempts,
+        not one transaction per run."""
+        parts = [batch[len(batch) // 2 :], batch[: len(batch) // 2]]  # the whole batch was refused already
+        while parts:
+            part = parts.pop()
+            if not part:
+                continue
             try:
-                self.sink.ingest([record])
+                self.sink.ingest(part)
             except Exception as exc:
                 if is_unreachable(exc):
                     self._note_failure(exc)
-                    self.spool.write([record])
-                else:
-                    log.error(
-                        "mltrace: the store refused a run of %s (%s); kept in %s",
-                        record.component,
-                        exc,
-                        self.spool.directory,
-                    )
-                    self.spool.reject(record, exc)
+                    self.spool.write([record for rest in (part, *parts) for record in rest])
+                    return
+                if len(part) > 1:
+                    parts += [part[len(part) // 2 :], part[: len(part) // 2]]  # first half next
+                    continue
+                (record,) = part
+                log.error(
+                    "mltrace: the store refused a run of %s (%s); kept in %s",
+                    record.component,
+                    exc,
+                    self.spool.directory,
+                )
+                self.spool.reject(record, exc)
 
     def _recently_failed(self) -> bool:
         return self._last_failure and time.monotonic() - self._last_failure < self.retry_interval  # type: ignore[return-value]
