@@ -178,6 +178,13 @@ class Client:
         """The lineage graph of an output (SPEC §9 shape)."""
         return self.backend.trace(output_id, direction, depth, run_id)
 
+    def runs(self, run_ids: list[int]) -> list[ComponentRun]:
+        """The runs with these ids, whole (every input and output), in the order given; unknown ids are left out."""
+        for run_id in run_ids:
+            if isinstance(run_id, bool) or not isinstance(run_id, int):
+                raise InvalidInputError(f"run ids must be integers, got {run_id!r}")
+        return self.backend.runs([run_id for run_id in run_ids if 0 < run_id < 2**31])  # others cannot exist
+
     def whole(self, runs: list[ComponentRun]) -> list[ComponentRun]:
         """The same runs with all their inputs and outputs (previews are fetched again, whole)."""
         previews = [run.id for run in runs if run.is_preview and run.id is not None]

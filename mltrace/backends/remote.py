@@ -13,6 +13,7 @@ from mltrace.entities.cursor import encode_cursor
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 
 MAX_PAGE = 500  # the API's largest `limit`
+MAX_IDS = 200  # the most run ids `GET /runs?ids=` takes
 
 
 class RemoteBackend:
@@ -82,7 +83,14 @@ class RemoteBackend:
         return run_from_json(self._call("GET", f"/runs/{int(run_id)}"))
 
     def runs(self, run_ids: list[int]) -> list[ComponentRun]:
-        return [self.get_run(run_id) for run_id in run_ids]
+        found: dict[int, ComponentRun] = {}
+        unique = list(dict.fromkeys(int(run_id) for run_id in run_ids))
+        for start in range(0, len(unique), MAX_IDS):
+            ids = ",".join(map(str, unique[start : start + MAX_IDS]))
+            for data in self._call("GET", "/runs", {"ids": ids})["runs"]:
+                run = run_from_json(data)
+                found[data["id"]] = run
+        return [found[run_id] for run_id in run_ids if run_id in found]
 
     def recent(self, limit: int, before: tuple[datetime, int] | None) -> list[ComponentRun]:
         cursor = None if before is None else encode_cursor(*before)

@@ -22,6 +22,7 @@ from mltrace.server.errors import ERROR_CODES
 
 MAX_ID = 2**31 - 1  # run ids are 32-bit integers on every backend
 MAX_LIMIT = 500
+MAX_IDS = 200  # run ids in one `GET /runs?ids=`: keeps the request line within servers' usual 4 kB
 POINTER_TYPES = [t.value for t in PointerType]
 
 
@@ -118,6 +119,23 @@ class Cursor(fields.String):
         return ts, rid
 
 
+class RunIds(fields.String):
+    """Comma-separated run ids (`3,5,8`), loaded as a list of integers without repeats, in the order given."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[int]:  # type: ignore[override]
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            ids = [int(part) for part in text.split(",")]
+        except ValueError:
+            raise ma.ValidationError("Not a comma-separated list of run ids (`3,5,8`).") from None
+        if not all(0 < rid <= MAX_ID for rid in ids):
+            raise ma.ValidationError(f"Run ids are integers from 1 to {MAX_ID}.")
+        unique = list(dict.fromkeys(ids))
+        if len(unique) > MAX_IDS:
+            raise ma.ValidationError(f"At most {MAX_IDS} run ids at a time.")
+        return unique
+
+
 def _limit(default: int) -> fields.Integer:
     return fields.Integer(
         load_default=default,
@@ -140,6 +158,18 @@ class QueryArgs(ma.Schema):
 class RecentArgs(QueryArgs):
     limit = _limit(20)
     before = Cursor(metadata={"description": "The `next` cursor of the previous page."})
+    ids = RunIds(
+        metadata={
+            "description": f"Instead of the newest runs: the runs with these ids (comma-separated, at most "
+            f"{MAX_IDS}), whole, in the order given; unknown ids are left out. Not with `before` or `limit`."
+        }
+    )
+
+    @ma.validates_schema(pass_original=True)
+    def _ids_alone(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        given = [name for name in ("before", "limit") if original.get(name) not in (None, "", ma.missing)]
+        if "ids" in data and given:
+            raise ma.ValidationError("`ids` names the runs to return: it goes without `before` and `limit`.", "ids")
 
 
 class HistoryArgs(QueryArgs):

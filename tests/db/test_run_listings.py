@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Table, select
 
 import mltrace
@@ -10,6 +11,7 @@ from mltrace.db import queries
 from mltrace.db.models import pointers, run_inputs, run_outputs
 from mltrace.entities import ComponentRun
 from mltrace.entities.component_run import PREVIEW_SIZE
+from mltrace.errors import InvalidInputError
 from tests.factories import run
 
 OUTPUTS = [f"pred/{k:02d}" for k in reversed(range(25))]
@@ -77,6 +79,17 @@ def test_inspect_and_whole_give_every_input_and_output(client: Client) -> None:
     newest, middle, oldest = client.whole(client.recent(3))
     assert _names(middle) == _names(inspected) and middle.id == batch
     assert [newest.id, oldest.id] == [batch + 1, batch - 1]
+
+
+def test_runs_by_id_are_whole_in_the_order_asked(client: Client) -> None:
+    batch = _batch(client)
+    first = client.recent(3)[-1].id
+    assert first is not None
+    found = client.runs([batch, 2**40, first, 0, 424242])  # ids no run can have, or none has, are left out
+    assert [r.id for r in found] == [batch, first]
+    assert [p.name for p in found[0].outputs] == sorted(OUTPUTS) and not found[0].is_preview
+    with pytest.raises(InvalidInputError, match="run ids must be integers"):
+        client.runs([batch, "7"])  # type: ignore[list-item]
 
 
 def test_the_original_module_api_returns_whole_runs(logging_to: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 import mltrace
 from mltrace import client as client_module
+from mltrace.backends import remote as remote_module
 from mltrace.entities.component_run import PREVIEW_SIZE
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 from tests.server.test_serve import server  # noqa: F401  (the live gunicorn server fixture)
@@ -79,3 +80,26 @@ def test_lists_through_the_server_are_previews_and_the_original_api_makes_them_w
     (whole,) = mltrace.get_history("remote_batch")
     assert [p.name for p in whole.outputs] == [f"remote/batch/{k:02d}" for k in range(30)]
     assert not whole.is_preview and whole.outputs_count == 30
+
+
+def test_backtrace_through_the_server_fetches_runs_a_page_at_a_time(through: str, monkeypatch) -> None:
+    for i in range(450):
+        run = mltrace.ComponentRun("remote_chain")
+        run.set_start_timestamp()
+        run.set_end_timestamp()
+        if i:
+            run.add_inputs([f"remote/chain/{i}"])
+        run.add_outputs([f"remote/chain/{i + 1}"])
+        mltrace.log_component_run(run)
+    assert mltrace.flush(60) is True
+    calls: list[str] = []
+    real = remote_module.request_json
+    monkeypatch.setattr(
+        remote_module,
+        "request_json",
+        lambda base, method, path, *rest: calls.append(path) or real(base, method, path, *rest),
+    )
+    levels = mltrace.backtrace("remote/chain/450")
+    assert [level for level, _ in levels] == list(range(450))
+    assert [[p.name for p in run.outputs] for _, run in levels[:2]] == [["remote/chain/450"], ["remote/chain/449"]]
+    assert len(calls) == 1 + 3  # the trace, then the 450 runs 200 at a time

@@ -21,6 +21,8 @@ CASES = [
     ("GET", "/api/v1/runs?limit=0", None, 400, "validation_error"),
     ("GET", "/api/v1/runs?limit=abc", None, 400, "validation_error"),
     ("GET", "/api/v1/runs?before=%%%", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?ids=1,x", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?ids=1&limit=2", None, 400, "validation_error"),
     ("POST", "/api/v1/runs", BAD_JSON, 400, "bad_request"),
     ("POST", "/api/v1/runs", {"runs": [{"component": "x"}]}, 400, "validation_error"),
     ("POST", "/api/v1/runs", {"records": []}, 400, "validation_error"),

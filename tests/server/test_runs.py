@@ -132,6 +132,30 @@ def test_every_list_of_runs_previews_a_batch_run_and_inspect_shows_it_whole(api,
     }
 
 
+def test_runs_by_id_are_whole_in_the_order_asked_and_unknown_ids_left_out(api, store, pipeline: Pipeline):
+    predictions = [prediction(f"batch/{k:03d}") for k in range(150)]
+    (batch,) = store.ingest([record("predict", 60, ["models/model.pkl"], predictions)])
+    asked = [batch, 424242, pipeline.train, pipeline.ingest, batch]
+    body = api.get(f"/api/v1/runs?ids={','.join(map(str, asked))}").get_json()
+    assert [r["id"] for r in body["runs"]] == [batch, pipeline.train, pipeline.ingest] and body["next"] is None
+    whole = api.get(f"/api/v1/runs/{batch}").get_json()
+    assert body["runs"][0] == {k: v for k, v in whole.items() if k not in ("code_snapshot", "component_info")}
+    assert len(body["runs"][0]["outputs"]) == body["runs"][0]["outputs_count"] == 150
+    assert api.get("/api/v1/runs?ids=424242").get_json() == {"runs": [], "next": None}
+
+
+def test_runs_by_id_reject_what_is_not_a_short_list_of_ids(api, pipeline: Pipeline):
+    for ids in ("abc", "1,,2", "0", "-4", "2147483648", "1.5", ",".join(map(str, range(1, 202)))):
+        error = assert_error(api.get(f"/api/v1/runs?ids={ids}"), 400, "validation_error")
+        assert "ids" in error["details"], ids
+    first = api.get("/api/v1/runs?limit=1").get_json()
+    for other in ("limit=5", f"before={first['next']}"):
+        error = assert_error(api.get(f"/api/v1/runs?ids=1&{other}"), 400, "validation_error")
+        assert "ids" in error["details"]
+    assert len(api.get(f"/api/v1/runs?ids={','.join(map(str, range(1, 201)))}").get_json()["runs"]) == 6
+    assert api.get("/api/v1/runs?ids=1&limit=").status_code == 200  # an empty argument counts as absent
+
+
 def test_inspect_distinguishes_malformed_from_unknown_run_ids(api, pipeline: Pipeline):
     assert_error(api.get("/api/v1/runs/abc"), 400, "bad_request")
     assert_error(api.get("/api/v1/runs/-1"), 400, "bad_request")
