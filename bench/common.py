@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
 import statistics
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -25,6 +27,19 @@ def median_seconds(fn: Callable[[], object], repeat: int = 21, warmup: int = 2) 
         fn()
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def scratch_dir(prefix: str = "mltrace-bench-") -> str:
+    """A temporary folder, removed when the benchmark's process ends."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+def settle_disks() -> None:
+    """Waits until what earlier benchmarks wrote is on disk: the kernel writing it back (a spool of 100,000
+    runs, dropped databases) while queries are timed slowed PostgreSQL's bare walk by half."""
+    os.sync()
 
 
 def fresh_postgres_uri() -> str:

@@ -5,11 +5,10 @@ the interpreter while it stores the runs."""
 from __future__ import annotations
 
 import statistics
-import tempfile
 import time
 
 import mltrace
-from bench.common import report
+from bench.common import report, scratch_dir
 
 
 def _call_latencies(fn, calls: int) -> list[int]:
@@ -32,7 +31,7 @@ def _amortised(fn, calls: int) -> float:
 
 def run(calls: int = 20_000) -> dict[str, float]:
     """Added µs per call for a decorator with static names and one capturing locals."""
-    home = tempfile.mkdtemp(prefix="mltrace-bench-")
+    home = scratch_dir()
     mltrace.set_db_uri(f"sqlite:///{home}/bench.db")
 
     def plain(i):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import statistics
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 
-from bench.common import fresh_postgres_uri, report
+from bench.common import fresh_postgres_uri, report, scratch_dir
 from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.entities import PointerRecord, RunRecord
@@ -37,7 +36,7 @@ def pipeline_records(n_runs: int, prefix: str = "") -> list[RunRecord]:
 
 def throughput(uri: str, n_runs: int) -> float:
     """Runs/s through the background writer into `uri` (submit everything, then flush)."""
-    client = Client(uri, config=Config.from_env({"MLTRACE_HOME": tempfile.mkdtemp(), "MLTRACE_QUEUE_SIZE": "200000"}))
+    client = Client(uri, config=Config.from_env({"MLTRACE_HOME": scratch_dir(), "MLTRACE_QUEUE_SIZE": "200000"}))
     client.store.ensure_ready()
     records = pipeline_records(n_runs)
     started = time.perf_counter()
@@ -51,7 +50,7 @@ def run(n_runs: int = 40_000, repeat: int = 3) -> dict[str, float]:
     """Median throughput of `repeat` loads, each into a fresh database."""
     results = {}
     targets = {
-        "SQLite": lambda: f"sqlite:///{tempfile.mkdtemp(prefix='mltrace-bench-')}/ingest.db",
+        "SQLite": lambda: f"sqlite:///{scratch_dir()}/ingest.db",
         "PostgreSQL": fresh_postgres_uri,
     }
     for label, new_uri in targets.items():

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tempfile
 
-from bench.common import report
+from bench.common import report, scratch_dir
 
 SCRIPT = r"""
 import json, resource, sys, time
@@ -36,7 +35,7 @@ print(json.dumps({"growth_mb": peak - before, "calls_per_s": int(sys.argv[1]) / 
 
 
 def run(n_runs: int = 100_000) -> dict[str, float]:
-    home = tempfile.mkdtemp(prefix="mltrace-bench-")
+    home = scratch_dir()
     with open(f"{home}/tests_free_port.py", "w") as handle:
         import socket
 

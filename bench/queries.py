@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import psycopg2
 from sqlalchemy import text
 
-from bench.common import fresh_postgres_uri, median_seconds, report
+from bench.common import fresh_postgres_uri, median_seconds, report, scratch_dir, settle_disks
 from bench.ingest import pipeline_records
 from mltrace.client import Client
 from mltrace.config import Config
@@ -60,7 +59,7 @@ def dataset(total_runs: int = 100_000) -> tuple[list[RunRecord], list[str]]:
 
 def run() -> dict[str, float]:
     uri = fresh_postgres_uri()
-    client = Client(uri, config=Config.from_env({"MLTRACE_HOME": tempfile.mkdtemp()}))
+    client = Client(uri, config=Config.from_env({"MLTRACE_HOME": scratch_dir()}))
     records, flagged = dataset()
     for i in range(0, len(records), 2000):
         client.ingest(records[i : i + 2000])
@@ -69,6 +68,8 @@ def run() -> dict[str, float]:
     # what autovacuum does within a minute of a bulk load (inserts trigger VACUUM too since PostgreSQL 13)
     with client.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
+        conn.execute(text("CHECKPOINT"))  # write the load's pages now, not while the queries are timed
+    settle_disks()
     chain_writer, predict_run = client.history("chain", limit=1)[0].id, client.history("predict", limit=1)[0].id
     assert chain_writer is not None and predict_run is not None
     bare_walk = _bare_walk(uri, chain_writer)
