@@ -139,6 +139,10 @@ def _pointer_line(p: IOPointer) -> str:
     return f"{p.name} [{p.pointer_type.value}]{flag}"
 
 
+MAX_INDENT = 30
+"""Levels of a trace tree drawn further right each; deeper ones are drawn at that width, with their level."""
+
+
 def trace_tree(graph: dict[str, Any]) -> str:
     """The trace as an ASCII tree from the root pointer, following the trace's direction."""
     nodes = {n["id"]: n for n in graph["nodes"]}
@@ -148,22 +152,29 @@ def trace_tree(graph: dict[str, Any]) -> str:
             (edge["target"], edge["source"]) if graph["direction"] == "upstream" else (edge["source"], edge["target"])
         )
         children.setdefault(parent, []).append(child)
+
+    def kids_of(node_id: str) -> list[str]:
+        return sorted(children.get(node_id, []), key=lambda k: _sort_key(nodes[k]))
+
     lines = [_node_label(nodes[graph["root"]])]
     shown = {graph["root"]}
-
-    def walk(node_id: str, prefix: str) -> None:
-        kids = sorted(children.get(node_id, []), key=lambda k: _sort_key(nodes[k]))
-        for i, kid in enumerate(kids):
-            last = i == len(kids) - 1
-            seen = kid in shown
-            lines.append(
-                f"{prefix}{'`-- ' if last else '|-- '}{_node_label(nodes[kid])}{'  (see above)' if seen else ''}"
-            )
-            if not seen:
-                shown.add(kid)
-                walk(kid, prefix + ("    " if last else "|   "))
-
-    walk(graph["root"], "")
+    # (children, the next to show, their prefix, their level): a stack, not recursion, as a chain can be thousands
+    # of runs deep; past MAX_INDENT levels the lines stop moving right and say their level instead
+    stack = [(kids_of(graph["root"]), 0, "", 1)]
+    while stack:
+        kids, i, prefix, level = stack.pop()
+        if i == len(kids):
+            continue
+        stack.append((kids, i + 1, prefix, level))
+        kid, last = kids[i], i == len(kids) - 1
+        seen = kid in shown
+        deep = f"[level {level}] " if level > MAX_INDENT else ""
+        branch = "`-- " if last else "|-- "
+        lines.append(f"{prefix}{branch}{deep}{_node_label(nodes[kid])}{'  (see above)' if seen else ''}")
+        if not seen:
+            shown.add(kid)
+            indented = prefix + ("    " if last else "|   ") if level < MAX_INDENT else prefix
+            stack.append((kids_of(kid), 0, indented, level + 1))
     return "\n".join(lines)
 
 

@@ -81,3 +81,28 @@ def test_trace_tree_draws_each_node_once() -> None:
     assert lines[4] == "    `-- b [data]"
     assert lines[5].startswith("        `-- run 1 split") and lines[5].endswith("(see above)")
     assert len(lines) == 6
+
+
+def test_a_trace_thousands_deep_draws_without_recursion_and_stops_moving_right() -> None:
+    start = datetime.fromisoformat("2024-01-01T00:00:00+00:00")
+    nodes = [{"id": "pointer:x3000", "kind": "pointer", "name": "x3000", "type": "data", "flagged": False}]
+    edges = []
+    for i in range(3000, 0, -1):  # run i read x{i-1} and wrote x{i}
+        nodes.append({"id": f"run:{i}", "kind": "run", "run_id": i, "component": "step", "start": start, "end": None,
+                      "status": "success", "stale": []})  # fmt: skip
+        nodes.append(
+            {"id": f"pointer:x{i - 1}", "kind": "pointer", "name": f"x{i - 1}", "type": "data", "flagged": False}
+        )
+        edges += [
+            {"source": f"run:{i}", "target": f"pointer:x{i}"},
+            {"source": f"pointer:x{i - 1}", "target": f"run:{i}"},
+        ]
+    lines = text.trace_tree(
+        {"root": "pointer:x3000", "direction": "upstream", "nodes": nodes, "edges": edges}
+    ).splitlines()
+    assert len(lines) == 1 + 6000
+    assert lines[1].startswith("`-- run 3000 step")
+    assert lines[text.MAX_INDENT].startswith(" " * 4 * (text.MAX_INDENT - 1) + "`-- ")
+    assert "[level" not in lines[text.MAX_INDENT]
+    assert lines[-1] == " " * 4 * (text.MAX_INDENT - 1) + "`-- [level 6000] x0 [data]"
+    assert max(len(line) for line in lines) < 4 * text.MAX_INDENT + 60
