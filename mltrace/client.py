@@ -9,18 +9,20 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mltrace.backends.local import LocalBackend
 from mltrace.backends.remote import RemoteBackend
 from mltrace.config import Config
-from mltrace.db.store import Store
 from mltrace.delivery.http_sink import HttpSink
 from mltrace.delivery.spool import Spool, spool_dir_for
 from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerRecord, PointerType, RunRecord
 from mltrace.errors import InvalidInputError
 from mltrace.lineage.pointer_types import infer_pointer_type
+
+if TYPE_CHECKING:  # the database layer (SQLAlchemy, Alembic) is imported when first used: `import mltrace` stays light
+    from mltrace.backends.local import LocalBackend
+    from mltrace.db.store import Store
 
 
 class Client:
@@ -40,6 +42,8 @@ class Client:
     def store(self) -> Store:
         """The database (created on first use; migrated on first query)."""
         if self._store is None:
+            from mltrace.db.store import Store
+
             self._store = Store(self.db_uri)
         return self._store
 
@@ -47,7 +51,12 @@ class Client:
     def backend(self) -> LocalBackend | RemoteBackend:
         """Where queries go: the server when one is set, else the database."""
         if self._backend is None:
-            self._backend = RemoteBackend(self.server_url) if self.server_url else LocalBackend(self.store)
+            if self.server_url:
+                self._backend = RemoteBackend(self.server_url)
+            else:
+                from mltrace.backends.local import LocalBackend
+
+                self._backend = LocalBackend(self.store)
         return self._backend
 
     @property

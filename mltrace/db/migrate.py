@@ -6,26 +6,33 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+HEAD = "0001"
+"""The newest migration's revision (a test pins it to the migrations). Checking a database against it needs
+no Alembic: a process that finds its database current never imports Alembic or reads the migration files."""
 _MIGRATION_LOCK_ID = 727_270
 
 
 def alembic_config() -> AlembicConfig:
     """An Alembic config pointing at the packaged migrations."""
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
-    """The newest migration revision."""
+    """The newest migration revision, as Alembic reads it from the migration files."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -33,11 +40,15 @@ def head_revision() -> str:
 
 def current_revision(conn: Connection) -> str | None:
     """The revision the database is at (None when empty)."""
-    return MigrationContext.configure(conn).get_current_revision()
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrates the database to `revision` under a cross-process lock."""
+    from alembic import command
+
     with _migration_lock(engine), engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
@@ -45,9 +56,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Migrates to head if the database is behind (cheap when it is not)."""
+    """Migrates to head if the database is behind (one query when it is not)."""
     with engine.connect() as conn:
-        if current_revision(conn) == head_revision():
+        if current_revision(conn) == HEAD:
             return
     upgrade(engine)
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from typing import Any
 
 from mltrace.entities import RunRecord
@@ -29,6 +27,9 @@ class HttpSink:
 
 def request_json(base_url: str, method: str, path: str, body: bytes | None = None, timeout: float = 10.0) -> Any:
     """One JSON request to the server; ServerError on failure, with the server's message."""
+    import urllib.error  # here, not at the top: only a client that talks to a server pays for importing them
+    import urllib.request
+
     req = urllib.request.Request(
         f"{base_url}{path}",
         data=body,

@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from mltrace.client import Client
-from mltrace.db.migrate import current_revision, head_revision
+from mltrace.db.migrate import HEAD, current_revision, head_revision
 from mltrace.db.models import Base
 
 
@@ -17,6 +17,16 @@ def test_migrated_schema_matches_the_models(client: Client) -> None:
         assert current_revision(conn) == head_revision()
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_the_head_a_database_is_checked_against_is_the_newest_migration(client: Client) -> None:
+    assert head_revision() == HEAD
+    with client.store.engine.connect() as conn:
+        assert current_revision(conn) is None  # nothing is stored yet
+        assert MigrationContext.configure(conn).get_current_revision() is None
+    client.recent(1)
+    with client.store.engine.connect() as conn:
+        assert current_revision(conn) == MigrationContext.configure(conn).get_current_revision() == HEAD
 
 
 def test_data_survives_a_new_store_on_the_same_database(client: Client) -> None:

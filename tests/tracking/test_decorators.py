@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import warnings
 from datetime import timedelta
@@ -284,3 +286,27 @@ def test_the_default_staleness_threshold_comes_from_the_settings(logging_to: str
     run.set_end_timestamp()
     mltrace.log_component_run(run)
     assert stored_runs("manual_old")
+
+
+def test_importing_mltrace_leaves_the_database_layer_for_the_first_run_stored(tmp_path) -> None:
+    script = f"""
+import sys
+import mltrace
+heavy = [m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic", "flask", "psycopg2")]
+assert not heavy and "urllib.request" not in sys.modules, heavy
+
+@mltrace.register("light", outputs=["out.csv"])
+def step():
+    return 1
+
+mltrace.set_db_uri("sqlite:///{tmp_path / "light.db"}")
+step()
+assert mltrace.flush(30)
+print([run.component_name for run in mltrace.get_history("light")])
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "MLTRACE_HOME": str(tmp_path / "home")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['light']"
