@@ -36,15 +36,18 @@ class Client:
         self._backend: LocalBackend | RemoteBackend | None = None
         self._writer: BackgroundWriter | None = None
         self._lock = threading.Lock()
+        self._store_lock = threading.Lock()
 
     # --- plumbing ------------------------------------------------------------
     @property
     def store(self) -> Store:
         """The database (created on first use; migrated on first query)."""
         if self._store is None:
-            from mltrace.db.store import Store
+            with self._store_lock:  # the writer thread and the caller may both ask first, during a slow import
+                if self._store is None:
+                    from mltrace.db.store import Store
 
-            self._store = Store(self.db_uri)
+                    self._store = Store(self.db_uri)
         return self._store
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import warnings
 from datetime import timedelta
 
@@ -310,3 +311,28 @@ print([run.component_name for run in mltrace.get_history("light")])
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['light']"
+
+
+def test_the_store_is_made_once_when_the_writer_and_the_caller_ask_together(tmp_path, monkeypatch) -> None:
+    import threading
+
+    from mltrace.client import Client
+    from mltrace.db import store as store_module
+
+    made: list[object] = []
+
+    class SlowStore(store_module.Store):  # the first use imports SQLAlchemy: a slow start, as here
+        def __init__(self, uri: str) -> None:
+            made.append(self)
+            time.sleep(0.2)
+            super().__init__(uri)
+
+    monkeypatch.setattr(store_module, "Store", SlowStore)
+    client = Client(f"sqlite:///{tmp_path / 'once.db'}")
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(client.store)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1 and seen[0] is seen[1] is made[0]
