@@ -17,6 +17,7 @@ from mltrace.delivery.http_sink import HttpSink
 from mltrace.delivery.spool import Spool, spool_dir_for
 from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerRecord, PointerType, RunRecord
+from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.errors import InvalidInputError
 from mltrace.lineage.pointer_types import infer_pointer_type
 
@@ -195,7 +196,7 @@ class Client:
         for run_id in run_ids:
             if isinstance(run_id, bool) or not isinstance(run_id, int):
                 raise InvalidInputError(f"run ids must be integers, got {run_id!r}")
-        return self.backend.runs([run_id for run_id in run_ids if 0 < run_id < 2**31])  # others cannot exist
+        return self.backend.runs([run_id for run_id in run_ids if 0 < run_id <= MAX_RUN_ID])  # others cannot exist
 
     def whole(self, runs: list[ComponentRun]) -> list[ComponentRun]:
         """The same runs with all their inputs and outputs (previews are fetched again, whole)."""

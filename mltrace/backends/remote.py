@@ -13,7 +13,7 @@ from mltrace.entities.cursor import encode_cursor
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 
 MAX_PAGE = 500  # the API's largest `limit`
-MAX_IDS = 200  # the most run ids `GET /runs?ids=` takes
+MAX_IDS = 200  # the most run ids `GET /runs?ids=` takes (the API's schema reads it here): a request line within 4 kB
 
 
 class RemoteBackend:
@@ -88,8 +88,7 @@ class RemoteBackend:
         for start in range(0, len(unique), MAX_IDS):
             ids = ",".join(map(str, unique[start : start + MAX_IDS]))
             for data in self._call("GET", "/runs", {"ids": ids})["runs"]:
-                run = run_from_json(data)
-                found[data["id"]] = run
+                found[data["id"]] = run_from_json(data)
         return [found[run_id] for run_id in run_ids if run_id in found]
 
     def recent(self, limit: int, before: tuple[datetime, int] | None) -> list[ComponentRun]:

@@ -16,6 +16,7 @@ from mltrace.db.locks import index_walks_prefix
 from mltrace.db.membership import ValueList, id_rows
 from mltrace.db.prepared import Prepared
 from mltrace.db.queries import load_runs
+from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.errors import InvalidInputError, NotFoundError
 from mltrace.lineage.review import Suspect, rank_suspects
 from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph
@@ -123,7 +124,7 @@ def trace(
         raise InvalidInputError(f"depth must be a positive integer, got {depth!r}")
     if run_id is not None and (isinstance(run_id, bool) or not isinstance(run_id, int)):
         raise InvalidInputError(f"run_id must be an integer, got {run_id!r}")
-    if run_id is not None and not 0 < run_id < 2**31:  # run ids are 32-bit integers on every backend
+    if run_id is not None and not 0 < run_id <= MAX_RUN_ID:
         raise NotFoundError(f"Component run {run_id} not found.")
     found: Any = _ROOT.execute(conn, {"name": output_id, "run": run_id}).first()
     if found is None:

@@ -10,6 +10,7 @@ from typing import Any
 from mltrace.entities.io_pointer import IOPointer
 
 PREVIEW_SIZE = 10  # how many inputs and how many outputs a run carries in listings
+MAX_RUN_ID = 2**31 - 1  # run ids are 32-bit integers on every backend
 
 
 def utc_now() -> datetime:

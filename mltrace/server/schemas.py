@@ -13,16 +13,16 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from mltrace.backends.remote import MAX_IDS
 from mltrace.client import parse_time
 from mltrace.entities import ComponentRun, PointerType, RunRecord
-from mltrace.entities.component_run import PREVIEW_SIZE
+from mltrace.entities.component_run import MAX_RUN_ID, PREVIEW_SIZE
 from mltrace.entities.cursor import decode_cursor, encode_cursor
 from mltrace.errors import InvalidInputError
 from mltrace.server.errors import ERROR_CODES
 
-MAX_ID = 2**31 - 1  # run ids are 32-bit integers on every backend
+MAX_ID = MAX_RUN_ID
 MAX_LIMIT = 500
-MAX_IDS = 200  # run ids in one `GET /runs?ids=`: keeps the request line within servers' usual 4 kB
 POINTER_TYPES = [t.value for t in PointerType]
 
 
