@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mltrace.backends.remote import RemoteBackend
@@ -18,6 +18,7 @@ from mltrace.delivery.spool import Spool, spool_dir_for
 from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerRecord, PointerType, RunRecord
 from mltrace.entities.component_run import MAX_RUN_ID
+from mltrace.entities.times import now_utc, parse_utc, utc
 from mltrace.errors import InvalidInputError
 from mltrace.lineage.pointer_types import infer_pointer_type
 
@@ -372,11 +373,11 @@ def log_component_run(
     Dependencies are always resolved from inputs (version-exact); explicit upstream run ids
     from `component_run.dependencies` are added.
     """
-    now = datetime.now(timezone.utc)
+    now = now_utc()
     record = RunRecord(
         component=component_run.component_name,
-        start=_aware(component_run.start_timestamp or now),
-        end=_aware(component_run.end_timestamp or component_run.start_timestamp or now),
+        start=utc(component_run.start_timestamp or now),
+        end=utc(component_run.end_timestamp or component_run.start_timestamp or now),
         status=component_run.status,
         error=component_run.error,
         inputs=[
@@ -412,10 +413,6 @@ def threshold_seconds(value: int | float | timedelta) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
         return float(value)
     raise TypeError(f"staleness_threshold must be seconds (int) or a timedelta, got {value!r}")
-
-
-def _aware(ts: datetime) -> datetime:
-    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
 
 
 def create_random_ids(num_outputs: int = 1) -> list[str]:
@@ -515,9 +512,7 @@ def parse_time(value: datetime | str | None) -> datetime | None:
     """An ISO 8601 timestamp (naive means UTC) as an aware datetime."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return _aware(value)
     try:
-        return _aware(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-    except (ValueError, AttributeError):
-        raise InvalidInputError(f"not an ISO 8601 timestamp: {value!r}") from None
+        return utc(value) if isinstance(value, datetime) else parse_utc(value)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from None

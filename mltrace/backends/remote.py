@@ -10,6 +10,7 @@ from typing import Any
 from mltrace.delivery.http_sink import HttpSink, ServerError, request_json
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, RunRecord
 from mltrace.entities.cursor import encode_cursor
+from mltrace.entities.times import parse_utc
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 
 MAX_PAGE = 500  # the API's largest `limit`
@@ -157,7 +158,7 @@ class RemoteBackend:
 
 
 def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+    return None if value is None else parse_utc(value)
 
 
 def pointer_from_json(data: dict[str, Any]) -> IOPointer:

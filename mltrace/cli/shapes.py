@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from mltrace.entities import Component, ComponentRun, IOPointer
+from mltrace.entities.times import iso_utc
 
 
 def run_json(run: ComponentRun, with_code: bool = False) -> dict[str, Any]:
@@ -82,10 +83,7 @@ def trace_json(graph: dict[str, Any]) -> dict[str, Any]:
 
 def iso(ts: datetime | None) -> str | None:
     """ISO 8601 in UTC with microseconds."""
-    if ts is None:
-        return None
-    ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-    return ts.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return None if ts is None else iso_utc(ts)
 
 
 def dumps(data: Any) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from mltrace.entities import Component, ComponentRun, IOPointer
+from mltrace.entities.times import utc
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -25,8 +26,7 @@ def local_time(ts: datetime | None) -> str:
     """A timestamp in the local time zone, to the second."""
     if ts is None:
         return "-"
-    ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-    return ts.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return utc(ts).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def local_zone() -> str:

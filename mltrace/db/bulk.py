@@ -7,11 +7,13 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Connection, DateTime, Table, func, insert, select, text
 from sqlalchemy.types import TypeDecorator
+
+from mltrace.entities.times import utc
 
 _NULL = r"\N"
 _SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -169,4 +171,4 @@ def _json_text(value: Any) -> str:
 # cache holds the times of a whole batch of the writer (two per run, MLTRACE_BATCH_SIZE runs).
 @functools.lru_cache(maxsize=16384)
 def _time_text(value: datetime) -> str:
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return utc(value).isoformat()

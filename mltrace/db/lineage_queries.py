@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
-import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
@@ -17,6 +14,7 @@ from mltrace.db.membership import ValueList, id_rows
 from mltrace.db.prepared import Prepared
 from mltrace.db.queries import load_runs
 from mltrace.entities.component_run import MAX_RUN_ID
+from mltrace.entities.times import parse_utc
 from mltrace.errors import InvalidInputError, NotFoundError
 from mltrace.lineage.review import Suspect, rank_suspects
 from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph
@@ -179,9 +177,7 @@ def _copied_steps_into(graph: TraceAssembler) -> Callable[[str], None]:
 def _copied_run(run: Sequence[Any]) -> RunFacts:
     """The facts of a run reached by a walk, from COPY's text."""
     component, start, end, status, stale, pointer_count = run
-    started, ended = _parse_time(start), _parse_time(end)
-    if started.tzinfo is not timezone.utc or ended.tzinfo is not timezone.utc:  # a session in another time zone
-        started, ended = started.astimezone(timezone.utc), ended.astimezone(timezone.utc)
+    started, ended = parse_utc(start), parse_utc(end)  # in UTC whatever the session's zone
     return (
         component if "\\" not in component else copy_text(component) or "",
         started,
@@ -196,20 +192,7 @@ def _sqlite_run(run: Sequence[Any]) -> RunFacts:
     """The facts of a run reached by a walk, from SQLite's row."""
     component, start, end, status, stale, pointer_count = run
     messages = [] if stale is None else list(json.loads(stale))
-    return component, _parse_time(start), _parse_time(end), status, messages, pointer_count
-
-
-def _fromisoformat_before_311(value: str) -> datetime:
-    """`datetime.fromisoformat` as Python 3.11 reads PostgreSQL's text: 1 to 6 fraction digits, `+HH` offsets."""
-    match = re.fullmatch(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d{1,6}))?([+-]\d\d)(?::(\d\d))?(?::(\d\d))?", value)
-    if match is None:
-        return datetime.fromisoformat(value)
-    stamp, fraction, hours, minutes, seconds = match.groups()
-    offset = f"{hours}:{minutes or '00'}" + (f":{seconds}" if seconds else "")
-    return datetime.fromisoformat(f"{stamp}.{(fraction or '').ljust(6, '0')}{offset}")
-
-
-_parse_time = datetime.fromisoformat if sys.version_info >= (3, 11) else _fromisoformat_before_311
+    return component, parse_utc(start), parse_utc(end), status, messages, pointer_count
 
 
 _FLAGGED_EVIDENCE = """

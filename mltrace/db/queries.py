@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -27,6 +27,7 @@ from mltrace.db.prepared import Prepared
 from mltrace.db.types import UTCDateTime
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.component_run import PREVIEW_SIZE
+from mltrace.entities.times import EARLIEST, LATEST, now_utc, parse_utc
 from mltrace.errors import NotFoundError
 
 _SUMMARY = [
@@ -43,8 +44,6 @@ _SUMMARY = [
 _JSON_COLUMNS = [runs.c.git_tags, runs.c.params, runs.c.metrics, runs.c.test_results, runs.c.stale, runs.c.warnings]
 _NEWEST_FIRST = (runs.c.start_ts.desc(), runs.c.id.desc())
 _NO_LIMIT = 2**31 - 1
-_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
-_LATEST = datetime.max.replace(tzinfo=timezone.utc)
 _TYPES = {t.value: t for t in PointerType}
 
 
@@ -156,8 +155,8 @@ def history(
     """Runs of `component`, newest first, previewed as `recent_runs` does; `since` inclusive, `until` exclusive."""
     params = {
         "component": component,
-        "since": since or _EARLIEST,
-        "until": until or _LATEST,
+        "since": since or EARLIEST,
+        "until": until or LATEST,
         "limit": _NO_LIMIT if limit is None else limit,
     }
     found = _previews(_HISTORY.execute(conn, params))
@@ -238,7 +237,7 @@ def set_flag(conn: Connection, name: str, flagged: bool, reason: str | None = No
     values: dict[str, Any] = {
         "flag": flagged,
         "flag_reason": reason if flagged else None,
-        "flagged_at": datetime.now(timezone.utc) if flagged else None,
+        "flagged_at": now_utc() if flagged else None,
     }
     conn.execute(update(pointers).where(pointers.c.name == name).values(**values))
     return get_pointer(conn, name)
@@ -361,12 +360,6 @@ def _pointers(rows: list[list[Any]] | None) -> list[IOPointer]:
         return []
     rows.sort(key=itemgetter(0))
     return [
-        IOPointer(name, _TYPES[ptype], value_hash, bool(flag), reason, _utc(flagged_at) if flagged_at else None)
+        IOPointer(name, _TYPES[ptype], value_hash, bool(flag), reason, parse_utc(flagged_at) if flagged_at else None)
         for name, ptype, value_hash, flag, reason, flagged_at in rows
     ]
-
-
-def _utc(text: str) -> datetime:
-    """A timestamp as JSON holds it (ISO 8601; naive is UTC on SQLite) as an aware UTC datetime."""
-    ts = datetime.fromisoformat(text)
-    return ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)

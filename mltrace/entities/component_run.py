@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from mltrace.entities.io_pointer import IOPointer
+from mltrace.entities.times import now_utc
 
 PREVIEW_SIZE = 10  # how many inputs and how many outputs a run carries in listings
 MAX_RUN_ID = 2**31 - 1  # run ids are 32-bit integers on every backend
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware UTC with microseconds."""
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -53,11 +49,11 @@ class ComponentRun:
     # --- builder methods of the original API -------------------------------
     def set_start_timestamp(self, ts: datetime | None = None) -> None:
         """Sets the start time (now when omitted)."""
-        self.start_timestamp = ts or utc_now()
+        self.start_timestamp = ts or now_utc()
 
     def set_end_timestamp(self, ts: datetime | None = None) -> None:
         """Sets the end time (now when omitted)."""
-        self.end_timestamp = ts or utc_now()
+        self.end_timestamp = ts or now_utc()
 
     def set_code_snapshot(self, code: str | bytes) -> None:
         """Stores the code text and its hash."""

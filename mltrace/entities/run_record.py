@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mltrace.entities.times import parse_utc, utc
+
 
 @dataclass
 class PointerRecord:
@@ -74,7 +76,4 @@ def new_run_key() -> str:
 
 
 def _parse_time(value: str | datetime) -> datetime:
-    from datetime import timezone
-
-    ts = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+    return utc(value) if isinstance(value, datetime) else parse_utc(value)

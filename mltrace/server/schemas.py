@@ -14,11 +14,10 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from mltrace.backends.remote import MAX_IDS
-from mltrace.client import parse_time
 from mltrace.entities import ComponentRun, PointerType, RunRecord
 from mltrace.entities.component_run import MAX_RUN_ID, PREVIEW_SIZE
 from mltrace.entities.cursor import decode_cursor, encode_cursor
-from mltrace.errors import InvalidInputError
+from mltrace.entities.times import iso_utc, parse_utc
 from mltrace.server.errors import ERROR_CODES
 
 MAX_ID = MAX_RUN_ID
@@ -56,23 +55,17 @@ class UtcDateTime(fields.DateTime):
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        return iso_utc(parse_utc(value) if isinstance(value, str) else value)
 
 
 class Timestamp(fields.DateTime):
-    """An ISO 8601 query argument; naive means UTC (the client's `parse_time` rules)."""
+    """An ISO 8601 query argument; naive means UTC (`entities.times.parse_utc`)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         try:
-            parsed = parse_time(value if isinstance(value, str) else str(value))
-        except InvalidInputError:
-            parsed = None
-        if parsed is None:
-            raise ma.ValidationError("Not a valid ISO 8601 timestamp.")
-        return parsed
+            return parse_utc(value if isinstance(value, str) else str(value))
+        except ValueError:
+            raise ma.ValidationError("Not a valid ISO 8601 timestamp within the years 1-9999 in UTC.") from None
 
 
 class JsonData(fields.Raw):

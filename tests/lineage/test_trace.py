@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import networkx as nx
@@ -11,7 +11,6 @@ import pytest
 
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.db.lineage_queries import _fromisoformat_before_311
 from mltrace.errors import InvalidInputError, NotFoundError
 from tests.factories import run
 
@@ -138,19 +137,6 @@ def test_trace_times_are_utc_whatever_the_session_time_zone(postgres_uri: str, m
     kolkata = Client(postgres_uri + "%20-ctimezone%3DAsia/Kolkata", config=Config.from_env())
     (node,) = [n for n in kolkata.trace("x")["nodes"] if n["kind"] == "run"]
     assert node["start"] == record.start and node["start"].tzinfo is timezone.utc
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "2026-01-01 02:46:40+00",
-        "2026-01-01 02:46:40.5+00",
-        "2026-01-01 08:16:40.25+05:30",
-        "1850-01-01 00:00:00+00:53:28",
-    ],
-)
-def test_times_are_read_the_same_on_python_3_10(text: str) -> None:
-    assert _fromisoformat_before_311(text) == datetime.fromisoformat(text)
 
 
 def test_trace_from_a_run_that_did_not_write_the_output_has_no_edge_to_it(client: Client) -> None:

@@ -1,0 +1,28 @@
+"""The limits every stored text obeys, checked in one place."""
+
+from __future__ import annotations
+
+import os
+
+from mltrace.entities.limits import MAX_POINTER_NAME_BYTES, json_depth, text_problem
+
+
+def test_ordinary_text_has_no_problem() -> None:
+    assert text_problem("data/raw/2026-12-01.csv", max_bytes=MAX_POINTER_NAME_BYTES) is None
+
+
+def test_nul_lone_surrogates_and_length_are_named() -> None:
+    assert text_problem("a\x00b") == "contains a NUL character"
+    problem = text_problem(os.fsdecode(b"bad-\xff.csv"))
+    assert problem is not None and "lone surrogate (U+DCFF) at position 4" in problem
+    assert text_problem("x" * 256, max_chars=255) == "is 256 characters long; at most 255 are kept"
+    assert text_problem("é" * 1001, max_bytes=2000) == "is 2002 bytes long in UTF-8; at most 2000 are kept"
+
+
+def test_json_depth_counts_nesting_without_recursion() -> None:
+    assert json_depth(3) == 0
+    assert json_depth({"a": [1, {"b": 2}]}) == 3
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    assert json_depth(deep) == 5001
