@@ -42,6 +42,10 @@ class Blackhole:
             self._held.append(conn)
 
     def close(self) -> None:
+        try:
+            self._server.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread, so the port is free at once
+        except OSError:
+            pass
         self._server.close()
         for conn in self._held:
             conn.close()
@@ -113,6 +117,9 @@ def free_port() -> int:
 @contextlib.contextmanager
 def live_server(db_uri: str, home: Path, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """`mltrace serve` (gunicorn) on `db_uri` in a subprocess; yields its root URL and stops it after."""
+    from mltrace.client import Client
+
+    Client(db_uri).upgrade()  # the server serves an existing database
     port = port or free_port()
     log_path = home / f"server-{port}.log"
     home.mkdir(parents=True, exist_ok=True)

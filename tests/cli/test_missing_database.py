@@ -32,7 +32,9 @@ def test_serve_refuses_a_sqlite_file_that_does_not_exist(tmp_path: Path, mltrace
     missing = tmp_path / "nonexistent" / "x.db"
     command = [sys.executable, "-c", "from mltrace.cli.main import main; main()", "serve", "--port", str(free_port())]
     env = {**os.environ, "MLTRACE_HOME": str(mltrace_home)}
-    out = subprocess.run([*command, "--db", f"sqlite:///{missing}"], env=env, capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [*command, "--db", f"sqlite:///{missing}"], env=env, capture_output=True, text=True, timeout=30
+    )
     assert out.returncode == 1 and out.stderr.count("\n") == 1 and "no SQLite database" in out.stderr
     assert not (tmp_path / "nonexistent").exists()
 

@@ -108,7 +108,7 @@ def test_runs_spooled_a_few_at_a_time_are_coalesced_into_few_files(tmp_path: Pat
 
 def test_past_the_spool_cap_runs_are_dropped_loudly(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     down = f"postgresql://postgres@127.0.0.1:{free_port()}/nothing"
-    config = Config.from_env({"MLTRACE_HOME": str(tmp_path), "MLTRACE_SPOOL_MAX_MB": "1"})
+    config = Config.from_env({"MLTRACE_HOME": str(tmp_path), "MLTRACE_SPOOL_MAX_MB": "1", "MLTRACE_QUEUE_SIZE": "100"})
     client = Client(down, config=config)
     with caplog.at_level(logging.ERROR, logger="mltrace"):
         for i in range(5_000):

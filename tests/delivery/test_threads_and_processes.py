@@ -15,7 +15,7 @@ import mltrace
 from mltrace import client as client_module
 from mltrace.client import Client
 from mltrace.delivery.gitinfo import get_git_hash
-from mltrace.delivery.writer import _close_at_exit as close_at_exit
+from mltrace.delivery.writer import close_at_exit
 from tests.factories import run
 from tests.faults import live_server
 
@@ -104,7 +104,9 @@ def test_a_client_replaced_twenty_times_leaves_one_writer_thread(db_uri: str, ml
         client_module._reset_default()
 
 
-def test_a_failing_flush_and_exit_hook_are_logged(mltrace_home: Path, caplog: pytest.LogCaptureFixture, monkeypatch) -> None:
+def test_a_failing_flush_and_exit_hook_are_logged(
+    mltrace_home: Path, caplog: pytest.LogCaptureFixture, monkeypatch
+) -> None:
     def broken() -> Client:
         raise RuntimeError("no client")
 
@@ -126,8 +128,18 @@ def test_overflowed_and_spooled_runs_carry_the_git_commit(db_uri: str, mltrace_h
     assert get_git_hash() is not None  # the tests run inside the project's repository
     client = Client(db_uri)
     client.store.ensure_ready()
-    for i in range(60):
-        client.writer.spool.write([run("gitless", i)]) if i % 2 else client.submit(run("gitless", i))
+    store_ingest = client.writer.sink.ingest
+    gate = threading.Event()
+
+    def slow_ingest(records: list, never_delivered: bool = False) -> object:  # the sink's real signature
+        gate.wait()
+        return store_ingest(records, never_delivered)
+
+    monkeypatch.setattr(client.writer.sink, "ingest", slow_ingest)
+    for i in range(60):  # the writer is held up: most runs overflow to the spool
+        client.submit(run("gitless", i))
+    assert client.writer.spool.pending() > 0
+    gate.set()
     assert client.flush(30) is True
     stored = client.whole(client.history("gitless", limit=None))
     assert len(stored) == 60
