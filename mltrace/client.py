@@ -72,6 +72,15 @@ class Client:
                 self._backend = LocalBackend(self.store)
         return self._backend
 
+    @property
+    def _logging_backend(self) -> LocalBackend | RemoteBackend:
+        """The backend for what logging writes (components, their tags, pointers): it creates the database."""
+        if self.server_url:
+            return self.backend
+        from mltrace.backends.local import LocalBackend
+
+        return LocalBackend(self.store)
+
     def require_database(self) -> None:
         """Raises MissingDatabaseError when the database is a SQLite file that does not exist (the embedded
         default excepted: it is created on first use, as logging would)."""
@@ -159,11 +168,11 @@ class Client:
     ) -> None:
         """Creates a component or updates the metadata given."""
         _require_name(name, "component name")
-        self.backend.create_component(name, description, owner, list(tags or []))
+        self._logging_backend.create_component(name, description, owner, list(tags or []))
 
     def tag_component(self, name: str, tags: list[str]) -> None:
         """Adds tags to a component."""
-        self.backend.tag_component(name, list(tags))
+        self._logging_backend.tag_component(name, list(tags))
 
     def flag(self, output_id: str, reason: str | None = None) -> IOPointer:
         """Flags an output as bad."""
@@ -236,7 +245,7 @@ class Client:
 
     def create_pointer(self, name: str, pointer_type: PointerType | None = None) -> IOPointer:
         """A pointer, created if it does not exist (original `get_io_pointer`)."""
-        return self.backend.create_pointer(name, pointer_type or infer_pointer_type(name))
+        return self._logging_backend.create_pointer(name, pointer_type or infer_pointer_type(name))
 
     def flags(self) -> list[IOPointer]:
         """Every flagged output."""

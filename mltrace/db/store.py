@@ -61,7 +61,7 @@ def require_database(uri: str) -> None:
     path = sqlite_path(uri)
     if path is not None and not path.exists():
         raise MissingDatabaseError(
-            f"no SQLite database at {path} (log a run or run `mltrace db upgrade` to create one)"
+            f"no SQLite database at {path} (logging a run or `mltrace db upgrade` creates one)"
         )
 
 
