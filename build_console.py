@@ -3,14 +3,15 @@
 `pip install .`, `python -m build` and a wheel built from the sdist all carry the console: when the
 sources are there and the built files are missing or older than them, `npm ci` (if ui/node_modules
 is missing or older than the lockfile) and `npm run build` run first. Without Node.js the build
-stops with one line saying what to install. Editable installs skip it: `make ui` builds the console
-in the checkout.
+stops with one line saying what to install. Editable installs skip it: `make ui` (which runs this file)
+builds the console in the checkout.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from setuptools.command.build_py import build_py
@@ -88,3 +89,10 @@ class Sdist(sdist):
     def run(self) -> None:
         build_console()
         super().run()
+
+
+if __name__ == "__main__":
+    try:
+        build_console()
+    except ConsoleBuildError as error:
+        sys.exit(f"error: {error}")
