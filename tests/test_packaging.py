@@ -260,6 +260,7 @@ def test_the_image_builds_the_console_then_serves_the_wheel_with_gunicorn() -> N
     stages = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("FROM ")]
     assert stages[0].startswith("node:") and stages[-1] == "python:3.11-slim"
     assert "npm run build" in dockerfile and "python -m build --wheel" in dockerfile
+    assert "COPY pyproject.toml README.md LICENSE MANIFEST.in build_console.py ./" in dockerfile  # what the build reads
     assert '"mltrace.server.app:create_app()"' in dockerfile and '"gunicorn"' in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", "ui/node_modules", ".git"} <= set(ignored)
