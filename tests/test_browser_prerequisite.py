@@ -23,7 +23,7 @@ def _without_chromium(tmp_path: Path, **extra: str) -> dict[str, str]:
     for name, target in (("make", "/usr/bin/make"), ("python3", sys.executable)):
         if not (bin_dir / name).exists():
             (bin_dir / name).symlink_to(target)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLTRACE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLTRACE_", "MAKE", "MFLAGS"))}  # not in make
     env.update(PATH=str(bin_dir), **extra)
     return env
 

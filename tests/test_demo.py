@@ -36,8 +36,8 @@ assert mltrace.flush(30)
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
-    """The environment of a shell where the virtualenv is not activated (its bin/ is not on PATH)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLTRACE_", "DB_URI"))}
+    """The environment of a shell where the virtualenv is not activated (its bin/ is not on PATH), outside make."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLTRACE_", "DB_URI", "MAKE", "MFLAGS"))}
     path = [p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p).resolve() != VENV_BIN.resolve()]
     env.update(PATH=os.pathsep.join(path), MLTRACE_HOME=str(home), MLTRACE_FLUSH_INTERVAL="0.01", **extra)
     return env

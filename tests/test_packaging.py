@@ -198,6 +198,24 @@ def test_the_installed_wheel_serves_the_api_and_the_console(wheel: Path, tmp_pat
         _assert_serves_the_console(url, server_dir)
 
 
+@pytest.mark.slow
+def test_the_console_builds_without_a_warning(tmp_path: Path) -> None:
+    npm = shutil.which("npm")
+    assert npm is not None, "the console's build needs npm"
+    done = subprocess.run(
+        [npm, "exec", "--", "vite", "build", "--outDir", str(tmp_path / "static"), "--emptyOutDir"],
+        cwd=ROOT / "ui",
+        env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    output = done.stdout + done.stderr
+    assert "(!)" not in output and "warn" not in output.lower(), output
+    assert (tmp_path / "static" / "index.html").is_file()
+
+
 def test_the_build_hook_stops_with_one_line_naming_node_when_npm_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
