@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv with mltrace and its dev tools
 
-ui: install  ## build the console into mltrace/server/static when it is missing or older than ui/ (build_console.py)
+ui/node_modules: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	touch ui/node_modules
+
+ui: install ui/node_modules  ## build the console into mltrace/server/static when it is missing or older than ui/ (build_console.py)
 	$(BIN)/python build_console.py
 
 lint: install

@@ -46,7 +46,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _build_console() -> None:
     """The console built when missing or older than its sources, under a lock so that parallel runs build once."""
-    with open(UI / ".console-build.lock", "w") as lock:
+    (ROOT / "build").mkdir(exist_ok=True)  # ignored by git, left out of the sdist
+    with open(ROOT / "build" / "console-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             build_console.build_console(UI, STATIC)
