@@ -9,6 +9,7 @@ builds the console in the checkout.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,10 @@ UI = ROOT / "ui"
 STATIC = ROOT / "mltrace" / "server" / "static"
 # What the built console depends on (ui/README.md describes the rest of ui/).
 SOURCES = ("src", "index.html", "package.json", "package-lock.json", "tsconfig.json", "vite.config.ts")
-NEEDS_NODE = "building the mltrace console needs Node.js 20+ with npm on PATH (https://nodejs.org/): install it"
+MIN_NODE = 20
+NEEDS_NODE = (
+    f"building the mltrace console needs Node.js {MIN_NODE}+ with npm on PATH (https://nodejs.org/): install it"
+)
 
 
 class ConsoleBuildError(BaseError):
@@ -54,14 +58,18 @@ def build_console(ui: Path = UI, static: Path = STATIC) -> bool:
         raise ConsoleBuildError(f"the console is not built ({static} is missing) and there is no ui/ to build it")
     if not is_stale(ui, static):
         return False
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
         raise ConsoleBuildError(NEEDS_NODE)
+    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()  # "v20.11.1"
+    major = re.match(r"v(\d+)\.", version)
+    if major is None or int(major.group(1)) < MIN_NODE:
+        raise ConsoleBuildError(f"{NEEDS_NODE} (found Node.js {version or 'of unknown version'})")
     modules = ui / "node_modules"
     if not modules.is_dir() or modules.stat().st_mtime < (ui / "package-lock.json").stat().st_mtime:
         _npm(npm, ui, "ci", "--no-audit", "--no-fund")
         modules.touch()
-    _npm(npm, ui, "run", "build")
+    _npm(npm, ui, "run", "build", "--", "--outDir", str(static))
     if not (static / "index.html").is_file():
         raise ConsoleBuildError(f"`npm run build` in {ui} did not write {static / 'index.html'}")
     return True

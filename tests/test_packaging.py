@@ -229,6 +229,21 @@ def test_the_build_hook_stops_with_one_line_naming_node_when_npm_is_missing(
     assert not (tmp_path / "static").exists()
 
 
+def test_the_build_hook_names_the_node_it_needs_when_the_one_on_path_is_too_old(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui, bin_dir = tmp_path / "ui", tmp_path / "bin"
+    shutil.copytree(ROOT / "ui", ui, ignore=shutil.ignore_patterns("node_modules"))
+    bin_dir.mkdir()
+    (bin_dir / "node").write_text("#!/bin/sh\necho v18.19.0\n")
+    (bin_dir / "npm").write_text("#!/bin/sh\nexit 1\n")
+    for tool in ("node", "npm"):
+        (bin_dir / tool).chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    with pytest.raises(build_console.ConsoleBuildError, match=r"needs Node\.js 20\+ .*found Node\.js v18\.19\.0"):
+        build_console.build_console(ui, tmp_path / "static")
+
+
 def test_the_build_hook_rebuilds_only_a_missing_or_older_console(tmp_path: Path) -> None:
     ui, static = tmp_path / "ui", tmp_path / "static"
     (ui / "src").mkdir(parents=True)
