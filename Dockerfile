@@ -14,8 +14,9 @@ RUN npm run build
 FROM python:3.11-slim AS wheel
 WORKDIR /src
 RUN pip install --no-cache-dir build
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE MANIFEST.in build_console.py ./
 COPY mltrace/ mltrace/
+# Built above; without ui/ here the build hook (build_console.py) takes it as it is.
 COPY --from=ui /src/mltrace/server/static/ mltrace/server/static/
 RUN python -m build --wheel --outdir /dist
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-python test-ui lint bench demo demo-postgres ui serve clean
+.PHONY: install test test-python test-ui lint bench demo demo-postgres ui serve clean browser screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,15 +18,15 @@ ui/node_modules: ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund
 	touch ui/node_modules
 
-ui: ui/node_modules  ## build the console into mltrace/server/static
-	cd ui && npm run build
+ui: install ui/node_modules  ## build the console into mltrace/server/static when it is missing or older than ui/ (build_console.py)
+	$(BIN)/python build_console.py
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check mltrace tests bench
 	$(BIN)/mypy
 
-test: install ui  ## the whole suite: lint, types, UI unit tests, Python tests on SQLite and PostgreSQL, browser tests
+test: browser install ui  ## the whole suite: lint, types, UI unit tests, Python tests on SQLite and PostgreSQL, browser tests
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	cd ui && npm run format:check && npm test
@@ -35,21 +35,35 @@ test: install ui  ## the whole suite: lint, types, UI unit tests, Python tests o
 test-ui: ui
 	cd ui && npm test
 
+browser:  ## Chromium for the browser tests: installed with apt-get as root, else one line says what to install
+	@$(PY) -m tests.e2e.chromium
+
+SCREENSHOT_NOW ?= 2026-05-04T09:30:00+00:00
+screenshots: browser install ui  ## rewrite docs/screenshots from the demo stored at a fixed time (SCREENSHOT_NOW)
+	MLTRACE_SCREENSHOTS_DIR=docs/screenshots MLTRACE_DEMO_NOW=$(SCREENSHOT_NOW) \
+	  $(BIN)/pytest tests/e2e/test_screenshots.py -k photographed -p no:tests.unchanged_checkout -q
+
 bench: install  ## performance figures (not part of make test)
 	$(BIN)/python -m bench
 
 DEMO_PORT ?= 8080
 DEMO_PG ?= postgresql://postgres@127.0.0.1:5432/mltrace_demo
-EMBEDDED_DB = $$($(BIN)/python -c 'from mltrace.config import Config, default_db_uri; print(default_db_uri(Config.from_env().home))')
-DEMO_HINT = printf '\nServing http://127.0.0.1:$(DEMO_PORT): press / in the console, type review and follow the top run,\nor run $(BIN)/mltrace review in another terminal. Ctrl-C stops the server.\n\n'
+# Before anything else: is the port free (as gunicorn binds it)? If not, one line says how to pick another.
+DEMO_PORT_FREE = $(PY) -c 'import socket; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+  s.bind(("127.0.0.1", int("$(DEMO_PORT)")))' 2>/dev/null || \
+  { echo "make $@: port $(DEMO_PORT) is taken or not a port; pick another: make $@ DEMO_PORT=8081" >&2; exit 1; }
+DEMO_DB = $$($(BIN)/python -c 'import populate_db; print(populate_db.demo_db_uri())')
+DEMO_HINT = printf '\nServing http://127.0.0.1:$(DEMO_PORT): press / in the console, type review and follow the top run,\nor in another terminal: $(BIN)/mltrace --server http://127.0.0.1:$(DEMO_PORT) review\nCtrl-C stops the server.\n\n'
 
-demo: install  ## seed the embedded SQLite database and serve the console on http://127.0.0.1:8080
-	@if [ -d ui ]; then $(MAKE) --no-print-directory ui; fi
-	@db="$(EMBEDDED_DB)" && $(BIN)/python populate_db.py --db "$$db" --reset && $(DEMO_HINT) && \
+demo:  ## seed the demo's own SQLite database ($$MLTRACE_HOME/demo.db) and serve the console on port DEMO_PORT (8080)
+	@$(DEMO_PORT_FREE)
+	@$(MAKE) --no-print-directory install $(if $(wildcard ui),ui)
+	@db="$(DEMO_DB)" && $(BIN)/python populate_db.py --db "$$db" --reset && $(DEMO_HINT) && \
 	  exec $(BIN)/mltrace serve --host 127.0.0.1 --port $(DEMO_PORT) --db "$$db"
 
-demo-postgres: install  ## the same demo on PostgreSQL ($(DEMO_PG), created if missing)
-	@if [ -d ui ]; then $(MAKE) --no-print-directory ui; fi
+demo-postgres:  ## the same demo on PostgreSQL ($(DEMO_PG), created if missing)
+	@$(DEMO_PORT_FREE)
+	@$(MAKE) --no-print-directory install $(if $(wildcard ui),ui)
 	@$(BIN)/python populate_db.py --db "$(DEMO_PG)" --create-db --reset && $(DEMO_HINT) && \
 	  exec $(BIN)/mltrace serve --host 127.0.0.1 --port $(DEMO_PORT) --db "$(DEMO_PG)"
 

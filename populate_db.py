@@ -1,13 +1,17 @@
 """Fills a database with the demo pipeline (see mltrace/samples.py) and says what to try next.
 
-python populate_db.py                      # the embedded SQLite default (~/.mltrace/mltrace.db)
+python populate_db.py                      # $MLTRACE_DB_URI if set, else the demo's own SQLite: ~/.mltrace/demo.db
 python populate_db.py --db postgresql://postgres@127.0.0.1:5432/mltrace_demo --reset
+
+Never the embedded default database your own pipelines log to, unless named; `--reset` of a database that
+holds runs of other components asks first (or needs `--yes`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -17,19 +21,32 @@ from sqlalchemy.engine import make_url
 from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.db.engine import make_engine
-from mltrace.samples import build_demo
+from mltrace.samples import CLEAN, FEATURIZE_DESCRIPTION, FEATURIZE_OWNER, INGEST, PREDICT, TRAIN, build_demo
+
+DEMO_COMPONENTS = {c.name: (c.owner, c.description) for c in (INGEST, CLEAN, TRAIN, PREDICT)} | {
+    "featurize": (FEATURIZE_OWNER, FEATURIZE_DESCRIPTION)
+}
+
+
+def demo_db_uri(config: Config | None = None) -> str:
+    """The demo's own SQLite database, `$MLTRACE_HOME/demo.db` (never the one pipelines log to by default)."""
+    return f"sqlite:///{(config or Config.from_env()).home / 'demo.db'}"
 
 
 def main(argv: list[str] | None = None) -> int:
     config = Config.from_env()
+    explicit_db = os.environ.get("MLTRACE_DB_URI") or os.environ.get("DB_URI")
     parser = argparse.ArgumentParser(description="Log the mltrace demo pipeline (a week of runs, one bad raw batch).")
     parser.add_argument(
         "--db",
-        default=config.db_uri,
+        default=explicit_db or demo_db_uri(config),
         metavar="URI",
-        help="database URI (default: $MLTRACE_DB_URI, else the embedded SQLite in $MLTRACE_HOME)",
+        help="database URI (default: $MLTRACE_DB_URI, else the demo's own SQLite, $MLTRACE_HOME/demo.db)",
     )
     parser.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    parser.add_argument(
+        "--yes", action="store_true", help="with --reset: delete runs that are not the demo's without asking"
+    )
     parser.add_argument(
         "--if-empty", action="store_true", help="do nothing (and succeed) when the database already holds runs"
     )
@@ -52,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.create_db:
             create_database(args.db)
         if args.reset:
+            others = foreign_components(client)
+            if others and not args.yes and not confirm_reset(args.db, others):
+                return 1
             client.clean()
         elif client.recent(1):
             if args.if_empty:
@@ -66,17 +86,47 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: could not fill {args.db}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
 
-    db = "" if args.db == config.db_uri else f" --db {args.db}"
+    mltrace = mltrace_command() + ("" if args.db == config.db_uri else f" --db {args.db}")
     runs = sum(len(ids) for ids in info.run_ids.values())
     print(
         f"Logged {runs} runs of 5 components into {args.db} and flagged {len(info.bad_prediction_ids)} bad "
         f"predictions.\n"
         f"One raw batch is bad; find it and follow it to the predictions:\n"
-        f"  mltrace{db} review\n"
-        f"  mltrace{db} trace {info.bad_prediction_ids[0]}\n"
-        f"  mltrace{db} recent"
+        f"  {mltrace} review\n"
+        f"  {mltrace} trace {info.bad_prediction_ids[0]}\n"
+        f"  {mltrace} recent"
     )
     return 0
+
+
+def foreign_components(client: Client) -> list[str]:
+    """Components in the database that are not the demo's as it creates them: someone's own runs."""
+    return sorted(c.name for c in client.components() if DEMO_COMPONENTS.get(c.name) != (c.owner, c.description))
+
+
+def confirm_reset(db: str, others: list[str]) -> bool:
+    """Asks before --reset deletes runs that are not the demo's; without a terminal, says to add --yes."""
+    shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+    holds = f"{db} holds runs that are not the demo's (components {shown})"
+    if not sys.stdin.isatty():
+        print(f"{holds}; add --yes to delete them with --reset.", file=sys.stderr)
+        return False
+    if input(f"{holds}. Delete everything in it? [y/N] ").strip().lower() in ("y", "yes"):
+        return True
+    print(f"Left {db} as it was.", file=sys.stderr)
+    return False
+
+
+def mltrace_command() -> str:
+    """The command line of this environment's `mltrace` as it can be typed here: `mltrace` when the shell
+    finds that one, else its path (`.venv/bin/mltrace` from the checkout)."""
+    script = Path(sys.executable).parent / "mltrace"
+    if not script.is_file() or shutil.which("mltrace") == str(script):
+        return "mltrace"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
 
 
 def create_database(uri: str) -> None:

@@ -16,6 +16,8 @@ from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.db.store import dispose_engines
 
+pytest_plugins = ["tests.unchanged_checkout"]  # a run that changes tracked files fails
+
 PG_ADMIN = os.environ.get("MLTRACE_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 PG_DATABASE = "mltrace_test"
 

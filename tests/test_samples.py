@@ -83,9 +83,9 @@ def test_the_same_seed_gives_the_same_demo(mltrace_home: Path, tmp_path: Path) -
     assert set(other.bad_prediction_ids).isdisjoint(described[0]["bad_prediction_ids"])
 
 
-def _populate(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def _populate(*args: str, home: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLTRACE_", "DB_URI"))}
-    env.update(MLTRACE_HOME=str(home), MLTRACE_FLUSH_INTERVAL="0.01")
+    env.update(MLTRACE_HOME=str(home), MLTRACE_FLUSH_INTERVAL="0.01", **extra_env)
     script = Path(__file__).resolve().parents[1] / "populate_db.py"
     return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, env=env, timeout=120)
 
@@ -111,9 +111,17 @@ def test_populate_db_fills_once_and_refuses_to_duplicate(db_uri: str, mltrace_ho
     assert len(Client(db_uri).recent(500)) == runs
 
 
-def test_populate_db_defaults_to_the_embedded_database(mltrace_home: Path) -> None:
+def test_populate_db_defaults_to_the_demos_own_database_not_the_embedded_one(mltrace_home: Path) -> None:
     done = _populate(home=mltrace_home)
     assert done.returncode == 0, done.stderr
-    assert "  mltrace review\n" in done.stdout  # the default database needs no --db
-    assert (mltrace_home / "mltrace.db").exists()
+    assert f"mltrace --db sqlite:///{mltrace_home / 'demo.db'} review\n" in done.stdout
+    assert (mltrace_home / "demo.db").exists() and not (mltrace_home / "mltrace.db").exists()
     assert (mltrace_home / "demo-data" / "data" / "raw").is_dir()
+
+
+def test_populate_db_uses_mltrace_db_uri_when_it_is_set(mltrace_home: Path, tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'team.db'}"
+    done = _populate(home=mltrace_home, MLTRACE_DB_URI=uri)
+    assert done.returncode == 0, done.stderr
+    assert "mltrace review\n" in done.stdout  # the database mltrace uses anyway needs no --db
+    assert Client(uri).recent(1) and not (mltrace_home / "demo.db").exists()

@@ -1,7 +1,10 @@
 """Browser-test fixtures: the built console served over the sample pipeline, and real Chromium.
 
 The demo server runs in its own process (its module-level mltrace state stays out of the test
-process). The console is built first if `mltrace/server/static/` has no index.html.
+process). The console is built first when it is missing or older than its sources (build_console.py).
+Without Chromium the browser tests fail (chromium.py says what to install); `MLTRACE_SKIP_BROWSER=1`
+leaves them out. `MLTRACE_DEMO_NOW` (ISO 8601) stores the demo as if that were the time, for
+screenshots that change only when the console does.
 """
 
 from __future__ import annotations
@@ -9,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -20,51 +22,55 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.chromium import CHROMIUM_ARGS, chromium_path
+import build_console
+from tests.e2e.chromium import CHROMIUM_ARGS, SKIP_VARIABLE, browser_tests_skipped, chromium_path, missing_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "ui"
-STATIC_INDEX = ROOT / "mltrace" / "server" / "static" / "index.html"
+STATIC = ROOT / "mltrace" / "server" / "static"
+DEMO_NOW_VARIABLE = "MLTRACE_DEMO_NOW"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # One demo server per worker is enough: keep every browser test on the same xdist worker.
+    left_out = (
+        pytest.mark.skip(reason=f"{SKIP_VARIABLE}=1: browser tests left out") if browser_tests_skipped() else None
+    )
     for item in items:
         if item.path.is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.xdist_group("e2e"))
+            if left_out is not None:
+                item.add_marker(left_out)
 
 
 def _build_console() -> None:
-    """`npm ci` (when needed) and `vite build`, under a lock so that parallel workers build once."""
-    lock_path = UI / ".e2e-build.lock"
-    with open(lock_path, "w") as lock:
+    """The console built when missing or older than its sources, under a lock so that parallel runs build once."""
+    (ROOT / "build").mkdir(exist_ok=True)  # ignored by git, left out of the sdist
+    with open(ROOT / "build" / "console-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if STATIC_INDEX.is_file():
-            return
-        npm = shutil.which("npm")
-        if npm is None:
-            _skip_unless_required("the console is not built and npm is missing: run `make ui`")
-        if not (UI / "node_modules").is_dir():
-            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=UI, check=True)
-        subprocess.run([npm, "exec", "--", "vite", "build"], cwd=UI, check=True)
+        try:
+            build_console.build_console(UI, STATIC)
+        except build_console.ConsoleBuildError as error:
+            pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The running demo server: `url` plus what `build_demo` and the extras stored."""
-    if not STATIC_INDEX.is_file():
-        _build_console()
+    """The running demo server: `url`, `now` (the time the demo was stored at, ISO 8601) plus what `build_demo`
+    and the extras stored."""
+    _build_console()
     folder = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "MLTRACE_HOME": str(folder / "home"), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "MLTRACE_HOME": str(folder / "home"), "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
     env.pop("MLTRACE_SERVER_URL", None)
     env.pop("MLTRACE_DB_URI", None)
     env.pop("DB_URI", None)
     db = f"sqlite:///{folder / 'demo.db'}"
     module = [sys.executable, "-m", "tests.e2e.demo_server"]
+    now = os.environ.get(DEMO_NOW_VARIABLE)
     built = subprocess.run(
-        [*module, "build", "--db", db, "--workdir", str(folder / "work")],
-        cwd=ROOT,
+        [*module, "build", "--db", db, "--workdir", str(folder / "work"), *(["--now", now] if now else [])],
+        cwd=folder,  # outside any git checkout: the decorators' runs carry no commit to change every screenshot
         env=env,
         capture_output=True,
         text=True,
@@ -108,23 +114,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Chromium (Debian's package when present)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        except Exception as error:  # no browser on this machine
-            _skip_unless_required(f"Chromium cannot be launched: {error}")
+    """Headless Chromium (chromium.py says which); without one the browser tests fail, they never skip."""
+    missing = missing_chromium()
+    if missing:
+        pytest.fail(missing, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
-
-
-def _skip_unless_required(reason: str) -> None:
-    """Skips a browser test on a machine without the browser, but fails it where `MLTRACE_E2E_REQUIRED` is set
-    (CI installs everything, so there a missing browser is a failure, not a reason to skip)."""
-    if os.environ.get("MLTRACE_E2E_REQUIRED"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 def _new_page(browser: Any, demo: dict[str, Any], **context_options: Any) -> Iterator[Any]:

@@ -1,19 +1,22 @@
 """Stores and serves the sample pipeline, plus a wide lineage and an odd component name, for the browser tests.
 
-`python -m tests.e2e.demo_server build --db URI --workdir DIR` stores the data and prints one JSON
-line describing it; `python -m tests.e2e.demo_server serve --db URI` starts the app on a free port,
-prints `{"port": N}`, then serves until killed. Two processes, as `populate_db.py` and `mltrace serve`.
+`python -m tests.e2e.demo_server build --db URI --workdir DIR [--now ISO]` stores the data (with the
+clock stopped at `--now`, when given) and prints one JSON line describing it;
+`python -m tests.e2e.demo_server serve --db URI` starts the app on a free port, prints `{"port": N}`,
+then serves until killed. Two processes, as `populate_db.py` and `mltrace serve`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import time_machine
 from werkzeug.serving import make_server
 
 import mltrace
@@ -70,6 +73,7 @@ def build(db: str, workdir: str) -> dict[str, Any]:
     described = {key: value for key, value in asdict(info).items() if key != "workdir"}
     described["run_ids"] = {name: list(ids) for name, ids in info.run_ids.items()}
     described.update(
+        now=datetime.now(timezone.utc).isoformat(),
         odd_component=ODD_COMPONENT,
         odd_output=ODD_OUTPUT,
         big_output=BIG_OUTPUT,
@@ -85,9 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("action", choices=["build", "serve"])
     parser.add_argument("--db", required=True, help="database URI")
     parser.add_argument("--workdir", help="folder for the demo pipeline's data files (build)")
+    parser.add_argument("--now", type=datetime.fromisoformat, help="store as if this were the time, clock stopped")
     args = parser.parse_args(argv)
     if args.action == "build":
-        print(json.dumps(build(args.db, args.workdir)), flush=True)
+        # A stopped clock fixes every time the demo stores, its "today" too.
+        with time_machine.travel(args.now, tick=False) if args.now else nullcontext():
+            print(json.dumps(build(args.db, args.workdir)), flush=True)
         return
     server = make_server("127.0.0.1", 0, create_app({"DB_URI": args.db}), threaded=True)
     print(json.dumps({"port": server.server_port}), flush=True)

@@ -1,14 +1,17 @@
-"""Screenshots of every view in both themes, written to docs/screenshots/<view>-<theme>.png.
+"""Screenshots of every view in both themes, written to build/screenshots/<view>-<theme>.png.
 
 Each is taken once the view shows its content (never a spinner), in a 1280×800 window (the run
-page whole, it is long), in UTC and US English so that the pictures change only when the console
-or the demo data does; plus the review on a 390×844 phone. Overwritten on every run; README.md
-shows them.
+page whole, it is long), in UTC and US English, with the browser's clock stopped at the time the
+demo was stored; plus the review on a 390×844 phone. `make screenshots` writes them to
+docs/screenshots/ (MLTRACE_SCREENSHOTS_DIR), the ones README.md shows, from a demo stored at a fixed
+time (MLTRACE_DEMO_NOW), so that they change only when the console does.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,9 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTED = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / os.environ.get("MLTRACE_SCREENSHOTS_DIR", "build/screenshots")  # an absolute path stays as it is
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -89,8 +94,15 @@ VIEWS: dict[str, Callable[[Page, dict[str, Any]], None]] = {
 }
 
 
+def open_at_demo_time(new_page: Callable[..., Page], demo: dict[str, Any], **context_options: Any) -> Page:
+    """A page whose clock stands at the time the demo was stored (relative times then read the same every run)."""
+    page = new_page(timezone_id="UTC", locale="en-US", **context_options)
+    page.clock.set_fixed_time(demo["now"])
+    return page
+
+
 def shoot(page: Page, name: str, full_page: bool = False) -> None:
-    """Waits until nothing is loading and the fonts are in, then writes docs/screenshots/<name>.png."""
+    """Waits until nothing is loading and the fonts are in, then writes SCREENSHOTS/<name>.png."""
     expect(page.locator(".state-loading")).to_have_count(0)
     page.evaluate("document.fonts.ready")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -102,7 +114,7 @@ def shoot(page: Page, name: str, full_page: bool = False) -> None:
 def test_every_view_is_photographed_in_both_themes(
     new_page: Callable[..., Page], demo: dict[str, Any], view: str, theme: str
 ) -> None:
-    page = new_page(viewport=DESKTOP, color_scheme=theme, timezone_id="UTC", locale="en-US")
+    page = open_at_demo_time(new_page, demo, viewport=DESKTOP, color_scheme=theme)
     VIEWS[view](page, demo)
     other = "light" if theme == "dark" else "dark"
     expect(page.get_by_role("button", name=f"Switch to {other} theme")).to_be_visible()
@@ -113,10 +125,23 @@ def test_every_view_is_photographed_in_both_themes(
 def test_the_review_is_photographed_on_a_phone_with_every_column_in_view(
     new_page: Callable[..., Page], demo: dict[str, Any]
 ) -> None:
-    page = new_page(
-        viewport=PHONE, is_mobile=True, has_touch=True, color_scheme="light", timezone_id="UTC", locale="en-US"
-    )
+    page = open_at_demo_time(new_page, demo, viewport=PHONE, is_mobile=True, has_touch=True, color_scheme="light")
     show_review(page, demo)
     table = page.locator(".table-scroll").first
     assert table.evaluate("t => t.scrollWidth - t.clientWidth") <= 0, "the ranking scrolls sideways"
     shoot(page, "review-narrow-light")
+
+
+def test_the_tests_write_screenshots_to_an_ignored_folder_and_leave_the_documented_ones_alone(
+    new_page: Callable[..., Page], demo: dict[str, Any]
+) -> None:
+    documented = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in DOCUMENTED.glob("*.png")}
+    assert "help-light.png" in documented
+    page = open_at_demo_time(new_page, demo, viewport=DESKTOP, color_scheme="light")
+    show_help(page, demo)
+    shoot(page, "help-light")
+    written = SCREENSHOTS / "help-light.png"
+    assert written.stat().st_size > 1000 and written.read_bytes().startswith(b"\x89PNG")
+    ignored = subprocess.run(["git", "check-ignore", "--quiet", str(written)], cwd=ROOT)
+    assert ignored.returncode == 0, f"{written} is not ignored by git"
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in DOCUMENTED.glob("*.png")} == documented
