@@ -91,12 +91,13 @@ def test_multiprocessing_children_lose_no_runs(db_uri: str, mltrace_home: Path, 
 
 def test_a_client_replaced_twenty_times_leaves_one_writer_thread(db_uri: str, mltrace_home: Path) -> None:
     client_module._overrides.clear()
+    earlier = {t for t in threading.enumerate() if t.name == "mltrace-writer"}  # other tests' clients
     try:
         for i in range(20):
             mltrace.set_db_uri(db_uri)
             client_module.default_client().submit(run("again", i))
         assert mltrace.flush(30) is True
-        alive = [t for t in threading.enumerate() if t.name == "mltrace-writer" and t.is_alive()]
+        alive = [t for t in threading.enumerate() if t.name == "mltrace-writer" and t not in earlier]
         assert len(alive) == 1
         assert len(Client(db_uri).history("again", limit=None)) == 20
     finally:
