@@ -50,7 +50,7 @@ def _convert(item: Any, depth: int, path: tuple[Any, ...], changes: list[str] | 
     try:
         return _text(str(item), path, changes)
     except Exception:  # a __str__ that fails must not cost the run
-        return f"<{type(item).__qualname__}>"
+        return f"<{type(item).__name__}>"
 
 
 def _text(text: str, path: tuple[Any, ...], changes: list[str] | None) -> str:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import __future__
 
 import ast
+import functools
 import inspect
 import linecache
 import logging
+import symtable
 import sys
 import types
 from collections.abc import Callable
@@ -31,6 +33,7 @@ log = logging.getLogger("mltrace")
 HOOK = "__mltrace_hand_over_locals__"
 _FACTORY = "__mltrace_copy_factory__"
 _Node = TypeVar("_Node", bound=ast.AST)
+_Def = ast.FunctionDef | ast.AsyncFunctionDef
 _FUTURE_FLAGS = 0
 for _feature in __future__.all_feature_names:
     _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
@@ -93,15 +96,16 @@ def _readable(frame: types.FrameType) -> dict[str, Any]:
 def capturing_copy(func: types.FunctionType) -> types.FunctionType | None:
     """The copy of `func` described in the module's docstring, or None when its source cannot be read back."""
     code = func.__code__
-    definition = _definition(func)
-    if definition is None:
+    found = _definition(func)
+    if found is None:
         return None
-    plain = _compile_in_factory(definition, code, with_hook=False)
+    definition, imported = found
+    plain = _compile_in_factory(definition, imported, code, with_hook=False)
     if plain is None or not _same_code(plain, code):
         log.debug("mltrace: the source of %s does not match its code; tracing its calls instead", func.__qualname__)
         return None
     _ReturnsHandingOver().rewrite(definition)
-    copy_code = _compile_in_factory(definition, code, with_hook=True)
+    copy_code = _compile_in_factory(definition, imported, code, with_hook=True)
     if copy_code is None:
         return None
     if sys.version_info >= (3, 11):
@@ -116,14 +120,16 @@ def capturing_copy(func: types.FunctionType) -> types.FunctionType | None:
     return copy
 
 
-def _definition(func: types.FunctionType) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The `def` of `func` parsed from its file, at its real line numbers and columns, without decorators."""
+def _definition(func: types.FunctionType) -> tuple[_Def, frozenset[str]] | None:
+    """The `def` of `func` parsed from its file, at its real line numbers and columns, without decorators;
+    and the names its file binds by `import` at module level."""
     code = func.__code__
     if code.co_name == "<lambda>":
         return None
     linecache.checkcache(code.co_filename)
     lines = linecache.getlines(code.co_filename, func.__globals__)
     try:
+        imported = _imported_names("".join(lines), code.co_filename)
         block = inspect.getblock(lines[code.co_firstlineno - 1 :])
         source = "".join(block)
         indented = source[:1].isspace()
@@ -137,25 +143,34 @@ def _definition(func: types.FunctionType) -> ast.FunctionDef | ast.AsyncFunction
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name != code.co_name:
         return None
     node.decorator_list = []
-    return node
+    return node, imported
+
+
+@functools.lru_cache(maxsize=32)
+def _imported_names(source: str, filename: str) -> frozenset[str]:
+    """Names a module binds by `import`: Python 3.11 calls `name.attr(…)` differently when `name` is one."""
+    table = symtable.symtable(source, filename, "exec")
+    return frozenset(symbol.get_name() for symbol in table.get_symbols() if symbol.is_imported())
 
 
 def _compile_in_factory(
-    definition: ast.FunctionDef | ast.AsyncFunctionDef, code: types.CodeType, with_hook: bool
+    definition: _Def, imported: frozenset[str], code: types.CodeType, with_hook: bool
 ) -> types.CodeType | None:
     """The code of `definition` compiled inside a function whose parameters are the original's free
-    variables (and the hook), so that the names it closes over stay free variables."""
+    variables (and the hook), so that the names it closes over stay free variables, in a module that
+    imports what the original's does (the imports are compiled, never run)."""
     parameters = [*code.co_freevars, HOOK] if with_hook else list(code.co_freevars)
     factory = ast.parse(f"def {_FACTORY}({', '.join(parameters)}):\n    pass").body[0]
     assert isinstance(factory, ast.FunctionDef)
     factory.body = [definition]
-    module = ast.Module(body=[factory], type_ignores=[])
+    imports: list[ast.stmt] = [ast.Import([ast.alias(name)]) for name in sorted(imported)]
+    module = ast.Module(body=[*imports, factory], type_ignores=[])
     ast.fix_missing_locations(module)
     try:
         compiled = compile(module, code.co_filename, "exec", flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
     except (SyntaxError, ValueError, TypeError):
         return None
-    factory_code = next(c for c in compiled.co_consts if isinstance(c, types.CodeType))
+    factory_code = next(c for c in compiled.co_consts if isinstance(c, types.CodeType) and c.co_name == _FACTORY)
     return next(
         (c for c in factory_code.co_consts if isinstance(c, types.CodeType) and c.co_name == code.co_name), None
     )

@@ -9,12 +9,13 @@ process (whatever PYTHONHASHSEED, dict insertion order or memory addresses):
 - NumPy arrays: dtype, shape and data bytes (object and string arrays element by element), NumPy scalars;
 - pandas DataFrame, Series and Index: column names, dtypes, index and values (numbers, dates, strings and
   categories vectorised, columns holding other objects, such as lists, element by element);
-- classes and functions by their importable name;
-- any other object pickle can save: by its class and the state pickle would save, encoded as above.
+- classes and functions by their module and qualified name (as pickle saves them), not their code;
+- any other object whose `__reduce_ex__` works (what pickle calls): by its class and the state pickle
+  would save, encoded as above.
 
-Everything else (open files, locks, sockets, lambdas and functions defined inside functions, objects whose
-pickling fails, values nested more than MAX_DEPTH levels) raises UnhashableValueError: an unstable hash would
-silently break lineage across processes, so such a value gets no version rather than a wrong one.
+Everything else (open files, locks, sockets, generators, objects whose pickling fails, values nested more
+than MAX_DEPTH levels) raises UnhashableValueError: an unstable hash would silently break lineage across
+processes, so such a value gets no version rather than a wrong one.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class _Encoder:
             self._text(b"S", _type_name(value))  # a builtin scalar or a subclass of one (IntEnum, …)
             self._scalar(value)
         elif isinstance(value, (type, FunctionType)):  # pickle saves these by name
-            self._text(b"G", _importable_name(value))
+            self._text(b"G", _qualified_name(value))
         else:
             self._reduced(value, depth)
 
@@ -217,10 +218,12 @@ def _type_name(value: Any) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _importable_name(value: Any) -> str:
-    name = f"{getattr(value, '__module__', None)}.{getattr(value, '__qualname__', '')}"
-    if "<locals>" in name or "<lambda>" in name:
-        raise UnhashableValueError(f"{name} is defined inside a function, so it has no name another process knows")
+def _qualified_name(value: type | FunctionType) -> str:
+    """`module.qualname`, which the same code gives in every process; a lambda adds its line to tell it
+    from the other lambdas of its scope."""
+    name = f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, FunctionType) and value.__name__ == "<lambda>":
+        name += f":{value.__code__.co_firstlineno}"
     return name
 
 
