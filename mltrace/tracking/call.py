@@ -97,6 +97,7 @@ class Call:
             log.warning("mltrace: %s", message)
 
     def _record(self, error: BaseException | None) -> RunRecord:
+        end = now_utc()  # before the values are hashed: that is mltrace's time, not the step's
         spec, local_vars, note = self.step.spec, self.run.local_vars, self.note
         if not self.step.reads_locals:
             note(f"The local variables of '{spec.component}' cannot be read (its source is not available).")
@@ -120,7 +121,7 @@ class Call:
         return RunRecord(
             component=spec.component,
             start=self.start,
-            end=now_utc(),
+            end=end,
             status="success" if error is None else "failed",
             error=None if error is None else _describe(error),
             inputs=fit_names(inputs, note),

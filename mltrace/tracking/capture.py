@@ -1,15 +1,17 @@
-"""Reads a decorated function's local variables when it returns, without a hook on the calls it makes.
+"""Reads a decorated function's local variables as it returns, without a hook on the calls it makes.
 
-At decoration the function is compiled once more from its own source, with its body wrapped in
-`try: … finally: <hand the locals to the running call>`. The copy keeps the function's globals,
-closure cells, defaults, file name and line numbers, so tracebacks, debuggers and coverage tools see
-the user's file; it hands over its locals when it returns, raises, or (a generator) is exhausted or
-closed. The copy is used only when the source read back compiles to exactly the function's bytecode
-(not when the file changed since it was imported, or for a method whose names Python mangles).
+At decoration the function is compiled once more from its own source, with each `return x` rewritten as
+`return __mltrace_hand_over_locals__(x)` (so the locals are read as the `return` runs, before the
+function's own `finally` blocks) and the same call where the body ends without one. The copy keeps the
+function's globals, closure cells, defaults, file name and line numbers, and the code added has no line
+of its own, so tracebacks, debuggers and coverage tools see the function as written. Locals at a raise
+come from the traceback's frame, those of a generator closed early from its suspended frame. The copy is
+used only when the source read back compiles to exactly the function's bytecode (not when the file
+changed since it was imported, nor for a method whose private names Python mangles).
 
-Otherwise, for a plain function, a trace function reads the locals at return and chains to any
-debugger, profiler or coverage tool already installed: it runs on every call the body makes
-(a body making 2,000 calls paid about 360 µs for it, against under 1 µs for the copy).
+Otherwise, for a plain function, a trace function reads the locals at return and chains to any debugger,
+profiler or coverage tool already installed; it runs on every call the body makes (a body making 2,000
+calls paid 359 µs more per call for it; with the copy the whole decorator costs 11 µs).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import linecache
 import logging
 import symtable
 import sys
+import tokenize
 import types
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -95,6 +98,14 @@ def _readable(frame: types.FrameType) -> dict[str, Any]:
 
 def capturing_copy(func: types.FunctionType) -> types.FunctionType | None:
     """The copy of `func` described in the module's docstring, or None when its source cannot be read back."""
+    try:
+        return _copy(func)
+    except Exception:  # an unusual source or code object: the trace function will do
+        log.debug("mltrace: no copy of %s; tracing its calls instead", func.__qualname__, exc_info=True)
+        return None
+
+
+def _copy(func: types.FunctionType) -> types.FunctionType | None:
     code = func.__code__
     found = _definition(func)
     if found is None:
@@ -135,7 +146,7 @@ def _definition(func: types.FunctionType) -> tuple[_Def, frozenset[str]] | None:
         indented = source[:1].isspace()
         # An indented def (a method, a nested function) parses as the body of `if 1:`, keeping its columns.
         tree = ast.parse("if 1:\n" + source if indented else source)
-    except (SyntaxError, ValueError, IndexError):
+    except (SyntaxError, ValueError, IndexError, tokenize.TokenError):
         return None
     ast.increment_lineno(tree, code.co_firstlineno - (2 if indented else 1))
     statements = tree.body[0].body if indented and isinstance(tree.body[0], ast.If) else tree.body
@@ -185,7 +196,7 @@ class _ReturnsHandingOver(ast.NodeTransformer):
     debuggers and coverage tools see exactly the lines and events of the original.
     """
 
-    def rewrite(self, definition: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    def rewrite(self, definition: _Def) -> None:
         self.generic_visit(definition)
         definition.body.append(_placed(ast.Expr(_hand_over(ast.Constant(None))), None))
 

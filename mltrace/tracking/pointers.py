@@ -77,7 +77,10 @@ def fit_names(pointers: list[PointerRecord], note: Note) -> list[PointerRecord]:
 def looks_loggable(value: Any) -> bool:
     """auto_log's filter: file-like paths and large data objects."""
     if isinstance(value, (str, os.PathLike)):
-        text = os.fspath(value)
+        try:
+            text = os.fspath(value)
+        except Exception:  # a PathLike of the user's that fails
+            return False
         return isinstance(text, str) and 0 < len(text) < 1024 and "\n" not in text and bool(os.path.splitext(text)[1])
     return type(value).__module__.split(".")[0] in _LARGE_OBJECT_MODULES
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -16,6 +19,18 @@ def stored_runs(component: str):
     return mltrace.get_history(component)
 
 
+def run_async(make: Any, *args: Any) -> Any:
+    """`asyncio.run(make(*args))` in a thread of its own: a browser test of the same worker may leave its
+    event loop running in this one."""
+
+    def run() -> Any:
+        coroutine: Coroutine[Any, Any, Any] = make(*args)
+        return asyncio.run(coroutine)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
 def test_a_coroutine_function_is_recorded_after_its_awaited_body(logging_to: str) -> None:
     @mltrace.register("fetch", output_vars=["path"])
     async def fetch(day: int) -> str:
@@ -25,7 +40,7 @@ def test_a_coroutine_function_is_recorded_after_its_awaited_body(logging_to: str
         return path
 
     assert inspect.iscoroutinefunction(fetch)
-    assert asyncio.run(fetch(3)) == "raw/3.csv"
+    assert run_async(fetch, 3) == "raw/3.csv"
     (run,) = stored_runs("fetch")
     assert run.status == "success"
     assert [p.name for p in run.outputs] == ["raw/3.csv"]
@@ -47,7 +62,7 @@ def test_concurrent_coroutines_each_keep_their_own_params_and_locals(logging_to:
     async def both() -> list[int]:
         return list(await asyncio.gather(score(1, 0.06), score(2, 0.01)))
 
-    assert asyncio.run(both()) == [1, 2]
+    assert run_async(both) == [1, 2]
     runs = sorted(stored_runs("score"), key=lambda r: r.params["n"])
     assert [(r.params, r.metrics, [p.name for p in r.outputs]) for r in runs] == [
         ({"n": 1}, {"n_again": 1}, ["scores/1.json"]),
@@ -63,7 +78,7 @@ def test_a_failing_coroutine_is_recorded_as_failed_with_its_locals_and_reraises(
         raise ConnectionError("reset")
 
     with pytest.raises(ConnectionError, match="reset"):
-        asyncio.run(upload())
+        run_async(upload)
     (run,) = stored_runs("upload")
     assert run.status == "failed" and "ConnectionError: reset" in run.error
     assert [p.name for p in run.outputs] == ["tmp/partial.csv"]
@@ -81,7 +96,7 @@ def test_a_cancelled_coroutine_is_recorded_as_failed(logging_to: str) -> None:
         with pytest.raises(asyncio.CancelledError):
             await task
 
-    asyncio.run(cancel_it())
+    run_async(cancel_it)
     (run,) = stored_runs("slow")
     assert run.status == "failed" and "CancelledError" in run.error
 
@@ -176,7 +191,7 @@ def test_an_async_generator_is_recorded_when_exhausted_and_when_closed(logging_t
         return whole
 
     assert inspect.isasyncgenfunction(pages)
-    assert asyncio.run(consume()) == [0, 1, 2]
+    assert run_async(consume) == [0, 1, 2]
     closed, exhausted = stored_runs("pages")
     assert [p.name for p in exhausted.outputs] == ["page/2.json"] and not exhausted.warnings
     assert [p.name for p in closed.outputs] == ["page/1.json"]
