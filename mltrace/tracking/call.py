@@ -82,7 +82,12 @@ class Call:
             if failed is not None:
                 failure = ComponentTestError(f"{failed['test']}.{failed['name']} failed: {failed['error']}")
         try:
-            client_module.default_client().submit(self._record(error or failure))
+            record = self._record(error or failure)
+        except Exception as exc:  # a case the per-value guards missed: keep the run without its values
+            log.exception("mltrace: could not capture the values of a run of %s", self.step.spec.component)
+            record = self._bare_record(error or failure, exc)
+        try:
+            client_module.default_client().submit(record)
         except Exception:
             log.exception("mltrace: could not record a run of %s", self.step.spec.component)
         return failure
@@ -132,6 +137,23 @@ class Call:
             params=self._json("params", {**spec.params, **self.run.params}),
             metrics=self._json("metrics", dict(self.run.metrics)),
             warnings=self.notes,
+            staleness_threshold_s=spec.staleness_threshold_s,
+            component_owner=spec.owner,
+            component_description=spec.description,
+            component_tags=list(spec.tags),
+        )
+
+    def _bare_record(self, error: BaseException | None, problem: Exception) -> RunRecord:
+        spec = self.step.spec
+        return RunRecord(
+            component=spec.component,
+            start=self.start,
+            end=now_utc(),
+            status="success" if error is None else "failed",
+            error=None if error is None else _describe(error),
+            code_snapshot=self.step.code_snapshot,
+            code_hash=self.step.code_hash,
+            warnings=[escape_unstorable(f"mltrace could not capture this run's values ({type(problem).__name__}).")],
             staleness_threshold_s=spec.staleness_threshold_s,
             component_owner=spec.owner,
             component_description=spec.description,

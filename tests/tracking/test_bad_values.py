@@ -146,3 +146,21 @@ def test_a_component_name_that_cannot_be_stored_is_refused_when_decorating(name:
         mltrace.Component(name)
     with pytest.raises(TypeError, match="a tag .* cannot be stored"):
         mltrace.Component("fine", tags=[name])
+
+
+def test_a_run_is_kept_without_its_values_when_capturing_them_fails(logging_to: str, monkeypatch) -> None:
+    from mltrace.tracking import call
+
+    def failing_fit_names(pointers, note):  # a fault where no guard of a single value could catch it
+        raise MemoryError("injected")
+
+    monkeypatch.setattr(call, "fit_names", failing_fit_names)
+
+    @mltrace.register("fragile", outputs=["out.csv"])
+    def fragile() -> int:
+        return 1
+
+    assert fragile() == 1
+    (run,) = stored_runs("fragile")
+    assert run.status == "success" and run.outputs == []
+    assert run.warnings == ["mltrace could not capture this run's values (MemoryError)."]
