@@ -43,6 +43,8 @@ def fit_pointer_name(name: str) -> tuple[str, str | None]:
     beginning followed by `…sha256:` and the SHA-256 of the whole name, so long names that differ anywhere
     stay apart.
     """
+    if name.isascii() and len(name) <= MAX_POINTER_NAME_BYTES and "\x00" not in name:  # most names, at once
+        return name, None
     problem = text_problem(name, max_bytes=MAX_POINTER_NAME_BYTES)
     if problem is None:
         return name, None
