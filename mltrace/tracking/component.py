@@ -6,7 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from mltrace.tracking.decorator import instrument, make_spec
+from mltrace.tracking.decorator import instrument
+from mltrace.tracking.spec import make_spec
 from mltrace.tracking.testing import Test
 
 

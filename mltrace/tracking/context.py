@@ -1,42 +1,46 @@
-"""The runs being captured right now in this thread, so `save`/`load` can add pointers to them."""
+"""The decorated calls running right now in this thread or asyncio task, so that `save`/`load`,
+`log_params`/`log_metrics` and the capture of local variables reach the innermost one."""
 
 from __future__ import annotations
 
-import threading
+import contextvars
 from dataclasses import dataclass, field
 from typing import Any
 
 from mltrace.entities import PointerRecord
 
-_local = threading.local()
-
 
 @dataclass
 class ActiveRun:
-    """Pointers, params and metrics added to the innermost decorated call while it runs."""
+    """What a decorated call collects while it runs: pointers, params and metrics added by its body,
+    and its local variables when it returns."""
 
     inputs: list[PointerRecord] = field(default_factory=list)
     outputs: list[PointerRecord] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    local_vars: dict[str, Any] = field(default_factory=dict)
 
 
-def push() -> ActiveRun:
-    """Starts capturing for a decorated call."""
-    stack = getattr(_local, "stack", None)
-    if stack is None:
-        stack = _local.stack = []
-    run = ActiveRun()
-    stack.append(run)
-    return run
+# A tuple, never changed in place: each asyncio task works on a copy of its creator's context, so
+# concurrent coroutines each see their own innermost call.
+_running: contextvars.ContextVar[tuple[ActiveRun, ...]] = contextvars.ContextVar("mltrace_running", default=())
 
 
-def pop() -> None:
-    """Ends capturing for the innermost decorated call."""
-    _local.stack.pop()
+def enter(run: ActiveRun) -> contextvars.Token[tuple[ActiveRun, ...]]:
+    """Makes `run` the innermost running call; give the token back to `leave`."""
+    return _running.set((*_running.get(), run))
+
+
+def leave(token: contextvars.Token[tuple[ActiveRun, ...]]) -> None:
+    """Ends the call `enter` started."""
+    try:
+        _running.reset(token)
+    except ValueError:  # a coroutine sent to by hand from another context: its own context keeps the run
+        pass
 
 
 def current() -> ActiveRun | None:
-    """The innermost decorated call running in this thread, if any."""
-    stack = getattr(_local, "stack", None)
+    """The innermost decorated call running here, if any."""
+    stack = _running.get()
     return stack[-1] if stack else None
