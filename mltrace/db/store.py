@@ -60,9 +60,7 @@ def require_database(uri: str) -> None:
     never create one (a mistyped path would otherwise answer with an empty database)."""
     path = sqlite_path(uri)
     if path is not None and not path.exists():
-        raise MissingDatabaseError(
-            f"no SQLite database at {path} (logging a run or `mltrace db upgrade` creates one)"
-        )
+        raise MissingDatabaseError(f"no SQLite database at {path} (logging a run or `mltrace db upgrade` creates one)")
 
 
 class Store:

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ class Spool:
         for record in records:
             try:
                 lines.append(encode(record))
-            except (ValueError, TypeError, RecursionError) as exc:
+            except Exception as exc:  # a value whose `str` fails, nesting JSON cannot hold: this run alone
                 unencodable.append((record, f"cannot be written as JSON: {type(exc).__name__}: {exc}"))
         if not lines:
             return unencodable
@@ -88,14 +88,11 @@ class Spool:
         try:
             entry["run"] = record.to_json()
             line = json.dumps(entry, default=str, ensure_ascii=True)
-        except (ValueError, TypeError, RecursionError) as exc:
+        except Exception as exc:
             entry["run"] = {
-                "key": getattr(record, "key", None),
-                "component": str(getattr(record, "component", "")),
-                "start": str(getattr(record, "start", "")),
-                "end": str(getattr(record, "end", "")),
-                "repr": repr(record)[:100_000],
+                name: _safe_text(getattr(record, name, None)) for name in ("key", "component", "start", "end")
             }
+            entry["run"]["repr"] = _safe_text(record, repr)
             entry["error"] = f"{reason} (and the run cannot be written as JSON: {type(exc).__name__})"
             line = json.dumps(entry, default=str, ensure_ascii=True)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -210,6 +207,14 @@ class Spool:
             pid = int(path.name.rsplit("-", 1)[1]) if path.name.rsplit("-", 1)[1].isdigit() else 0
             if pid != os.getpid() and not _alive(pid):
                 self.release(path)
+
+
+def _safe_text(value: object, show: Callable[[object], str] = str) -> str:
+    """`show(value)`, or a placeholder naming its type when that fails."""
+    try:
+        return show(value)[:100_000]
+    except Exception as exc:
+        return f"<unprintable {type(value).__name__}: {type(exc).__name__}>"
 
 
 def _alive(pid: int) -> bool:

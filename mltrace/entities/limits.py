@@ -35,27 +35,6 @@ def text_problem(text: str, max_chars: int | None = None, max_bytes: int | None 
     return None
 
 
-def json_problem(value: Any) -> str | None:
-    """Why a free-form JSON value (params, metrics, test results) cannot be stored: nested deeper than
-    MAX_JSON_DEPTH, or a key or string with a problem of `text_problem`; None when it can."""
-    waiting = [(value, 1)]
-    while waiting:
-        item, depth = waiting.pop()
-        if isinstance(item, str):
-            problem = text_problem(item)
-            if problem:
-                return f"a string {problem}"
-        elif isinstance(item, (dict, list, tuple)):
-            if depth > MAX_JSON_DEPTH:
-                return f"nests deeper than {MAX_JSON_DEPTH} levels"
-            if isinstance(item, dict):
-                waiting.extend((str(k), depth) for k in item)
-                waiting.extend((v, depth + 1) for v in item.values())
-            else:
-                waiting.extend((v, depth + 1) for v in item)
-    return None
-
-
 _UNSTORABLE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
 

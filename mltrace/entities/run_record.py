@@ -15,12 +15,12 @@ from typing import Any
 
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.io_pointer import PointerType
+from mltrace.entities.json_values import strict_json
 from mltrace.entities.limits import (
     MAX_DIGEST_CHARS,
     MAX_NAME_CHARS,
     MAX_POINTER_NAME_BYTES,
     MAX_VALUE_HASH_CHARS,
-    json_problem,
     text_problem,
 )
 from mltrace.entities.times import parse_utc, utc
@@ -65,10 +65,13 @@ class RunRecord:
     key: str = field(default_factory=lambda: new_run_key())
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-safe dict (times as ISO 8601); free-form values are shared, not copied."""
+        """A JSON-safe dict: times as ISO 8601, params, metrics and test results as `strict_json` stores them
+        (so no nesting or value can make `json.dumps` fail)."""
         data = dict(self.__dict__)
         data["start"] = self.start.isoformat()
         data["end"] = self.end.isoformat()
+        for name in ("params", "metrics", "test_results"):
+            data[name] = strict_json(data[name])
         data["inputs"] = [p.__dict__ for p in self.inputs]
         data["outputs"] = [p.__dict__ for p in self.outputs]
         return data
@@ -108,13 +111,7 @@ class RunRecord:
             found.append(f"upstream run ids are integers from 1 to {MAX_RUN_ID}")
         if not (isinstance(self.staleness_threshold_s, (int, float)) and 0 <= self.staleness_threshold_s < math.inf):
             found.append("the staleness threshold must be a finite number of seconds")
-        for name in ("params", "metrics", "test_results"):
-            value = getattr(self, name)
-            if value and not _flat_and_plain(value):
-                problem = json_problem(value)
-                if problem:
-                    found.append(f"{name}: {problem}")
-        return found
+        return found  # params, metrics and test results are made storable (`strict_json`), never refused
 
     def _text_problems(self) -> list[tuple[str, str | None]]:
         """(what, problem) for the texts of the run; the limits on length first, then, only when some text is
@@ -156,22 +153,6 @@ class RunRecord:
                 found.append((what, text_problem(value)))
         found += [("a warning", text_problem(w)) for w in self.warnings]
         return found
-
-
-def _flat_and_plain(value: Any) -> bool:
-    """Whether `value` is a dict of numbers, booleans, None and plain ASCII strings without NUL (most params
-    and metrics): nothing in it can be refused."""
-    if not isinstance(value, dict):
-        return False
-    for key, item in value.items():
-        if type(item) is str:
-            if not item.isascii() or "\x00" in item:
-                return False
-        elif not (item is None or type(item) in (int, float, bool)):
-            return False
-        if type(key) is not str or not key.isascii() or "\x00" in key:
-            return False
-    return True
 
 
 def new_run_key() -> str:

@@ -5,6 +5,7 @@ with the store down first, and through a server."""
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import threading
 import time
@@ -39,11 +40,20 @@ def batch_with(bad: RunRecord, good: int = 100) -> list[RunRecord]:
     return records
 
 
+class Unprintable:
+    """A value no encoder can write: its `str` and `repr` fail."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("no text for this value")
+
+    __repr__ = __str__
+
+
 BAD_RUNS = {
     "lone surrogate in an output name": lambda: run("good", 500, outputs=[BAD_NAME]),
     "lone surrogate in the component name": lambda: run(f"step-{BAD_NAME}", 500),
-    "params nested 600 deep": lambda: run("good", 500, params={"deep": nested(600)}),
     "an output name of 20,000 characters": lambda: run("good", 500, outputs=["x" * 20_000]),
+    "end before start": lambda: run("good", 500, end=400),
 }
 
 
@@ -57,6 +67,28 @@ def test_a_bad_run_is_set_aside_and_its_100_neighbours_are_stored(client: Client
     (entry,) = rejected_runs(mltrace_home)
     assert entry["run"]["key"] == bad_run.key and entry["error"]
     assert not list(mltrace_home.glob("spool/*/.*.tmp"))
+
+
+def test_params_nested_600_deep_are_stored_cut_with_their_neighbours(client: Client, mltrace_home: Path) -> None:
+    deep = run("good", 500, params={"deep": nested(600)})
+    for record in batch_with(deep):
+        client.submit(record)
+    assert client.flush(30) is True
+    assert len(client.history("good", limit=None)) == 101
+    (stored,) = [r for r in client.whole(client.history("good", limit=None)) if r.params]
+    assert "cut" in json.dumps(stored.params)
+
+
+def test_a_run_that_cannot_even_be_written_down_is_set_aside_without_breaking_the_others(
+    client: Client, mltrace_home: Path
+) -> None:
+    bad = run("good", 500, key=Unprintable())  # hand-built with a key no store, spool or log can write
+    for record in batch_with(bad):
+        client.submit(record)
+    assert client.flush(30) is False
+    assert len(client.history("good", limit=None)) == 100
+    (entry,) = rejected_runs(mltrace_home)
+    assert entry["run"]["component"] == "good" and entry["run"]["repr"].startswith("<unprintable")
 
 
 def test_a_lone_surrogate_run_is_spooled_while_the_database_is_down_then_set_aside_alone(
