@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.create_db:
             create_database(args.db)
+        client.upgrade()  # creates the demo's database when it does not exist yet
         if args.reset:
             others = foreign_components(client)
             if others and not args.yes and not confirm_reset(args.db, others):

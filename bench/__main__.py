@@ -9,12 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import browser_trace, decorator_cost, ingest, memory, queries
+from bench import browser_trace, decorator_cost, ingest, memory, queries, spool_delivery
 
 BENCHES = {
     "decorator": decorator_cost,
     "ingest": ingest,
     "memory": memory,
+    "spool": spool_delivery,
     "queries": queries,
     "browser": browser_trace,
 }

@@ -6,21 +6,26 @@ the names of the original mltrace API and use the process's default client.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import uuid
+import weakref
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mltrace.backends.remote import RemoteBackend
-from mltrace.config import Config
+from mltrace.config import Config, default_db_uri
 from mltrace.delivery.http_sink import HttpSink
 from mltrace.delivery.spool import Spool, spool_dir_for
 from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerRecord, PointerType, RunRecord
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.times import now_utc, parse_utc, utc
-from mltrace.errors import InvalidInputError
+from mltrace.errors import InvalidInputError, StoreUnreachableError
 from mltrace.lineage.pointer_types import infer_pointer_type
+
+log = logging.getLogger("mltrace")
 
 if TYPE_CHECKING:  # the database layer (SQLAlchemy, Alembic) is imported when first used: `import mltrace` stays light
     from mltrace.backends.local import LocalBackend
@@ -39,6 +44,7 @@ class Client:
         self._writer: BackgroundWriter | None = None
         self._lock = threading.Lock()
         self._store_lock = threading.Lock()
+        _clients.add(self)
 
     # --- plumbing ------------------------------------------------------------
     @property
@@ -54,27 +60,46 @@ class Client:
 
     @property
     def backend(self) -> LocalBackend | RemoteBackend:
-        """Where queries go: the server when one is set, else the database."""
+        """Where queries go: the server when one is set, else the database (which must exist: a query never
+        creates a SQLite file, except the embedded default)."""
         if self._backend is None:
             if self.server_url:
-                self._backend = RemoteBackend(self.server_url)
+                self._backend = RemoteBackend(self.server_url, self.config.store_timeout)
             else:
                 from mltrace.backends.local import LocalBackend
 
+                self.require_database()
                 self._backend = LocalBackend(self.store)
         return self._backend
+
+    @property
+    def _logging_backend(self) -> LocalBackend | RemoteBackend:
+        """The backend for what logging writes (components, their tags, pointers): it creates the database."""
+        if self.server_url:
+            return self.backend
+        from mltrace.backends.local import LocalBackend
+
+        return LocalBackend(self.store)
+
+    def require_database(self) -> None:
+        """Raises MissingDatabaseError when the database is a SQLite file that does not exist (the embedded
+        default excepted: it is created on first use, as logging would)."""
+        if self.db_uri != default_db_uri(self.config.home):
+            from mltrace.db.store import require_database
+
+            require_database(self.db_uri)
 
     @property
     def writer(self) -> BackgroundWriter:
         """The background writer for this client's target."""
         with self._lock:
             if self._writer is None:
-                target = self.server_url or self.db_uri
-                sink = HttpSink(self.server_url) if self.server_url else _LazyStoreSink(self)
                 cfg = self.config
+                target = self.server_url or self.db_uri
+                sink = HttpSink(self.server_url, cfg.store_timeout) if self.server_url else _StoreSink(self)
                 self._writer = BackgroundWriter(
                     sink,
-                    Spool(spool_dir_for(cfg.home, target)),
+                    Spool(spool_dir_for(cfg.home, target), int(cfg.spool_max_mb * 2**20)),
                     cfg.queue_size,
                     cfg.batch_size,
                     cfg.flush_interval,
@@ -87,8 +112,39 @@ class Client:
         self.writer.submit(record)
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Waits until everything logged is stored; False if runs remain in the spool."""
+        """Waits until everything logged is stored; False if runs remain in the spool, or some were refused
+        (see `rejected`) or could not be kept."""
         return self.writer.flush(timeout)
+
+    def rejected(self) -> list[dict[str, Any]]:
+        """The runs the store refused, kept beside the spool of this client's store, oldest first:
+        `{"key", "component", "start", "reason", "rejected_at", "run"}` (`run` as `RunRecord.to_json`)."""
+        entries = []
+        for entry in self.writer.spool.rejected():
+            run = entry.get("run") or {}
+            entries.append(
+                {
+                    "key": run.get("key"),
+                    "component": run.get("component"),
+                    "start": run.get("start"),
+                    "reason": entry.get("error"),
+                    "rejected_at": entry.get("rejected_at"),
+                    "run": run,
+                }
+            )
+        return entries
+
+    def retry_rejected(self) -> int:
+        """Puts the refused runs back in the spool, to be delivered again (after the store or the runs were
+        fixed); returns how many."""
+        return self.writer.spool.requeue_rejected()
+
+    def upgrade(self) -> str:
+        """Applies pending schema migrations; returns the schema revision."""
+        from mltrace.db.migrate import head_revision
+
+        self.store.ensure_ready()
+        return head_revision()
 
     def ping(self) -> None:
         """Raises if the database cannot be reached."""
@@ -101,19 +157,22 @@ class Client:
 
     # --- writing -------------------------------------------------------------
     def ingest(self, records: list[RunRecord]) -> list[int]:
-        """Stores runs now (synchronously); returns their new ids (none through a server)."""
-        return self.backend.ingest(records)
+        """Stores runs now (synchronously), creating the database if needed; returns their new ids (none
+        through a server). Raises RunsRefusedError (naming the runs) or StoreUnreachableError; stores nothing then."""
+        if self.server_url:
+            return self.backend.ingest(records)
+        return self.store.ingest(records)
 
     def create_component(
         self, name: str, description: str | None = None, owner: str | None = None, tags: list[str] | None = None
     ) -> None:
         """Creates a component or updates the metadata given."""
         _require_name(name, "component name")
-        self.backend.create_component(name, description, owner, list(tags or []))
+        self._logging_backend.create_component(name, description, owner, list(tags or []))
 
     def tag_component(self, name: str, tags: list[str]) -> None:
         """Adds tags to a component."""
-        self.backend.tag_component(name, list(tags))
+        self._logging_backend.tag_component(name, list(tags))
 
     def flag(self, output_id: str, reason: str | None = None) -> IOPointer:
         """Flags an output as bad."""
@@ -155,12 +214,18 @@ class Client:
         return self.backend.recent_run_ids(limit, last_run_id)
 
     def history(
-        self, component: str, limit: int | None = None, since: datetime | None = None, until: datetime | None = None
+        self,
+        component: str,
+        limit: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before: tuple[datetime, int] | None = None,
     ) -> list[ComponentRun]:
-        """A component's runs, newest first, previewed as `recent` does."""
+        """A component's runs, newest first (all of them when `limit` is None), previewed as `recent` does;
+        strictly older than the cursor `before` (start, id) when given."""
         if limit is not None:
             _require_limit(limit)
-        return self.backend.history(component, limit, since, until)
+        return self.backend.history(component, limit, since, until, before)
 
     def component(self, name: str) -> Component:
         """One component."""
@@ -180,7 +245,7 @@ class Client:
 
     def create_pointer(self, name: str, pointer_type: PointerType | None = None) -> IOPointer:
         """A pointer, created if it does not exist (original `get_io_pointer`)."""
-        return self.backend.create_pointer(name, pointer_type or infer_pointer_type(name))
+        return self._logging_backend.create_pointer(name, pointer_type or infer_pointer_type(name))
 
     def flags(self) -> list[IOPointer]:
         """Every flagged output."""
@@ -205,11 +270,13 @@ class Client:
         fetched = {run.id: run for run in self.backend.runs(previews)} if previews else {}
         return [fetched.get(run.id, run) for run in runs]
 
-    def review(self, limit: int = 20) -> dict[str, Any]:
+    def review(self, limit: int = 20, offset: int = 0) -> dict[str, Any]:
         """Flagged outputs and `(run, count, coverage, score)` for the runs behind them, most suspicious first
-        (runs previewed as `recent` does)."""
+        (runs previewed as `recent` does); the `limit` runs after the `offset` most suspicious."""
         _require_limit(limit)
-        return self.backend.review(limit)
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            raise InvalidInputError(f"offset must be a non-negative integer, got {offset!r}")
+        return self.backend.review(limit, offset)
 
     def backtrace(self, output_id: str) -> list[tuple[int, ComponentRun]]:
         """`(hops from the producer, run)` for every run upstream of an output (original API)."""
@@ -272,14 +339,18 @@ def _nested_tree(graph: dict[str, Any]) -> list[dict[str, Any]]:
     return tree
 
 
-class _LazyStoreSink:
-    """Direct-to-database sink that opens the store lazily (so a database that is down is retried)."""
+class _StoreSink:
+    """The database as the writer's sink, opened on first delivery (so a database that is down is retried)."""
 
     def __init__(self, client: Client) -> None:
         self.client = client
 
     def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
-        return self.client.store.ingest(records, never_delivered)
+        try:
+            store = self.client.store
+        except Exception as exc:  # a URI or driver problem: the runs wait until it is fixed, none is refused
+            raise StoreUnreachableError(f"cannot open {self.client.db_uri}: {exc}") from exc
+        return store.ingest(records, never_delivered)
 
 
 def _require_limit(limit: int) -> None:
@@ -310,11 +381,25 @@ def default_client() -> Client:
 
 
 def _reset_default() -> None:
+    """Forgets the default client, after delivering what it holds (its writer thread stops)."""
     global _default
     with _default_lock:
         if _default is not None and _default._writer is not None:
-            _default._writer.flush(Config.from_env().exit_timeout)
+            _default._writer.close(Config.from_env().exit_timeout)
         _default = None
+
+
+def _fresh_locks_after_fork() -> None:
+    """In a forked child: locks another thread of the parent held at the fork would never be released."""
+    global _default_lock
+    _default_lock = threading.Lock()
+    for client in list(_clients):
+        client._lock = threading.Lock()
+        client._store_lock = threading.Lock()
+
+
+_clients: weakref.WeakSet[Client] = weakref.WeakSet()
+os.register_at_fork(after_in_child=_fresh_locks_after_fork)
 
 
 def set_db_uri(uri: str) -> None:
@@ -339,11 +424,22 @@ def set_address(address: str) -> None:
 
 
 def flush(timeout: float | None = None) -> bool:
-    """Waits until everything logged so far is stored; True when it is, False if runs wait in the spool."""
+    """Waits until everything logged so far is stored; True when it is, False if runs wait in the spool, were
+    refused by the store (see `rejected()`) or could not be kept. Never raises."""
     try:
         return default_client().flush(timeout)
     except Exception:
+        log.exception("mltrace: flush failed")
         return False
+
+
+def rejected() -> list[dict[str, Any]]:
+    """The runs the store refused, with why: `[{"key", "component", "start", "reason", "rejected_at", "run"}]`.
+
+    They are kept beside the spool and never lost; fix the cause, then `mltrace rejected --retry` (or
+    `default_client().retry_rejected()`) sends them again.
+    """
+    return default_client().rejected()
 
 
 def clean_db() -> None:

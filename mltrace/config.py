@@ -35,6 +35,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MLTRACE_RETRY_INTERVAL", "5", "Seconds between delivery attempts while the store is unreachable."),
     Setting(
+        "MLTRACE_STORE_TIMEOUT",
+        "30",
+        "Seconds any call to the store may wait (connecting, a write statement, an HTTP request, SQLite's lock) "
+        "before it counts as unreachable; the runs are then kept and sent again.",
+    ),
+    Setting(
+        "MLTRACE_SPOOL_MAX_MB",
+        "1024",
+        "Largest size of the spool of one store, in MB; past it, runs that cannot be delivered are dropped "
+        "(counted and reported).",
+    ),
+    Setting(
         "MLTRACE_CODE_SNAPSHOT_MAX", "1048576", "Largest code snapshot stored, in bytes; longer code is cut and marked."
     ),
     Setting("MLTRACE_STALENESS_DAYS", "30", "Default staleness threshold in days."),
@@ -58,6 +70,8 @@ class Config:
     flush_interval: float
     exit_timeout: float
     retry_interval: float
+    store_timeout: float
+    spool_max_mb: float
     code_snapshot_max: int
     staleness_days: float
 
@@ -76,6 +90,8 @@ class Config:
             flush_interval=float(_lookup(env, "MLTRACE_FLUSH_INTERVAL")),
             exit_timeout=float(_lookup(env, "MLTRACE_EXIT_TIMEOUT")),
             retry_interval=float(_lookup(env, "MLTRACE_RETRY_INTERVAL")),
+            store_timeout=float(_lookup(env, "MLTRACE_STORE_TIMEOUT")),
+            spool_max_mb=float(_lookup(env, "MLTRACE_SPOOL_MAX_MB")),
             code_snapshot_max=int(_lookup(env, "MLTRACE_CODE_SNAPSHOT_MAX")),
             staleness_days=float(_lookup(env, "MLTRACE_STALENESS_DAYS")),
         )

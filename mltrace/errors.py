@@ -1,4 +1,6 @@
-"""Exceptions the client raises for queries: not found and invalid input."""
+"""Exceptions of mltrace: not found, invalid input, and the two ways a store can fail a delivery."""
+
+from __future__ import annotations
 
 
 class MltraceError(Exception):
@@ -11,3 +13,24 @@ class NotFoundError(MltraceError, LookupError):
 
 class InvalidInputError(MltraceError, ValueError):
     """An argument that cannot be used (bad limit, bad timestamp…)."""
+
+
+class MissingDatabaseError(MltraceError):
+    """A query on a SQLite file that does not exist (a mistyped path): nothing is created for a query."""
+
+
+class StoreUnreachableError(MltraceError):
+    """The store could not be reached in time (down, hanging, a lost connection): nothing was stored, and the
+    same runs can be delivered again later."""
+
+
+class RunsRefusedError(MltraceError):
+    """The store refused a batch for its content: nothing was stored.
+
+    `reasons` maps the position in the batch of each run the store named to why it cannot be stored; it is
+    empty when the store did not say which runs (the batch is then stored in halves to find them).
+    """
+
+    def __init__(self, message: str, reasons: dict[int, str] | None = None) -> None:
+        super().__init__(message)
+        self.reasons = dict(reasons or {})

@@ -63,8 +63,9 @@ def drop_schema(database: str, schema: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_uri(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URI: SQLite in tmp_path, or a new PostgreSQL schema."""
+    """A fresh, empty database URI: an empty SQLite file in tmp_path, or a new PostgreSQL schema."""
     if request.param == "sqlite":
+        (tmp_path / "mltrace.db").touch()  # an empty file is an empty SQLite database
         yield f"sqlite:///{tmp_path / 'mltrace.db'}"
         return
     database = request.getfixturevalue("pg_database")

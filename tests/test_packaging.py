@@ -92,6 +92,7 @@ def _serving(venv: Path, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLTRACE_", "DB_URI"))}
     env["MLTRACE_HOME"] = str(tmp_path / "home")
+    (tmp_path / "served.db").touch()  # `serve` serves a database that exists
     uri = f"sqlite:///{tmp_path / 'served.db'}"
     server = subprocess.Popen(
         [str(venv / "bin" / "mltrace"), "serve", "--port", str(port), "--workers", "1", "--db", uri],

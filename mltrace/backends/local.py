@@ -34,9 +34,14 @@ class LocalBackend:
         return self.store.query(queries.recent_run_ids, limit, last_run_id)
 
     def history(
-        self, component: str, limit: int | None, since: datetime | None, until: datetime | None
+        self,
+        component: str,
+        limit: int | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: tuple[datetime, int] | None = None,
     ) -> list[ComponentRun]:
-        return self.store.query(queries.history, component, limit, since, until)
+        return self.store.query(queries.history, component, limit, since, until, before)
 
     def component(self, name: str) -> Component:
         return self.store.query(queries.get_component, name)
@@ -62,8 +67,8 @@ class LocalBackend:
     def trace(self, output_id: str, direction: str, depth: int | None, run_id: int | None) -> dict[str, Any]:
         return self.store.query(lineage_queries.trace, output_id, direction, depth, run_id)
 
-    def review(self, limit: int) -> dict[str, Any]:
-        return self.store.query(_review_of_previews, limit)
+    def review(self, limit: int, offset: int = 0) -> dict[str, Any]:
+        return self.store.query(_review_of_previews, limit, offset)
 
     def flag(self, output_id: str, reason: str | None) -> IOPointer:
         return self.store.change(queries.set_flag, output_id, True, reason)
@@ -87,8 +92,10 @@ class LocalBackend:
         self.store.clean()
 
 
-def _review_of_previews(conn: Connection, limit: int) -> dict[str, Any]:
-    """The review with its runs previewed, as every listing of runs shows them."""
-    result = lineage_queries.review(conn, limit)
+def _review_of_previews(conn: Connection, limit: int, offset: int) -> dict[str, Any]:
+    """The review with its runs previewed, as every listing of runs shows them; the `limit` runs after the
+    `offset` most suspicious."""
+    result = lineage_queries.review(conn, limit + offset)
+    result = {**result, "runs": result["runs"][offset:]}
     previews = {run.id: run for run in queries.preview_runs(conn, [run.id for run, *_ in result["runs"]])}
     return {**result, "runs": [(previews[run.id], *scores) for run, *scores in result["runs"]]}

@@ -13,8 +13,8 @@ from mltrace.entities.cursor import encode_cursor
 from mltrace.entities.times import parse_utc
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 
-MAX_PAGE = 500  # the API's largest `limit`
-MAX_IDS = 200  # the most run ids `GET /runs?ids=` takes (the API's schema reads it here): a request line within 4 kB
+PAGE = 500  # runs asked for per request, within the API's largest `limit`
+IDS_PER_REQUEST = 100  # run ids per `GET /runs?ids=`, within the API's limit and a short request line
 
 
 class RemoteBackend:
@@ -86,8 +86,8 @@ class RemoteBackend:
     def runs(self, run_ids: list[int]) -> list[ComponentRun]:
         found: dict[int, ComponentRun] = {}
         unique = list(dict.fromkeys(int(run_id) for run_id in run_ids))
-        for start in range(0, len(unique), MAX_IDS):
-            ids = ",".join(map(str, unique[start : start + MAX_IDS]))
+        for start in range(0, len(unique), IDS_PER_REQUEST):
+            ids = ",".join(map(str, unique[start : start + IDS_PER_REQUEST]))
             for data in self._call("GET", "/runs", {"ids": ids})["runs"]:
                 found[data["id"]] = run_from_json(data)
         return [found[run_id] for run_id in run_ids if run_id in found]
@@ -106,15 +106,29 @@ class RemoteBackend:
         return [r.id for r in self.recent(limit, before) if r.id is not None]
 
     def history(
-        self, component: str, limit: int | None, since: datetime | None, until: datetime | None
+        self,
+        component: str,
+        limit: int | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: tuple[datetime, int] | None = None,
     ) -> list[ComponentRun]:
-        query = {
-            "limit": min(limit, MAX_PAGE) if limit is not None else MAX_PAGE,
-            "since": since.isoformat() if since else None,
-            "until": until.isoformat() if until else None,
-        }
-        page = self._call("GET", f"/components/{self._segment(component)}/runs", query)
-        return [run_from_json(r) for r in page["runs"]]
+        """Pages through the server's history until `limit` runs (all when None) or the last page."""
+        found: list[ComponentRun] = []
+        cursor = None if before is None else encode_cursor(*before)
+        while limit is None or len(found) < limit:
+            query = {
+                "limit": PAGE if limit is None else min(limit - len(found), PAGE),
+                "since": since.isoformat() if since else None,
+                "until": until.isoformat() if until else None,
+                "before": cursor,
+            }
+            page = self._call("GET", f"/components/{self._segment(component)}/runs", query)
+            found += [run_from_json(r) for r in page["runs"]]
+            cursor = page.get("next")
+            if not cursor:
+                break
+        return found
 
     def component(self, name: str) -> Component:
         return component_from_json(self._call("GET", f"/components/{self._segment(name)}"))
@@ -151,10 +165,18 @@ class RemoteBackend:
                 node["start"], node["end"] = _time(node["start"]), _time(node["end"])
         return graph
 
-    def review(self, limit: int) -> dict[str, Any]:
-        page = self._call("GET", "/review", {"limit": min(limit, MAX_PAGE)})
-        ranked = [(run_from_json(r), r["count"], r["coverage"], r["score"]) for r in page["runs"]]
-        return {"flagged": list(page["flagged"]), "runs": ranked}
+    def review(self, limit: int, offset: int = 0) -> dict[str, Any]:
+        """Pages through the server's review until `limit` runs or the last page."""
+        ranked: list[tuple[ComponentRun, int, float, float]] = []
+        flagged: list[str] = []
+        while len(ranked) < limit:
+            size = min(limit - len(ranked), PAGE)
+            page = self._call("GET", "/review", {"limit": size, "offset": offset + len(ranked)})
+            flagged = list(page["flagged"])
+            ranked += [(run_from_json(r), r["count"], r["coverage"], r["score"]) for r in page["runs"]]
+            if len(page["runs"]) < size:
+                break
+        return {"flagged": flagged, "runs": ranked}
 
 
 def _time(value: str | None) -> datetime | None:

@@ -1,13 +1,13 @@
-"""Commands that run or maintain mltrace: `serve`, `db upgrade`, `db clean`."""
+"""Commands that run or maintain mltrace: `serve`, `db upgrade`, `db clean`, `rejected`."""
 
 from __future__ import annotations
 
 import click
 from sqlalchemy.engine import make_url
 
-from mltrace.cli.options import database_uri, target_options
+from mltrace.cli import shapes, text
+from mltrace.cli.options import database_uri, json_option, open_client, target_options
 from mltrace.client import Client
-from mltrace.db.migrate import head_revision
 
 
 @click.command()
@@ -24,6 +24,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
       mltrace serve --port 8080 --db postgresql://postgres@127.0.0.1:5432/mltrace
     """
     uri = database_uri(ctx)
+    Client(uri).require_database()  # a mistyped SQLite path is an error, not a new empty database
     from mltrace.server.serve import serve as run_server  # Flask and gunicorn only when serving
 
     click.echo(f"mltrace: serving {shown(uri)} on http://{host}:{port}", err=True)
@@ -52,8 +53,8 @@ def upgrade(ctx: click.Context) -> None:
       mltrace db upgrade --db sqlite:////srv/mltrace/mltrace.db
     """
     uri = database_uri(ctx)
-    Client(uri).store.ensure_ready()
-    click.echo(f"{shown(uri)} is at the newest schema (revision {head_revision()}).")
+    revision = Client(uri).upgrade()
+    click.echo(f"{shown(uri)} is at the newest schema (revision {revision}).")
 
 
 @db.command()
@@ -72,6 +73,33 @@ def clean(ctx: click.Context, yes: bool) -> None:
         click.confirm(f"Delete everything in {shown(uri)}?", abort=True)
     Client(uri).clean()
     click.echo(f"Deleted everything in {shown(uri)}.")
+
+
+@click.command()
+@click.option("--retry", is_flag=True, help="Send them to the store again (once the cause is fixed).")
+@json_option
+@target_options
+@click.pass_context
+def rejected(ctx: click.Context, retry: bool, as_json: bool) -> None:
+    """Runs the store refused (they are kept beside the spool, never lost), with why.
+
+    \b
+    Example:
+      mltrace rejected --db postgresql://postgres@127.0.0.1:5432/mltrace
+    """
+    client = open_client(ctx)
+    if retry:
+        click.echo(f"{client.retry_rejected()} refused runs will be sent again.")
+        return
+    entries = client.rejected()
+    if as_json:
+        click.echo(shapes.dumps({"rejected": entries}))
+        return
+    if not entries:
+        click.echo("No refused runs.")
+        return
+    rows = [[e["start"] or "-", e["component"] or "-", e["key"] or "-", e["reason"] or "-"] for e in entries]
+    click.echo(text.table(["started", "component", "key", "why"], rows))
 
 
 def shown(uri: str) -> str:

@@ -12,7 +12,7 @@ import mltrace
 from mltrace.cli import admin, catalog, lineage, runs
 from mltrace.cli.options import target_options
 from mltrace.delivery.http_sink import ServerError
-from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
+from mltrace.errors import InvalidInputError, MltraceError, NotFoundError, StoreUnreachableError
 
 USAGE, NOT_FOUND = 2, 1
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -48,6 +48,8 @@ class MltraceGroup(click.Group):
             code = _fail(str(exc), USAGE)
         except ServerError as exc:
             code = _fail(f"the server failed: {exc}", 1)
+        except StoreUnreachableError as exc:
+            code = _fail(f"the database failed: {exc}", 1)
         except MltraceError as exc:
             code = _fail(str(exc), 1)
         except (ArgumentError, NoSuchModuleError) as exc:
@@ -101,6 +103,7 @@ for command in (
     catalog.components,
     catalog.tags,
     runs.notes,
+    admin.rejected,
     admin.db,
 ):
     cli.add_command(command)

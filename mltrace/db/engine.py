@@ -8,6 +8,16 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from mltrace.config import Config
+
+
+def sqlite_path(uri: str) -> Path | None:
+    """The file of a SQLite URI; None for other databases and in-memory SQLite."""
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).expanduser()
+
 
 def make_engine(uri: str, reads: bool = False) -> Engine:
     """An engine for `uri`; SQLite gets WAL, a busy timeout and explicit BEGIN modes.
@@ -19,26 +29,37 @@ def make_engine(uri: str, reads: bool = False) -> Engine:
 
     Pooled connections are not pinged before use: `Store` runs work again once when the server had closed
     the connection it got.
+
+    Every wait is bounded by MLTRACE_STORE_TIMEOUT: connecting, a statement of a write, SQLite's lock. A
+    database that accepts connections and never answers, or a file another process keeps locked, then fails
+    the call, and the background writer keeps the runs for later instead of waiting without end.
     """
     url = make_url(uri)
+    timeout = Config.from_env().store_timeout
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg2")  # the chosen driver, whatever SQLAlchemy's default
+    path = sqlite_path(uri)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
-        _configure_sqlite(engine)
+        engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+        _configure_sqlite(engine, timeout)
         return engine
+    connect_args = {"connect_timeout": max(2, round(timeout))}  # libpq waits at least 2 s
     if reads:
-        engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=5)
+        engine = create_engine(
+            url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=5, connect_args=connect_args
+        )
         # the prepared statements of queries (`db/prepared.py`) keep one plan: their plans do not depend on
         # the values, and with the default PostgreSQL plans again, at every run, a statement whose LIMIT is
         # a parameter (its generic plan's estimate assumes a tenth of the table)
         _configure_postgresql(engine, "SET jit = off; SET plan_cache_mode = force_generic_plan")
         return engine
     # writers queue on one lock anyway; execute_batch for the executemany UPDATEs of ingest
-    engine = create_engine(url, pool_size=2, max_overflow=3, executemany_mode="values_plus_batch")
-    _configure_postgresql(engine, "SET jit = off")
+    engine = create_engine(
+        url, pool_size=2, max_overflow=3, executemany_mode="values_plus_batch", connect_args=connect_args
+    )
+    _configure_postgresql(engine, f"SET jit = off; SET statement_timeout = {round(timeout * 1000)}")
     return engine
 
 
@@ -53,7 +74,7 @@ def _configure_postgresql(engine: Engine, settings: str) -> None:
             dbapi_conn.commit()
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
@@ -61,7 +82,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute(f"PRAGMA busy_timeout={round(timeout * 1000)}")
         cur.close()
 
     @event.listens_for(engine, "begin")

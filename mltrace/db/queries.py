@@ -89,14 +89,15 @@ _RECENT_SELECT = select(*_PREVIEWED).order_by(*_NEWEST_FIRST).limit(bindparam("l
 _RECENT = Prepared("recent", _RECENT_SELECT)
 _CURSOR = tuple_(bindparam("ts", type_=UTCDateTime()), bindparam("id", type_=Integer()))
 _RECENT_BEFORE = Prepared("recent_before", _RECENT_SELECT.where(tuple_(runs.c.start_ts, runs.c.id) < _CURSOR))
-_HISTORY = Prepared(
-    "history",
+_HISTORY_SELECT = (
     select(*_PREVIEWED)
     .where(runs.c.component_name == bindparam("component"))
     .where(runs.c.start_ts >= bindparam("since"), runs.c.start_ts < bindparam("until"))
     .order_by(*_NEWEST_FIRST)
-    .limit(bindparam("limit")),
+    .limit(bindparam("limit"))
 )
+_HISTORY = Prepared("history", _HISTORY_SELECT)
+_HISTORY_BEFORE = Prepared("history_before", _HISTORY_SELECT.where(tuple_(runs.c.start_ts, runs.c.id) < _CURSOR))
 
 
 def load_runs(conn: Connection, run_ids: Sequence[int], with_code: bool = False) -> list[ComponentRun]:
@@ -150,16 +151,24 @@ def recent_run_ids(conn: Connection, limit: int, last_run_id: int | None = None)
 
 
 def history(
-    conn: Connection, component: str, limit: int | None, since: datetime | None = None, until: datetime | None = None
+    conn: Connection,
+    component: str,
+    limit: int | None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: tuple[datetime, int] | None = None,
 ) -> list[ComponentRun]:
-    """Runs of `component`, newest first, previewed as `recent_runs` does; `since` inclusive, `until` exclusive."""
-    params = {
+    """Runs of `component`, newest first, previewed as `recent_runs` does; `since` inclusive, `until` exclusive,
+    and strictly before the cursor `before` (start, id) when given."""
+    params: dict[str, Any] = {
         "component": component,
         "since": since or EARLIEST,
         "until": until or LATEST,
         "limit": _NO_LIMIT if limit is None else limit,
     }
-    found = _previews(_HISTORY.execute(conn, params))
+    if before is not None:
+        params.update(ts=before[0], id=before[1])
+    found = _previews((_HISTORY if before is None else _HISTORY_BEFORE).execute(conn, params))
     if not found:
         get_component(conn, component)  # NotFoundError for an unknown component
     return found

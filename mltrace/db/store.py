@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,13 +10,14 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from mltrace.db import ingest as ingest_module
-from mltrace.db.engine import make_engine
+from mltrace.db.engine import make_engine, sqlite_path
 from mltrace.db.migrate import ensure_schema
 from mltrace.db.models import Base
 from mltrace.entities import RunRecord
+from mltrace.errors import MissingDatabaseError, RunsRefusedError, StoreUnreachableError
 
 T = TypeVar("T")
 
@@ -34,11 +36,31 @@ def engine_for(uri: str, reads: bool = False) -> Engine:
 
 
 def dispose_engines() -> None:
-    """Closes every pooled connection (after fork, in tests)."""
+    """Closes every pooled connection (in tests)."""
     with _engines_lock:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+
+
+def _forget_connections_after_fork() -> None:
+    """In a forked child: new pools, leaving the parent's connections to the parent (a connection used by both
+    processes garbles its protocol)."""
+    global _engines_lock
+    _engines_lock = threading.Lock()
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_connections_after_fork)
+
+
+def require_database(uri: str) -> None:
+    """Raises MissingDatabaseError when `uri` names a SQLite file that does not exist: queries and the server
+    never create one (a mistyped path would otherwise answer with an empty database)."""
+    path = sqlite_path(uri)
+    if path is not None and not path.exists():
+        raise MissingDatabaseError(f"no SQLite database at {path} (logging a run or `mltrace db upgrade` creates one)")
 
 
 class Store:
@@ -78,36 +100,46 @@ class Store:
                 yield conn
 
     def query(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
-        """Runs a query function from `mltrace.db.queries` on a read connection."""
+        """Runs a query function from `mltrace.db.queries` on a read connection; StoreUnreachableError when the
+        database cannot be reached."""
 
         def work() -> T:
             with self.read() as conn:
                 return fn(conn, *args, **kwargs)
 
-        return _once_more_if_disconnected(work)
+        return _reachable(work)
 
     def change(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
-        """Runs a query function that writes, in its own transaction."""
+        """Runs a query function that writes, in its own transaction; StoreUnreachableError when the database
+        cannot be reached."""
 
         def work() -> T:
             with self.write() as conn:
                 return fn(conn, *args, **kwargs)
 
-        return _once_more_if_disconnected(work)
+        return _reachable(work)
 
     def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> list[int]:
         """Stores a batch of captured runs atomically; already-stored keys are skipped.
 
         `never_delivered` records were never handed to any store, so the lookup of stored keys is skipped.
+        Raises RunsRefusedError, naming the runs, before storing anything when some run breaks the limits every
+        store applies (`RunRecord.problems`); RunsRefusedError for other content the database refuses, and
+        StoreUnreachableError when it cannot be reached or times out.
         """
-
+        reasons = {i: "; ".join(found) for i, record in enumerate(records) if (found := record.problems())}
+        if reasons:
+            raise RunsRefusedError(f"{len(reasons)} of {len(records)} runs cannot be stored", reasons)
         attempts = iter((never_delivered, False))  # a lost connection may have hidden a commit: look again
 
         def work() -> list[int]:
             with self.write() as conn:
                 return ingest_module.ingest(conn, records, next(attempts))
 
-        return _once_more_if_disconnected(work)
+        try:
+            return _reachable(work)
+        except DBAPIError as exc:
+            raise RunsRefusedError(_reason(exc)) from exc
 
     def ping(self) -> None:
         """Raises if the database cannot be reached."""
@@ -125,6 +157,22 @@ class Store:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         self._ready = False
         self.ensure_ready()
+
+
+def _reachable(work: Callable[[], T]) -> T:
+    """`_once_more_if_disconnected(work)`, with a database that cannot be reached (or times out) reported as
+    StoreUnreachableError: the server answers 503 then, and the command line one line."""
+    try:
+        return _once_more_if_disconnected(work)
+    except DBAPIError as exc:
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            raise StoreUnreachableError(_reason(exc)) from exc
+        raise
+
+
+def _reason(exc: DBAPIError) -> str:
+    """The driver's message, on one line."""
+    return " ".join(str(exc.orig if exc.orig is not None else exc).split())
 
 
 def _once_more_if_disconnected(work: Callable[[], T]) -> T:

@@ -35,3 +35,9 @@ def fill_git_info(records: list[RunRecord]) -> None:
         if record.git_hash is None:
             record.git_hash = get_git_hash()
             record.git_tags = record.git_tags or list(get_git_tags())
+
+
+def warm_git_info() -> None:
+    """Reads the commit and tags now (the writer thread does it first, so the caller never runs git)."""
+    get_git_hash()
+    get_git_tags()

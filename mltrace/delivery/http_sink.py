@@ -1,4 +1,10 @@
-"""Sends batches of runs to a mltrace server's `POST /api/v1/runs`."""
+"""Sends batches of runs to a mltrace server's `POST /api/v1/runs`, and says how a delivery failed.
+
+An answer the server could not give (no connection, a timeout, 502/503/504) means unreachable: the batch is
+kept and sent again later. A 400 that names runs (`details.runs.<position>`) refuses exactly those; any other
+error refuses the batch without naming runs, and the writer then sends it in halves to find them. So a
+server error is never retried without end.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +12,63 @@ import json
 from typing import Any
 
 from mltrace.entities import RunRecord
+from mltrace.errors import RunsRefusedError, StoreUnreachableError
+
+_UNAVAILABLE = (502, 503, 504)
 
 
 class ServerError(RuntimeError):
     """The server answered with an error or could not be reached."""
 
+    def __init__(self, message: str, status: int | None = None, payload: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.payload = payload
+
 
 class HttpSink:
     """The server as a sink for the background writer."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
 
     def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> Any:
-        """Posts one batch; raises ServerError unless the server stored it (which skips stored keys anyway)."""
-        body = json.dumps({"runs": [r.to_json() for r in records]}, default=str).encode()
-        return request_json(self.base_url, "POST", "/api/v1/runs", body, self.timeout)
+        """Posts one batch; raises StoreUnreachableError or RunsRefusedError unless the server stored all of it."""
+        body = json.dumps({"runs": [r.to_json() for r in records]}, default=str, ensure_ascii=True).encode()
+        try:
+            return request_json(self.base_url, "POST", "/api/v1/runs", body, self.timeout)
+        except ServerError as exc:
+            if exc.status is None or exc.status in _UNAVAILABLE:
+                raise StoreUnreachableError(str(exc)) from None
+            raise RunsRefusedError(f"the server answered {exc.status}: {exc}", refused_runs(exc.payload)) from None
 
 
-def request_json(base_url: str, method: str, path: str, body: bytes | None = None, timeout: float = 10.0) -> Any:
-    """One JSON request to the server; ServerError on failure, with the server's message."""
+def refused_runs(payload: Any) -> dict[int, str]:
+    """The positions of the runs a 400 answer names, with the server's message for each."""
+    try:
+        runs = payload["error"]["details"]["runs"]
+    except (KeyError, TypeError):
+        return {}
+    if not isinstance(runs, dict):
+        return {}
+    return {int(index): _one_line(messages) for index, messages in runs.items() if str(index).isdigit()}
+
+
+def _one_line(messages: Any) -> str:
+    """marshmallow's nested messages (`{"outputs": {"0": {"name": ["…"]}}}`) as one line."""
+    if isinstance(messages, dict):
+        return "; ".join(
+            f"{key}: {_one_line(value)}" if key != "_schema" else _one_line(value) for key, value in messages.items()
+        )
+    if isinstance(messages, list):
+        return "; ".join(_one_line(m) for m in messages)
+    return str(messages)
+
+
+def request_json(base_url: str, method: str, path: str, body: bytes | None = None, timeout: float = 30.0) -> Any:
+    """One JSON request to the server; ServerError on failure, with the server's message (`status` None when
+    no answer came)."""
     import urllib.error  # here, not at the top: only a client that talks to a server pays for importing them
     import urllib.request
 
@@ -40,13 +82,14 @@ def request_json(base_url: str, method: str, path: str, body: bytes | None = Non
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return json.loads(resp.read() or b"null")
     except urllib.error.HTTPError as exc:
+        with exc:
+            raw = exc.read()
         try:
-            payload = json.loads(exc.read())
-        except ValueError:
-            payload = {"error": {"code": "internal", "message": str(exc)}}
-        err = ServerError(payload.get("error", {}).get("message", str(exc)))
-        err.status = exc.code  # type: ignore[attr-defined]
-        err.payload = payload  # type: ignore[attr-defined]
-        raise err from None
-    except (OSError, ValueError) as exc:
+            payload = json.loads(raw)
+            message = payload["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            payload = {"error": {"code": "internal", "message": str(exc), "details": {}}}
+            message = str(exc)
+        raise ServerError(message, exc.code, payload) from None
+    except (OSError, ValueError) as exc:  # no answer: refused, reset, timed out, or not HTTP at all
         raise ServerError(f"cannot reach {base_url}: {exc}") from None

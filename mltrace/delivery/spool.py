@@ -1,9 +1,9 @@
 """The on-disk spool: runs waiting for the store, shared safely by every process of one user and store.
 
-Each batch is one JSON-lines file, written under a temporary name and renamed into place.
-A deliverer claims a file by renaming it (only one process can win), and deletes it once
-the store has committed it; a claim whose process died is released again. Runs carry a
-unique key, so a batch delivered twice is stored once.
+Each batch is one JSON-lines file, written under a temporary name and renamed into place. A deliverer claims
+a file by renaming it (only one process can win), and deletes it once the store has committed it; a claim
+whose process died is released again. Runs carry a unique key, so a batch delivered twice is stored once.
+Runs the store refused are kept beside the batches in `.rejected.ndjson`, with the reason.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from mltrace.entities import RunRecord
 
@@ -23,6 +24,11 @@ log = logging.getLogger("mltrace")
 _counter = itertools.count()
 _SUFFIX = ".jsonl"
 _CLAIM = ".claimed-"
+REJECTED = ".rejected.ndjson"
+
+
+class SpoolFullError(OSError):
+    """The spool holds its maximum size already (MLTRACE_SPOOL_MAX_MB)."""
 
 
 def spool_dir_for(home: Path, target: str) -> Path:
@@ -30,39 +36,113 @@ def spool_dir_for(home: Path, target: str) -> Path:
     return home / "spool" / hashlib.sha1(target.encode()).hexdigest()[:16]
 
 
+def encode(record: RunRecord) -> str:
+    """One run as a line of JSON. ASCII only, so that any text (lone surrogates included) is kept exactly."""
+    return json.dumps(record.to_json(), default=str, ensure_ascii=True)
+
+
 class Spool:
     """A folder of pending batches."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, max_bytes: int | None = None) -> None:
         self.directory = directory
+        self.max_bytes = max_bytes
 
-    def write(self, records: list[RunRecord]) -> None:
-        """Durably adds a batch (atomic: a reader sees all of it or nothing)."""
+    def write(self, records: list[RunRecord]) -> list[tuple[RunRecord, str]]:
+        """Durably adds a batch (atomic: a reader sees all of it or nothing); returns the runs that cannot be
+        written as JSON at all, with why, which are left out. Raises OSError (SpoolFullError when past the cap)
+        when the batch cannot be kept; then no file is left behind."""
         if not records:
-            return
+            return []
+        lines, unencodable = [], []
+        for record in records:
+            try:
+                lines.append(encode(record))
+            except Exception as exc:  # a value whose `str` fails, nesting JSON cannot hold: this run alone
+                unencodable.append((record, f"cannot be written as JSON: {type(exc).__name__}: {exc}"))
+        if not lines:
+            return unencodable
+        data = ("\n".join(lines) + "\n").encode("ascii")
+        if self.max_bytes is not None and self.size() + len(data) > self.max_bytes:
+            raise SpoolFullError(f"the spool is full ({self.max_bytes // 2**20} MB in {self.directory})")
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"{time.time_ns():020d}-{os.getpid()}-{next(_counter)}"
         tmp = self.directory / f".{name}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            for record in records:
-                handle.write(json.dumps(record.to_json(), default=str, ensure_ascii=False))
-                handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.directory / f"{name}{_SUFFIX}")
+        try:
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.directory / f"{name}{_SUFFIX}")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return unencodable
 
-    def reject(self, record: RunRecord, error: BaseException) -> None:
-        """Keeps a run the store refused beside the spool (never retried, never lost)."""
+    def reject(self, record: RunRecord, reason: str) -> None:
+        """Keeps a run the store refused beside the spool, with the reason (never retried by the writer).
+
+        Raises OSError only when nothing can be written; a run whose JSON fails is kept as its key, component,
+        times and `repr`."""
+        entry: dict[str, Any] = {"error": reason, "rejected_at": time.time(), "run": None}
+        try:
+            entry["run"] = record.to_json()
+            line = json.dumps(entry, default=str, ensure_ascii=True)
+        except Exception as exc:
+            entry["run"] = {
+                name: _safe_text(getattr(record, name, None)) for name in ("key", "component", "start", "end")
+            }
+            entry["run"]["repr"] = _safe_text(record, repr)
+            entry["error"] = f"{reason} (and the run cannot be written as JSON: {type(exc).__name__})"
+            line = json.dumps(entry, default=str, ensure_ascii=True)
         self.directory.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"error": f"{type(error).__name__}: {error}", "run": record.to_json()}, default=str)
-        with open(self.directory / ".rejected.ndjson", "a", encoding="utf-8") as handle:
+        with open(self.directory / REJECTED, "a", encoding="ascii") as handle:
             handle.write(line + "\n")
+
+    def rejected(self) -> list[dict[str, Any]]:
+        """Every run set aside in this spool folder, oldest first: `{"error", "rejected_at", "run"}`."""
+        path = self.directory / REJECTED
+        if not path.exists():
+            return []
+        entries = []
+        for line in path.read_text(encoding="ascii", errors="replace").splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                continue  # a line cut by a full disk
+        return entries
+
+    def requeue_rejected(self) -> int:
+        """Moves the refused runs back into the spool as one batch (after the cause was fixed); returns how
+        many. Entries whose run cannot be read back stay where they are."""
+        path = self.directory / REJECTED
+        if not path.exists():
+            return 0
+        runs, kept = [], []
+        for entry in self.rejected():
+            try:
+                runs.append(RunRecord.from_json(entry["run"]))
+            except (ValueError, TypeError, KeyError):
+                kept.append(json.dumps(entry, ensure_ascii=True))
+        self.write(runs)
+        tmp = path.with_name(f"{REJECTED}.tmp")
+        tmp.write_text("".join(f"{line}\n" for line in kept), encoding="ascii")
+        os.replace(tmp, path)
+        return len(runs)
 
     def pending(self) -> int:
         """How many batch files wait for delivery (claimed by live processes included)."""
-        if not self.directory.exists():
-            return 0
-        return sum(1 for p in self.directory.iterdir() if _SUFFIX in p.name and not p.name.startswith("."))
+        return len(self._batches(f"*{_SUFFIX}*"))
+
+    def size(self) -> int:
+        """Bytes held by the batch files."""
+        total = 0
+        for path in self._batches(f"*{_SUFFIX}*"):
+            try:
+                total += path.stat().st_size
+            except FileNotFoundError:
+                pass
+        return total
 
     def claim(self) -> Iterator[tuple[Path, list[RunRecord]]]:
         """Yields batches this process now owns, oldest first; call `done` or `release` on each."""
@@ -89,14 +169,26 @@ class Spool:
         except FileNotFoundError:
             pass
 
+    def remove_orphans(self) -> None:
+        """Deletes the temporary files of writers that died while writing (a full disk, a kill)."""
+        if not self.directory.exists():
+            return
+        for path in self.directory.glob(".*.tmp"):
+            parts = path.name[1:].split("-")
+            pid = int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
+            if pid != os.getpid() and not _alive(pid):
+                path.unlink(missing_ok=True)
+
     def _batches(self, pattern: str) -> list[Path]:
         """Batch files matching `pattern`; dot-files (in writing, corrupt, rejected) are not batches."""
+        if not self.directory.exists():
+            return []
         return [p for p in self.directory.glob(pattern) if not p.name.startswith(".")]
 
     def _read(self, path: Path) -> list[RunRecord]:
         records: list[RunRecord] = []
         bad: list[str] = []
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
             for line in handle:
                 if not line.strip():
                     continue
@@ -106,7 +198,7 @@ class Spool:
                     bad.append(line)
         if bad:  # keep what cannot be read beside the spool rather than lose it
             corrupt = path.with_name(f".corrupt-{path.name.split(_SUFFIX)[0]}.ndjson")
-            corrupt.write_text("".join(bad), encoding="utf-8")
+            corrupt.write_text("".join(bad), encoding="utf-8", errors="surrogateescape")
             log.warning("mltrace: %d unreadable spooled runs kept in %s", len(bad), corrupt)
         return records
 
@@ -115,6 +207,14 @@ class Spool:
             pid = int(path.name.rsplit("-", 1)[1]) if path.name.rsplit("-", 1)[1].isdigit() else 0
             if pid != os.getpid() and not _alive(pid):
                 self.release(path)
+
+
+def _safe_text(value: object, show: Callable[[object], str] = str) -> str:
+    """`show(value)`, or a placeholder naming its type when that fails."""
+    try:
+        return show(value)[:100_000]
+    except Exception as exc:
+        return f"<unprintable {type(value).__name__}: {type(exc).__name__}>"
 
 
 def _alive(pid: int) -> bool:

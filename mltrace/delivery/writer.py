@@ -1,8 +1,9 @@
 """The background writer: takes captured runs from the decorated call and stores them in batches.
 
-The decorated call only appends to a bounded in-memory queue. A daemon thread drains it
-into the sink (the database or the server); when the sink fails, batches go to the on-disk
-spool and are delivered later. Nothing here ever raises into user code.
+The decorated call only appends to a bounded in-memory queue. A daemon thread drains it into the sink (the
+database or the server). When the sink cannot be reached, runs go to the on-disk spool and are delivered
+later; runs the sink refuses are set aside one by one. Nothing here raises into user code, and a run that
+cannot be kept anywhere is counted and reported: `flush()` then answers False.
 """
 
 from __future__ import annotations
@@ -11,27 +12,40 @@ import atexit
 import collections
 import logging
 import os
+import sys
 import threading
 import time
+import weakref
 from typing import Protocol
 
-from mltrace.delivery.gitinfo import fill_git_info
-from mltrace.delivery.spool import Spool
+from mltrace.delivery.gitinfo import fill_git_info, warm_git_info
+from mltrace.delivery.spool import Spool, SpoolFullError
 from mltrace.entities import RunRecord
+from mltrace.errors import RunsRefusedError, StoreUnreachableError
 
 log = logging.getLogger("mltrace")
+_SPOOL_COALESCE_S = 1.0  # runs spooled by the writer wait this long for others to share their file
+_writers: weakref.WeakSet[BackgroundWriter] = weakref.WeakSet()
 
 
 class Sink(Protocol):
     """Where runs are stored: a Store or the HTTP client of a server."""
 
     def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
-        """Stores `records`; `never_delivered` says no store was ever handed them (none can be stored yet)."""
+        """Stores `records` or nothing: raises StoreUnreachableError (try again later) or RunsRefusedError (their
+        content). `never_delivered` says no store was ever handed them (none can be stored yet)."""
         ...
 
 
 class BackgroundWriter:
-    """Queue + daemon thread + spool for one sink."""
+    """Queue + daemon thread + spool for one sink.
+
+    Where a run can be, from `submit` on: the queue (memory, at most `queue_size`); the overflow (memory, at
+    most a batch, then written to the spool by the caller); the batch in the sink; the runs kept in memory
+    because the spool could not take them (`_held`, at most `queue_size`, delivered by the thread when the
+    store answers); the writer's spool buffer (coalesced into one file); the spool; the store; the rejected
+    runs beside the spool; or dropped (counted in `dropped`, reported once, and `flush()` is False).
+    """
 
     def __init__(
         self,
@@ -48,61 +62,97 @@ class BackgroundWriter:
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self.retry_interval = retry_interval
+        self.dropped = 0  # runs that could not be kept anywhere
+        self.rejected = 0  # runs the store refused, kept beside the spool
         self._queue: collections.deque[RunRecord] = collections.deque()
-        self._overflow: list[RunRecord] = []
-        self._overflow_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._reset_state()
+        _writers.add(self)
+
+    def _reset_state(self) -> None:
+        """Fresh locks, buffers and thread state (at creation, and in a forked child)."""
+        self._lock = threading.Lock()  # starting the thread, taking a batch, the overflow and held runs
         self._wake = threading.Event()
         self._idle = threading.Condition()
+        self._overflow: list[RunRecord] = []
+        self._held: list[RunRecord] = []
+        self._spool_buffer: list[RunRecord] = []
+        self._spool_buffer_since = 0.0
+        self._in_flight: list[RunRecord] = []
         self._flush_requests = 0
         self._flushes_done = 0
-        self._busy = False
         self._last_failure = 0.0
         self._spool_checked = False
-        self._pid = os.getpid()
-        self._thread: threading.Thread | None = None
+        self._spool_broken = False
+        self._reported_drops = 0
         self._stopped = False
+        self._pid = os.getpid()
+        self._thread = None
 
     # --- called from user code: must be cheap and never raise ------------------
     def submit(self, record: RunRecord) -> None:
         """Hands a run over; returns at once."""
         try:
-            if self._thread is None or self._pid != os.getpid():
-                self._start()
-            if len(self._queue) < self.queue_size:
-                self._queue.append(record)
-                if len(self._queue) >= self.batch_size and not self._wake.is_set():
-                    self._wake.set()  # a full batch is waiting (checked first: setting takes a lock)
+            if (self._thread is None or self._stopped or self._pid != os.getpid()) and not self._start():
+                self._spool_now([record])  # closed already (at exit): straight to the spool
                 return
-            with self._overflow_lock:  # the writer is behind: keep memory flat, go to disk
-                self._overflow.append(record)
-                if len(self._overflow) >= self.batch_size:
-                    batch, self._overflow = self._overflow, []
-                    self.spool.write(batch)
+            queue = self._queue
+            if len(queue) < self.queue_size:
+                queue.append(record)
+                if (len(queue) == 1 or len(queue) >= self.batch_size) and not self._wake.is_set():
+                    self._wake.set()  # the first run wakes an idle writer; a full batch is stored at once
+                return
+            self._overflow_add(record)
         except Exception:  # logging must never break the pipeline
-            log.exception("mltrace: could not queue a run")
+            self.dropped += 1
+            log.exception("mltrace: could not queue a run of %s", printable(getattr(record, "component", "?")))
+
+    def _overflow_add(self, record: RunRecord) -> None:
+        """The writer is behind: keep memory flat by writing full batches to the spool from here."""
+        with self._lock:
+            self._overflow.append(record)
+            if len(self._overflow) < self.batch_size:
+                return
+            batch, self._overflow = self._overflow, []
+        fill_git_info(batch)
+        try:
+            self._set_aside(self.spool.write(batch))
+        except OSError as exc:  # the spool cannot take it: the writer delivers it straight to the store
+            self._spool_failed(exc)
+            self._hold(batch)
+            self._wake.set()
+
+    def _spool_now(self, runs: list[RunRecord]) -> None:
+        fill_git_info(runs)
+        try:
+            self._set_aside(self.spool.write(runs))
+        except OSError as exc:
+            self._drop(runs, f"the writer is closed and the spool cannot take them ({exc})")
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Waits until everything submitted so far is stored; False if some runs remain in the spool.
-
-        Batches another live process is delivering from the shared spool are waited for too.
-        """
+        """Waits until everything submitted so far is stored; False if some runs wait in the spool, or were
+        refused or dropped. Batches another live process is delivering from the shared spool are waited for."""
         try:
-            if self._thread is None or self._pid != os.getpid():
-                self._start()
+            if not self._start():
+                return False
             deadline = None if timeout is None else time.monotonic() + timeout
             while True:
                 if not self._flush_round(deadline):
                     return False
-                if self._queue or self._overflow:
+                if self._queue or self._overflow or self._held or self._spool_buffer or self._in_flight:
                     return False
                 if self.spool.pending() == 0:
-                    return True
+                    return self.dropped == 0 and self.rejected == 0
                 if self._last_failure or (deadline is not None and time.monotonic() >= deadline):
                     return False  # the store is away, or time is up: the rest waits in the spool
                 time.sleep(0.05)  # another process is delivering a batch; it may also hand it back
         except Exception:
             log.exception("mltrace: flush failed")
             return False
+
+    def held(self) -> int:
+        """Runs in memory beyond the queue: the overflow, the batch in the sink, held and buffered runs."""
+        return len(self._overflow) + len(self._in_flight) + len(self._held) + len(self._spool_buffer)
 
     def _flush_round(self, deadline: float | None) -> bool:
         """Asks the writer thread for one full drain; False if the deadline passed first."""
@@ -118,151 +168,287 @@ class BackgroundWriter:
         return True
 
     def close(self, timeout: float) -> None:
-        """At exit: deliver what can be delivered within `timeout`, spool the rest."""
-        if self._thread is None or self._pid != os.getpid():
+        """Delivers what can be delivered within `timeout`, stops the thread, and spools the rest: the queue,
+        the overflow, held runs and the batch the thread is storing right now (it may commit it too; the
+        store keeps a run once per key)."""
+        if self._thread is None or self._stopped or self._pid != os.getpid():
             return
         self.flush(timeout)
-        self._stopped = True
-        leftovers = []
-        while self._queue:
-            leftovers.append(self._queue.popleft())
-        with self._overflow_lock:
-            leftovers.extend(self._overflow)
-            self._overflow = []
+        with self._lock:
+            self._stopped = True
+            leftovers = [*self._in_flight, *self._queue, *self._overflow, *self._held, *self._spool_buffer]
+            self._queue.clear()
+            self._overflow, self._held, self._spool_buffer = [], [], []
+        self._wake.set()
+        if leftovers:
+            fill_git_info(leftovers)
+            try:
+                self._set_aside(self.spool.write(leftovers))
+            except OSError as exc:
+                self._drop(leftovers, f"the spool could not take them at exit ({exc})")
+        if self._thread is not threading.current_thread():
+            self._thread.join(0.1 if leftovers else 1.0)
         try:
-            self.spool.write(leftovers)
+            atexit.unregister(self._close_at_exit)
         except Exception:
-            log.exception("mltrace: could not spool %d runs at exit", len(leftovers))
+            pass
+        self._report_drops()
+        if self.rejected:
+            log.error(
+                "mltrace: the store refused %d runs; they are kept in %s (mltrace.rejected() lists them)",
+                self.rejected,
+                self.spool.directory,
+            )
 
     # --- the writer thread ---------------------------------------------------
-    def _start(self) -> None:
-        self._pid = os.getpid()
-        self._queue = collections.deque(self._queue) if self._thread is None else collections.deque()
-        self._thread = threading.Thread(target=self._run, name="mltrace-writer", daemon=True)
-        self._thread.start()
-        atexit.register(_close_at_exit, self)
+    def _start(self) -> bool:
+        """Starts the thread once (under the lock: threads may race to the first run); False once closed."""
+        with self._lock:
+            if self._stopped:
+                return False
+            if self._thread is not None:
+                return True
+            self._thread = threading.Thread(target=self._run, name="mltrace-writer", daemon=True)
+            self._thread.start()
+        atexit.register(self._close_at_exit)
+        mp_util = sys.modules.get("multiprocessing.util")
+        if mp_util is not None:  # a multiprocessing child leaves by os._exit, without atexit
+            mp_util.Finalize(self, close_at_exit, args=(self,), exitpriority=100)
+        return True
+
+    def _close_at_exit(self) -> None:
+        close_at_exit(self)
 
     def _run(self) -> None:
+        warm_git_info()
         while not self._stopped:
-            self._wake.wait(self.flush_interval)
+            self._wake.wait(self._next_wait())
             self._wake.clear()
             with self._idle:
                 target = self._flush_requests
+            flushing = target > self._flushes_done
+            if not flushing and 0 < len(self._queue) < self.batch_size:
+                self._wake.wait(self.flush_interval)  # let a batch gather; a full batch or a flush ends the wait
+                self._wake.clear()
+                with self._idle:
+                    target = self._flush_requests
+                flushing = target > self._flushes_done
             try:
-                self._drain(flushing=target > self._flushes_done)
+                self._drain(flushing)
             except Exception:
                 log.exception("mltrace: background writer error")
             with self._idle:
                 self._flushes_done = max(self._flushes_done, target)
                 self._idle.notify_all()
 
+    def _next_wait(self) -> float | None:
+        """How long the thread may sleep: until woken when idle, or until a retry or spool write is due."""
+        if self._queue:
+            return 0
+        waits = []
+        if self._last_failure and (self._held or self.spool.pending()):
+            waits.append(self._last_failure + self.retry_interval - time.monotonic())
+        if self._spool_buffer:
+            waits.append(self._spool_buffer_since + _SPOOL_COALESCE_S - time.monotonic())
+        if self._held and not self._last_failure:
+            waits.append(0)
+        return max(0.0, min(waits)) if waits else None
+
     def _drain(self, flushing: bool) -> None:
-        while self._queue:
-            batch = [self._queue.popleft() for _ in range(min(self.batch_size, len(self._queue)))]
-            self._deliver(batch, flushing)
-        with self._overflow_lock:
-            batch, self._overflow = self._overflow, []
-        if batch:
-            self.spool.write(batch)
-        if flushing or not self._spool_checked or self._store_up_again():
+        while True:
+            with self._lock:
+                if self._stopped or not self._queue:
+                    break
+                batch = [self._queue.popleft() for _ in range(min(self.batch_size, len(self._queue)))]
+                self._in_flight = batch
+            try:
+                self._deliver(batch, flushing, never_delivered=True)
+            finally:
+                self._in_flight = []
+        with self._lock:
+            overflow, self._overflow = self._overflow, []
+            held, self._held = self._held, []
+        for batch in (overflow, held):
+            if batch:
+                self._deliver(batch, flushing, never_delivered=False)
+        self._write_spool_buffer(force=flushing)
+        if flushing or not self._spool_checked or self._retry_due():
             self._spool_checked = True
+            self.spool.remove_orphans()
             self._deliver_spool()
 
-    def _deliver(self, batch: list[RunRecord], flushing: bool) -> None:
+    def _deliver(self, batch: list[RunRecord], flushing: bool, never_delivered: bool) -> None:
+        """Stores a batch taken from memory, or keeps it for later while the store is away."""
         fill_git_info(batch)
-        if not flushing and self._recently_failed():
-            self.spool.write(batch)
+        if self._last_failure and not flushing and not self._retry_due():
+            self._keep(batch)
             return
-        try:
-            self.sink.ingest(batch, never_delivered=True)  # straight from the queue: first attempt
-            self._last_failure = 0.0
-        except Exception as exc:
-            if is_unreachable(exc):
-                self._note_failure(exc)
-                self.spool.write(batch)
-            else:
-                self._deliver_refused(batch)
+        leftover = self._store(batch, never_delivered)
+        if leftover:
+            self._keep(leftover)
 
-    def _deliver_spool(self) -> None:
-        for claimed, records in self.spool.claim():
-            try:
-                for start in range(0, len(records), self.batch_size):
-                    chunk = records[start : start + self.batch_size]
-                    try:
-                        self.sink.ingest(chunk)
-                    except Exception as exc:
-                        if is_unreachable(exc):
-                            raise
-                        self._deliver_refused(chunk)
-            except Exception as exc:
-                self._note_failure(exc)
-                self.spool.release(claimed)  # already-stored runs are skipped by key next time
-                return
-            self.spool.done(claimed)
-            self._last_failure = 0.0
-
-    def _deliver_refused(self, batch: list[RunRecord]) -> None:
-        """A batch the store refused for its content: store it in halves, the halves of a refused half, and so
-        on, and set aside the runs it refuses alone. A few bad runs among thousands cost a few dozen attempts,
-        not one transaction per run."""
-        parts = [batch[len(batch) // 2 :], batch[: len(batch) // 2]]  # the whole batch was refused already
+    def _store(self, batch: list[RunRecord], never_delivered: bool = False) -> list[RunRecord]:
+        """Stores `batch` in as few attempts as it takes: the runs the store names are set aside with its
+        reason, a batch refused without names is stored in halves, down to single runs. Returns the runs left
+        when the store became unreachable (none stored, to be kept for later)."""
+        parts = [batch]
+        first = never_delivered
         while parts:
             part = parts.pop()
-            if not part:
-                continue
             try:
-                self.sink.ingest(part)
-            except Exception as exc:
-                if is_unreachable(exc):
-                    self._note_failure(exc)
-                    self.spool.write([record for rest in (part, *parts) for record in rest])
-                    return
-                if len(part) > 1:
-                    parts += [part[len(part) // 2 :], part[: len(part) // 2]]  # first half next
-                    continue
-                (record,) = part
+                self.sink.ingest(part, never_delivered=first)
+            except StoreUnreachableError as exc:
+                self._note_failure(exc)
+                return [record for rest in (part, *parts) for record in rest]
+            except RunsRefusedError as exc:
+                parts += self._split_refused(part, str(exc), exc.reasons)
+            except Exception as exc:  # a sink that failed in a way it does not name: a refusal, never a loss
+                log.warning(
+                    "mltrace: the store failed on a batch of %d runs (%s); storing it in parts", len(part), ascii(exc)
+                )
+                parts += self._split_refused(part, f"{type(exc).__name__}: {exc}", {})
+            first = False  # after a refusal a later part may have been stored meanwhile: keys are checked
+        self._last_failure = 0.0
+        return []
+
+    def _split_refused(self, part: list[RunRecord], message: str, reasons: dict[int, str]) -> list[list[RunRecord]]:
+        """The parts of a refused batch still to try; sets aside the runs the store named, or a lone run."""
+        named = {i: reason for i, reason in reasons.items() if 0 <= i < len(part)}
+        if named:
+            self._set_aside([(part[i], reason) for i, reason in named.items()])
+            rest = [record for i, record in enumerate(part) if i not in named]
+            return [rest] if rest else []
+        if len(part) == 1:
+            self._set_aside([(part[0], message)])
+            return []
+        return [part[len(part) // 2 :], part[: len(part) // 2]]  # the first half is tried next
+
+    def _deliver_spool(self) -> None:
+        """Delivers spooled batches, several small files in one store call."""
+        claims = self.spool.claim()
+        while True:
+            claimed, records = [], []
+            for path, batch in claims:
+                claimed.append(path)
+                records += batch
+                if len(records) >= self.batch_size:
+                    break
+            if not claimed:
+                return
+            left: list[RunRecord] = []
+            for start in range(0, len(records), self.batch_size):
+                left = self._store(records[start : start + self.batch_size])
+                if left:
+                    break
+            if left:
+                for path in claimed:
+                    self.spool.release(path)  # already-stored runs are skipped by key next time
+                return
+            for path in claimed:
+                self.spool.done(path)
+
+    # --- keeping runs for later ---------------------------------------------------
+    def _keep(self, runs: list[RunRecord]) -> None:
+        """Runs the store cannot take now: to the spool buffer, written as one file every second or so."""
+        if self._spool_broken:
+            self._hold(runs)
+            return
+        if not self._spool_buffer:
+            self._spool_buffer_since = time.monotonic()
+        self._spool_buffer += runs
+        self._write_spool_buffer(force=False)
+
+    def _write_spool_buffer(self, force: bool) -> None:
+        buffer = self._spool_buffer
+        if not buffer:
+            return
+        due = time.monotonic() - self._spool_buffer_since >= _SPOOL_COALESCE_S
+        if not (force or due or len(buffer) >= self.batch_size):
+            return
+        self._spool_buffer = []
+        try:
+            self._set_aside(self.spool.write(buffer))
+            self._spool_broken = False
+        except OSError as exc:
+            self._spool_failed(exc)
+            self._hold(buffer)
+
+    def _hold(self, runs: list[RunRecord]) -> None:
+        """Keeps runs the spool could not take in memory, for the thread to deliver straight to the store. While
+        the store answers, all of them (they are only waiting for the thread); while it does not, at most
+        `queue_size`, and the rest are dropped."""
+        with self._lock:
+            room = max(0, self.queue_size - len(self._held)) if self._last_failure else len(runs)
+            self._held += runs[:room]
+            lost = runs[room:]
+        if lost:
+            self._drop(lost, "the store is unreachable and the spool cannot take them")
+
+    def _spool_failed(self, exc: OSError) -> None:
+        if not self._spool_broken:
+            log.error("mltrace: could not write the spool (%s); runs wait in memory until the store answers", exc)
+        self._spool_broken = not isinstance(exc, SpoolFullError)  # a full spool is tried again as it empties
+        if isinstance(exc, SpoolFullError) and not self._reported_drops:
+            log.error("mltrace: %s; further runs are dropped while the store is unreachable", exc)
+
+    def _drop(self, runs: list[RunRecord], why: str) -> None:
+        self.dropped += len(runs)
+        if not self._reported_drops:
+            log.error("mltrace: could not keep %d runs: %s", len(runs), printable(why))
+            self._reported_drops = self.dropped
+
+    def _report_drops(self) -> None:
+        if self.dropped > self._reported_drops:
+            log.error("mltrace: could not keep %d runs in all (store unreachable, spool unwritable)", self.dropped)
+            self._reported_drops = self.dropped
+
+    def _set_aside(self, refused: list[tuple[RunRecord, str]]) -> None:
+        """Keeps refused runs beside the spool with their reason; never raises."""
+        for record, reason in refused:
+            try:
+                self.spool.reject(record, reason)
+                self.rejected += 1
                 log.error(
-                    "mltrace: the store refused a run of %s (%s); kept in %s",
-                    record.component,
-                    exc,
+                    "mltrace: the store refused a run of %s: %s; kept in %s",
+                    printable(getattr(record, "component", "?")),
+                    printable(reason),
                     self.spool.directory,
                 )
-                self.spool.reject(record, exc)
+            except Exception as exc:
+                self._drop([record], f"refused ({reason}) and not writable beside the spool ({exc})")
 
-    def _recently_failed(self) -> bool:
-        return self._last_failure and time.monotonic() - self._last_failure < self.retry_interval  # type: ignore[return-value]
-
-    def _store_up_again(self) -> bool:
-        return bool(self._last_failure) and not self._recently_failed()
+    # --- failures and retries ------------------------------------------------------
+    def _retry_due(self) -> bool:
+        return bool(self._last_failure) and time.monotonic() - self._last_failure >= self.retry_interval
 
     def _note_failure(self, exc: Exception) -> None:
         if not self._last_failure:
-            log.warning(
-                "mltrace: store unreachable (%s); runs are kept in %s", exc.__class__.__name__, self.spool.directory
-            )
+            where = "memory" if self._spool_broken else str(self.spool.directory)
+            log.warning("mltrace: store unreachable (%s); runs wait in %s until it answers", printable(str(exc)), where)
         self._last_failure = time.monotonic()
 
 
-def is_unreachable(exc: BaseException) -> bool:
-    """Whether a delivery failed because the store could not be reached (retry later) rather than
-    because it refused the data (retrying would fail forever)."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
-
-    from mltrace.delivery.http_sink import ServerError
-
-    if isinstance(exc, ServerError):
-        return getattr(exc, "status", 503) >= 500
-    if isinstance(exc, OperationalError):
-        return True
-    if isinstance(exc, DBAPIError):
-        return bool(exc.connection_invalidated)
-    return isinstance(exc, (OSError, TimeoutError))
+def printable(text: object) -> str:
+    """`text` fit for any log stream: a lone surrogate (a file name that is not UTF-8) as `\\udcff`."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _close_at_exit(writer: BackgroundWriter) -> None:
+def close_at_exit(writer: BackgroundWriter) -> None:
+    """The exit hook: closes `writer` within MLTRACE_EXIT_TIMEOUT; logs, never raises."""
     from mltrace.config import Config
 
     try:
         writer.close(Config.from_env().exit_timeout)
     except Exception:
-        pass
+        log.exception("mltrace: delivering runs at exit failed")
+
+
+def _reset_after_fork() -> None:
+    """In a forked child: no thread, fresh locks, and none of the parent's runs (the parent delivers those)."""
+    for writer in list(_writers):
+        writer._queue = collections.deque()
+        writer._reset_state()
+        writer.dropped = writer.rejected = 0
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)

@@ -20,14 +20,18 @@ def text_problem(text: str, max_chars: int | None = None, max_bytes: int | None 
     """Why `text` cannot be stored as it is (a NUL, a lone surrogate, too long), or None when it can."""
     if "\x00" in text:
         return "contains a NUL character"
-    try:
-        encoded = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return f"contains a lone surrogate (U+{ord(text[exc.start]):04X}) at position {exc.start}, which is not UTF-8"
+    if text.isascii():  # the common case, without encoding
+        size = len(text)
+    else:
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            where = f"(U+{ord(text[exc.start]):04X}) at position {exc.start}"
+            return f"contains a lone surrogate {where}, which is not UTF-8"
     if max_chars is not None and len(text) > max_chars:
         return f"is {len(text)} characters long; at most {max_chars} are kept"
-    if max_bytes is not None and len(encoded) > max_bytes:
-        return f"is {len(encoded)} bytes long in UTF-8; at most {max_bytes} are kept"
+    if max_bytes is not None and size > max_bytes:
+        return f"is {size} bytes long in UTF-8; at most {max_bytes} are kept"
     return None
 
 

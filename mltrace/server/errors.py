@@ -10,7 +10,7 @@ import marshmallow as ma
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
+from mltrace.errors import InvalidInputError, MltraceError, NotFoundError, RunsRefusedError, StoreUnreachableError
 
 log = logging.getLogger("mltrace.server")
 
@@ -21,6 +21,7 @@ ERROR_CODES = (
     "method_not_allowed",
     "unauthorized",
     "conflict",
+    "unavailable",
     "internal",
 )
 _CODE_BY_STATUS = {
@@ -102,6 +103,12 @@ def handle_mltrace_error(exc: MltraceError) -> Response:
         return error_response(404, "not_found", str(exc))
     if isinstance(exc, InvalidInputError):
         return error_response(400, "bad_request", str(exc))
+    if isinstance(exc, RunsRefusedError):
+        runs = {str(position): [reason] for position, reason in exc.reasons.items()}
+        return error_response(400, "validation_error", str(exc), {"runs": runs} if runs else {})
+    if isinstance(exc, StoreUnreachableError):
+        log.warning("database unreachable on %s %s: %s", request.method, request.path, exc)
+        return error_response(503, "unavailable", "The database cannot be reached; try again later.")
     return handle_unexpected(exc)
 
 

@@ -13,7 +13,6 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from mltrace.backends.remote import MAX_IDS
 from mltrace.entities import ComponentRun, PointerType, RunRecord
 from mltrace.entities.component_run import MAX_RUN_ID, PREVIEW_SIZE
 from mltrace.entities.cursor import decode_cursor, encode_cursor
@@ -22,6 +21,7 @@ from mltrace.server.errors import ERROR_CODES
 
 MAX_ID = MAX_RUN_ID
 MAX_LIMIT = 500
+MAX_IDS = 200  # run ids per `GET /runs?ids=`: a request line within 4 kB
 POINTER_TYPES = [t.value for t in PointerType]
 
 
@@ -167,6 +167,7 @@ class RecentArgs(QueryArgs):
 
 class HistoryArgs(QueryArgs):
     limit = _limit(10)
+    before = Cursor(metadata={"description": "The `next` cursor of the previous page."})
     since = Timestamp(metadata={"description": "Runs that started at or after this time (ISO 8601; naive is UTC)."})
     until = Timestamp(metadata={"description": "Runs that started before this time (ISO 8601; naive is UTC)."})
 
@@ -191,6 +192,11 @@ class TraceArgs(QueryArgs):
 
 class ReviewArgs(QueryArgs):
     limit = _limit(20)
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "How many of the most suspicious runs to skip (to page through them)."},
+    )
 
 
 class SearchArgs(QueryArgs):
@@ -250,9 +256,13 @@ class RunRecordSchema(ma.Schema):
     @ma.post_load
     def _to_record(self, data: dict[str, Any], **kwargs: Any) -> RunRecord:
         try:
-            return RunRecord.from_json(data)
+            record = RunRecord.from_json(data)
         except (ValueError, TypeError, KeyError) as exc:
             raise ma.ValidationError(str(exc)) from None
+        problems = record.problems()  # the limits every store applies, so that a run is refused here, named
+        if problems:
+            raise ma.ValidationError(problems)
+        return record
 
 
 class IngestBody(ma.Schema):
@@ -358,6 +368,7 @@ class IngestResultSchema(ma.Schema):
 class HistorySchema(ma.Schema):
     component = fields.String()
     runs = fields.List(fields.Nested(RunSchema))
+    next = Cursor(allow_none=True, metadata={"description": "Pass as `before` for the next page; null on the last."})
 
 
 class ComponentListSchema(ma.Schema):

@@ -74,6 +74,7 @@ def test_db_clean_hides_the_password_of_the_uri(tmp_path: Path, mltrace_home: Pa
 
 def test_the_installed_entry_point_runs_queries_and_reports_errors(tmp_path: Path, mltrace_home: Path) -> None:
     exe = mltrace_executable()
+    (tmp_path / "entry.db").touch()
     uri = f"sqlite:///{tmp_path / 'entry.db'}"
     ok = subprocess.run([exe, "--db", uri, "recent"], capture_output=True, text=True, timeout=60)
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, "No runs logged yet.\n", "")
@@ -86,6 +87,7 @@ def test_the_installed_entry_point_runs_queries_and_reports_errors(tmp_path: Pat
 
 def test_serve_answers_health_and_the_console(tmp_path: Path, mltrace_home: Path) -> None:
     port = free_port()
+    (tmp_path / "served.db").touch()
     uri = f"sqlite:///{tmp_path / 'served.db'}"
     env = {**os.environ, "MLTRACE_HOME": str(mltrace_home)}
     server = subprocess.Popen(

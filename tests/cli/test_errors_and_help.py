@@ -40,6 +40,7 @@ def test_the_documented_commands_all_exist() -> None:
         "components",
         "tags",
         "notes",
+        "rejected",
         "db",
     }
     assert set(cli.commands) == expected

@@ -87,10 +87,10 @@ def test_a_full_queue_spills_to_disk_and_nothing_is_lost(db_uri: str, mltrace_ho
     original_ingest = writer.sink.ingest
     gate = {"open": False}
 
-    def slow_ingest(records):
+    def slow_ingest(records, never_delivered=False):  # the sink's real signature
         while not gate["open"]:
             time.sleep(0.01)
-        return original_ingest(records)
+        return original_ingest(records, never_delivered)
 
     monkeypatch.setattr(writer.sink, "ingest", slow_ingest)
     for i in range(500):

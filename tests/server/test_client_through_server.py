@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -102,4 +103,4 @@ def test_backtrace_through_the_server_fetches_runs_a_page_at_a_time(through: str
     levels = mltrace.backtrace("remote/chain/450")
     assert [level for level, _ in levels] == list(range(450))
     assert [[p.name for p in run.outputs] for _, run in levels[:2]] == [["remote/chain/450"], ["remote/chain/449"]]
-    assert len(calls) == 1 + 3  # the trace, then the 450 runs 200 at a time
+    assert len(calls) == 1 + math.ceil(450 / remote_module.IDS_PER_REQUEST)  # the trace, then the runs a page at a time

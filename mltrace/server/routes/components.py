@@ -32,6 +32,9 @@ def component(name: str) -> Component:
 @blp.response(200, HistorySchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def history(args: dict[str, Any], name: str) -> dict[str, Any]:
-    """A component's runs, newest first; `since` inclusive, `until` exclusive (on start time)."""
-    runs = get_client().history(name, args["limit"], args.get("since"), args.get("until"))
-    return {"component": name, "runs": runs}
+    """A component's runs, newest first; `since` inclusive, `until` exclusive (on start time); pass `next` back
+    as `before` for the following page."""
+    limit = args["limit"]
+    runs = get_client().history(name, limit + 1, args.get("since"), args.get("until"), args.get("before"))
+    page = runs[:limit]
+    return {"component": name, "runs": page, "next": page[-1] if len(runs) > limit else None}

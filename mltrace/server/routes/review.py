@@ -15,5 +15,5 @@ blp = Blueprint("review", __name__, url_prefix="/api/v1", description="Debugging
 @blp.response(200, ReviewSchema)
 def review(args: dict[str, Any]) -> dict[str, Any]:
     """Flagged outputs, and runs ranked by suspicion with count, coverage and score."""
-    result = get_client().review(args["limit"])
+    result = get_client().review(args["limit"], args["offset"])
     return {"flagged": result["flagged"], "runs": [ranked(*entry) for entry in result["runs"]]}

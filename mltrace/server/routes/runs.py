@@ -36,8 +36,13 @@ def recent(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/runs", methods=["POST"])
 @blp.arguments(IngestBody)
 @blp.response(200, IngestResultSchema)
+@blp.alt_response(400, response="BAD_REQUEST", description="Some runs cannot be stored: `details.runs` names them.")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="The database cannot be reached; send again.")
 def ingest(body: dict[str, Any]) -> dict[str, int]:
-    """Stores a batch of captured runs (all or nothing); runs already stored (same key) are skipped."""
+    """Stores a batch of captured runs (all or nothing); runs already stored (same key) are skipped.
+
+    A run that cannot be stored is refused with 400 and named in `details.runs.<position>`, and nothing is
+    stored; a client sends the others again. 503 when the database cannot be reached."""
     return {"ingested": len(get_client().ingest(body["runs"]))}
 
 
