@@ -20,7 +20,7 @@ from urllib.parse import quote
 from bench.common import report
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.entities import PointerRecord, RunRecord
+from mltrace.entities import ComponentRun, IOPointer, new_run_key
 from tests.e2e.chromium import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,19 +51,20 @@ new MutationObserver((records, observer) => {
 """
 
 
-def layered_pipeline() -> list[RunRecord]:
+def layered_pipeline() -> list[ComponentRun]:
     """LAYERS × WIDTH runs plus one that reads the last stage and writes OUTPUT: a trace of 1,027 nodes."""
     records = []
 
     def add(component: str, second: float, inputs: list[str], outputs: list[str]) -> None:
         start = T0 + timedelta(seconds=second)
         records.append(
-            RunRecord(
-                component=component,
-                start=start,
-                end=start + timedelta(seconds=1),
-                inputs=[PointerRecord(name) for name in inputs],
-                outputs=[PointerRecord(name) for name in outputs],
+            ComponentRun(
+                key=new_run_key(),
+                component_name=component,
+                start_timestamp=start,
+                end_timestamp=start + timedelta(seconds=1),
+                inputs=[IOPointer(name) for name in inputs],
+                outputs=[IOPointer(name) for name in outputs],
             )
         )
 
