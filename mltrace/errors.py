@@ -11,3 +11,8 @@ class NotFoundError(MltraceError, LookupError):
 
 class InvalidInputError(MltraceError, ValueError):
     """An argument that cannot be used (bad limit, bad timestamp…)."""
+
+
+def run_not_found(run_id: object) -> NotFoundError:
+    """The error for a run id that is not in the store, worded the same wherever it is raised."""
+    return NotFoundError(f"Run {run_id} not found.")
