@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-python test-ui lint bench demo demo-postgres ui serve clean
+.PHONY: install test test-python test-ui lint bench demo demo-postgres ui ui-fixtures serve clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,9 @@ test: install ui  ## the whole suite: lint, types, UI unit tests, Python tests o
 
 test-ui: ui
 	cd ui && npm test
+
+ui-fixtures: install  ## record the server's answers over the demo data for the console's tests (ui/src/testing/api-dump.json)
+	$(BIN)/python -m tests.console_api_dump
 
 bench: install  ## performance figures (not part of make test)
 	$(BIN)/python -m bench

@@ -1,0 +1,16 @@
+// Vitest setup for every test file: DOM matchers, the recorded API, and a clean DOM after each test.
+
+import "@testing-library/jest-dom/vitest";
+import { cleanup } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { server, unrecorded } from "./server";
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  cleanup();
+  server.resetHandlers();
+  window.localStorage.clear();
+  const missing = unrecorded.splice(0);
+  expect(missing, "requests the recording (make ui-fixtures) has no answer for").toEqual([]);
+});
+afterAll(() => server.close());
