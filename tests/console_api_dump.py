@@ -128,7 +128,7 @@ def record(db: str, info: DemoInfo) -> str:
             ask("GET", f"{api}/components/{component['name']}/runs", {"limit": limit})
     for tag in ask("GET", f"{api}/tags")["tags"]:
         ask("GET", f"{api}/tags/{tag}/components")
-    ask("GET", f"{api}/review", {"limit": REVIEW_LIMIT})
+    flagged = ask("GET", f"{api}/review", {"limit": REVIEW_LIMIT})["flagged"]
     ask("GET", f"{api}/flags")
     for q in SEARCHES:
         ask("GET", f"{api}/search", {"q": q, "limit": 20})
@@ -140,7 +140,7 @@ def record(db: str, info: DemoInfo) -> str:
         ask("GET", f"{api}/trace", {"output_id": name, "direction": "downstream"})
         if name not in predictions:
             ask("GET", f"{api}/trace", {"output_id": name, "direction": "upstream"})
-    for name in [*info.bad_prediction_ids[:2], *info.good_prediction_ids[:2]]:
+    for name in [*flagged[:2], *info.good_prediction_ids[:2]]:
         ask("GET", f"{api}/trace", {"output_id": name, "direction": "upstream"})
         ask("GET", f"{api}/trace", {"output_id": name, "direction": "upstream", "depth": 1})
     ask("GET", f"{api}/trace", {"output_id": info.culprit_output, "direction": "downstream", "depth": 1})

@@ -1,0 +1,215 @@
+// A trace shown whole: a one-line summary, the graph (or the list), the legend, and the selected
+// node's details over the graph's right side. The selected node, list view and suspect live in
+// the URL (?node=run:42&view=list&suspect=run:20); opened groups last as long as the view.
+
+import { useReactFlow } from "@xyflow/react";
+import { useCallback, useMemo, useState, type ReactNode } from "react";
+import { useSearchParams } from "react-router-dom";
+import { count } from "../../../lib/format";
+import { useMediaQuery } from "../../../lib/useMediaQuery";
+import type { Trace } from "../../../lib/types";
+import { buildViewGraph, isGroup } from "../viewGraph";
+import { FIT_VIEW_OPTIONS } from "../viewport";
+import { NodeDetails } from "./NodeDetails";
+import { TraceGraph } from "./TraceGraph";
+import { TraceList } from "./TraceList";
+import { ICON } from "./TraceNodes";
+
+/** Width of the details panel where it covers the graph, plus its margin; where it does (CSS too). */
+const PANEL_COVER = 400;
+const PANEL_OVER_GRAPH = "(min-width: 901px)";
+
+export function useTraceSearch() {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const update = useCallback(
+    (changes: Record<string, string | null>, replace = false) => {
+      setSearchParams(
+        (previous) => {
+          const next = new URLSearchParams(previous);
+          for (const [key, value] of Object.entries(changes)) {
+            if (value === null) next.delete(key);
+            else next.set(key, value);
+          }
+          return next;
+        },
+        { replace },
+      );
+    },
+    [setSearchParams],
+  );
+  return { searchParams, update };
+}
+
+export function FitViewButton() {
+  const { fitView } = useReactFlow();
+  return (
+    <button type="button" className="button" onClick={() => void fitView(FIT_VIEW_OPTIONS)}>
+      Fit to view
+    </button>
+  );
+}
+
+function Legend() {
+  return (
+    <ul className="legend" aria-label="Legend">
+      <li>
+        <span className="legend-swatch legend-run" aria-hidden="true" /> run
+      </li>
+      <li>
+        <span className="legend-swatch legend-pointer" aria-hidden="true" /> input or output
+      </li>
+      <li>
+        <span className="legend-swatch legend-group" aria-hidden="true" /> folded siblings
+      </li>
+      <li>
+        <span className="legend-icon status-failed">{ICON.failed}</span> failed
+      </li>
+      <li>
+        <span className="legend-icon is-stale">{ICON.stale}</span> stale
+      </li>
+      <li>
+        <span className="legend-icon is-flagged">{ICON.flagged}</span> flagged
+      </li>
+      <li>
+        <span className="legend-icon is-suspect">{ICON.suspect}</span> suspect
+      </li>
+      <li className="legend-keys">
+        <kbd>Tab</kbd> or arrows move, <kbd>Enter</kbd> opens, <kbd>Esc</kbd> closes
+      </li>
+    </ul>
+  );
+}
+
+export function TraceCanvas({
+  trace,
+  fetching,
+  lead,
+  toolbar,
+}: {
+  trace: Trace;
+  fetching: boolean;
+  /** How the summary starts: "Upstream", "Downstream". */
+  lead: string;
+  /** The view's own controls, before the graph/list switch. */
+  toolbar: ReactNode;
+}) {
+  const { searchParams, update } = useTraceSearch();
+  const selectedId = searchParams.get("node");
+  const list = searchParams.get("view") === "list";
+  const suspect = searchParams.get("suspect");
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const panelCovers = useMediaQuery(PANEL_OVER_GRAPH);
+
+  const selected = useMemo(
+    () => trace.nodes.find((node) => node.id === selectedId),
+    [trace, selectedId],
+  );
+  const view = useMemo(
+    () =>
+      buildViewGraph(trace, {
+        expanded,
+        keep: selected ? new Set([selected.id]) : undefined,
+        suspect: trace.nodes.some((n) => n.id === suspect) ? suspect : null,
+      }),
+    [trace, expanded, selected, suspect],
+  );
+  const counts = useMemo(() => {
+    const { nodes } = trace;
+    return {
+      runs: nodes.filter((n) => n.kind === "run").length,
+      pointers: nodes.filter((n) => n.kind === "pointer").length,
+      stale: nodes.filter((n) => n.kind === "run" && n.stale.length > 0).length,
+      flagged: nodes.filter((n) => n.kind === "pointer" && n.flagged).length,
+    };
+  }, [trace]);
+  const groups = view.nodes.filter(isGroup).length;
+  const suspectNode = trace.nodes.find((n) => n.id === suspect);
+
+  const onSelect = useCallback((id: string | null) => update({ node: id }, true), [update]);
+  const onExpand = useCallback(
+    (groupId: string) => setExpanded((open) => new Set([...open, groupId])),
+    [],
+  );
+
+  return (
+    <>
+      <div className="toolbar">
+        {toolbar}
+        <fieldset className="segmented">
+          <legend className="sr-only">Show as</legend>
+          {(["graph", "list"] as const).map((value) => (
+            <label key={value} className={list === (value === "list") ? "is-active" : undefined}>
+              <input
+                type="radio"
+                name="trace-view"
+                value={value}
+                checked={list === (value === "list")}
+                onChange={() => update({ view: value === "list" ? "list" : null }, true)}
+              />
+              {value === "graph" ? "Graph" : "List"}
+            </label>
+          ))}
+        </fieldset>
+        {list ? null : <FitViewButton />}
+        {!list && expanded.size > 0 ? (
+          <button type="button" className="button" onClick={() => setExpanded(new Set())}>
+            Fold siblings again
+          </button>
+        ) : null}
+        <p className="muted trace-summary" aria-live="polite">
+          {lead}: {count(counts.runs, "run")},{" "}
+          {count(counts.pointers, "input or output", "inputs and outputs")}
+          {counts.stale > 0 ? `, ${counts.stale} stale` : ""}
+          {counts.flagged > 0 ? `, ${counts.flagged} flagged` : ""}
+          {groups > 0 && !list ? ` · ${count(groups, "group", "groups")} of siblings folded` : ""}
+          {fetching ? " · updating…" : ""}
+        </p>
+      </div>
+
+      {suspect ? (
+        <p className="trace-suspect" role="note">
+          {suspectNode?.kind === "run" ? (
+            <>
+              <span aria-hidden="true">{ICON.suspect} </span>
+              Highlighted: suspect{" "}
+              <strong>
+                {suspectNode.component} · Run {suspectNode.run_id}
+              </strong>{" "}
+              and its paths to the flagged outputs it feeds
+              {view.path && view.path.size > 1 ? "" : " (it feeds none in this graph)"}.
+            </>
+          ) : (
+            <>The suspect run ({suspect.replace(/^run:/, "Run ")}) is not in this trace.</>
+          )}
+        </p>
+      ) : null}
+      <div className={`trace-layout${selected ? " has-panel" : ""}`}>
+        <div className="trace-canvas">
+          {list ? (
+            <TraceList
+              trace={trace}
+              selectedId={selectedId}
+              onSelect={onSelect}
+              suspect={view.suspect}
+              path={view.tracePath}
+            />
+          ) : (
+            <TraceGraph
+              view={view}
+              selectedId={selected ? (view.shownAs.get(selected.id) ?? null) : null}
+              onSelect={onSelect}
+              onExpand={onExpand}
+              panelCover={panelCovers ? PANEL_COVER : 0}
+            />
+          )}
+        </div>
+        {selected ? (
+          <aside className="trace-panel" aria-label="Node details">
+            <NodeDetails node={selected} onClose={() => onSelect(null)} />
+          </aside>
+        ) : null}
+      </div>
+      <Legend />
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+// Where the graph's view starts: fitted to the canvas, or, on a narrow screen where a fitted graph
+// would be too small to read, at a readable zoom around the node that matters.
+
+import { getNodesBounds, getViewportForBounds, type Viewport } from "@xyflow/react";
+import type { TraceFlowNode } from "./traceToFlow";
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Room kept free of nodes at the canvas's edges; the zoom buttons sit on the left. */
+const PADDING = { top: "14px", right: "14px", bottom: "14px", left: "52px" } as const;
+export const FIT_VIEW_OPTIONS = {
+  padding: PADDING,
+  maxZoom: 1.25,
+  includeHiddenNodes: true,
+} as const;
+export const MIN_ZOOM = 0.02;
+export const MAX_ZOOM = 2;
+/** The zoom at which nodes' 12 px text is read as at least 12 px: where "show me this node" zooms to. */
+export const READABLE_ZOOM = 1;
+/** Below this width a fitted graph that is not readable opens around one node instead. */
+const NARROW = 640;
+
+/** The viewport that fits `nodes` into a canvas of `size`, as React Flow's fitView computes it. */
+export function fittedViewport(nodes: readonly TraceFlowNode[], size: Size): Viewport {
+  const bounds = getNodesBounds(nodes as TraceFlowNode[]);
+  const { maxZoom } = FIT_VIEW_OPTIONS;
+  return getViewportForBounds(bounds, size.width, size.height, MIN_ZOOM, maxZoom, PADDING);
+}
+
+/**
+ * The fitted viewport, unless the canvas is narrow and that would draw nodes smaller than
+ * READABLE_ZOOM: then READABLE_ZOOM with `focusId`'s node in the middle.
+ */
+export function initialViewport(
+  nodes: readonly TraceFlowNode[],
+  size: Size,
+  focusId: string | null,
+): Viewport {
+  const fitted = fittedViewport(nodes, size);
+  const focus = nodes.find((node) => node.id === focusId);
+  if (fitted.zoom >= READABLE_ZOOM * 0.92 || size.width >= NARROW || !focus) return fitted;
+  const zoom = READABLE_ZOOM;
+  const bounds = getNodesBounds(nodes as TraceFlowNode[]);
+  const centre = (start: number, extent: number, focusAt: number, room: number) => {
+    // The focus in the middle, but no empty room beyond the graph's edge while it has more to show.
+    const offset = room / 2 - focusAt * zoom;
+    const pad = 14;
+    if (extent * zoom + 2 * pad <= room) return room / 2 - (start + extent / 2) * zoom;
+    return Math.min(pad - start * zoom, Math.max(room - pad - (start + extent) * zoom, offset));
+  };
+  return {
+    x: centre(bounds.x, bounds.width, focus.position.x + (focus.width ?? 0) / 2, size.width),
+    y: centre(bounds.y, bounds.height, focus.position.y + (focus.height ?? 0) / 2, size.height),
+    zoom,
+  };
+}
