@@ -6,5 +6,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     environment: "jsdom",
     setupFiles: ["src/testing/setup.ts"],
+    // Component tests load the graph views and lay graphs out in the page: slow on a busy machine.
+    testTimeout: 30_000,
   },
 });

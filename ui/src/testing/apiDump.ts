@@ -11,7 +11,8 @@ export interface RecordedAnswer {
   body: unknown;
 }
 
-const answers = dump as RecordedAnswer[];
+/** Every recorded request and its answer. */
+export const answers = dump as RecordedAnswer[];
 
 /** One key per request: method, decoded path, and the query's pairs in name order. */
 export function requestKey(method: string, path: string, query: Record<string, string>): string {

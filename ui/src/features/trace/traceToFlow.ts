@@ -1,7 +1,7 @@
 // Turns the drawn graph of a trace into React Flow nodes and edges of fixed sizes, positioned by the
 // layout, in reading order (top to bottom, left to right) so that Tab follows what the eye does.
 
-import type { Edge, Node, NodeHandle } from "@xyflow/react";
+import { MarkerType, type Edge, type Node, type NodeHandle } from "@xyflow/react";
 import type { Positioned } from "../../lib/layoutGraph";
 import type { PointerNode, RunNode } from "../../lib/types";
 import { pointerLabels, type PointerLabel } from "./pointerLabels";
@@ -18,6 +18,8 @@ export const NODE_SIZE = {
   pointer: { width: 224, height: 34 },
   group: { width: 224, height: 40 },
 } as const;
+
+const PATH_ARROW = { type: MarkerType.ArrowClosed, color: "var(--suspect)", width: 7, height: 7 };
 
 /** How a node stands to the highlighted path: on it, off it, or no path is shown. */
 export type PathMark = "on" | "off" | null;
@@ -112,6 +114,8 @@ export function viewToFlow(
     target: edge.target,
     focusable: false,
     className: view.path ? (edge.onPath ? "on-path" : "off-path") : undefined,
+    // The path's edges are drawn three times as thick: their arrowheads (sized by the stroke) are not.
+    ...(edge.onPath ? { markerEnd: PATH_ARROW } : {}),
   }));
   return { nodes, edges };
 }

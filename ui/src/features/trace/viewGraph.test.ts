@@ -105,6 +105,33 @@ describe("buildViewGraph", () => {
     expect(onPath.sort()).toEqual(["pointer:a->run:2", "run:1->pointer:a", "run:2->pointer:bad"]);
   });
 
+  it("folds siblings on the suspect's path apart from those off it", () => {
+    // model → 6 predict runs; only the first two wrote flagged outputs.
+    const runs = Array.from({ length: 6 }, (_, i) => run(i + 2));
+    const outputs = runs.map((r, i) => pointer(`p${r.run_id}`, i < 2));
+    const fanOut: Trace = {
+      root: "run:1",
+      direction: "downstream",
+      nodes: [run(1), pointer("model", false), ...runs, ...outputs].map((n) =>
+        n.kind === "run" ? { ...n, component: n.run_id === 1 ? "train" : "predict" } : n,
+      ),
+      edges: [
+        { source: "run:1", target: "pointer:model" },
+        ...runs.map((r) => ({ source: "pointer:model", target: r.id })),
+        ...runs.map((r, i) => ({ source: r.id, target: outputs[i]!.id })),
+      ],
+    };
+    expect(buildViewGraph(fanOut).nodes.filter(isGroup)).toHaveLength(1);
+    const highlighted = buildViewGraph(fanOut, { suspect: "run:1" });
+    const groups = highlighted.nodes.filter(isGroup);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.siblings.map((n) => n.id)).toEqual(["run:4", "run:5", "run:6", "run:7"]);
+    expect(highlighted.path!.has(groups[0]!.id)).toBe(false);
+    for (const id of ["run:2", "run:3", "pointer:p2", "pointer:p3"]) {
+      expect(highlighted.path!.has(id)).toBe(true);
+    }
+  });
+
   it("marks the culprit's path to every flagged output in its downstream trace", () => {
     const down = trace(culprit.inputs[0]!.name, "downstream");
     const view = buildViewGraph(down, { suspect: `run:${culprit.id}` });

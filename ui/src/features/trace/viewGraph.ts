@@ -83,7 +83,8 @@ function sortedIds(ids: string[]): string[] {
  * the same parents are siblings; FOLD_AT or more of them become one group node, which also hides
  * what hangs below those siblings alone. Nearer groups are formed first; a group the user opened
  * shows its siblings, whose own siblings may fold in turn. The result depends only on the trace
- * and the options.
+ * and the options. With a suspect, nodes on its path to the flagged outputs and nodes off it are
+ * never siblings of each other.
  */
 export function buildViewGraph(trace: Trace, options: ViewOptions = {}): ViewGraph {
   const { expanded = new Set<string>(), keep = new Set<string>(), suspect = null } = options;
@@ -111,13 +112,16 @@ export function buildViewGraph(trace: Trace, options: ViewOptions = {}): ViewGra
   }
   for (const node of trace.nodes) if (!depth.has(node.id)) order.push(node.id); // unreachable: kept last
 
+  // With a suspect, siblings on its path and siblings off it fold apart: the highlight stays visible.
+  const path = suspect && byId.has(suspect) ? pathToFlagged(suspect, trace, out, into) : null;
   const siblingSets = new Map<string, string[]>();
   for (const id of order) {
     const node = byId.get(id)!;
     const parents = sortedIds(parentsOf(id));
     if (id === trace.root || parents.length === 0) continue;
     const kind = node.kind === "run" ? `run:${node.component}` : `pointer:${node.type}`;
-    const key = `${parents.join("\n")}\n${kind}`;
+    const side = path ? (path.has(id) ? "\non-path" : "\noff-path") : "";
+    const key = `${parents.join("\n")}\n${kind}${side}`;
     siblingSets.set(key, [...(siblingSets.get(key) ?? []), id]);
   }
 
@@ -151,7 +155,6 @@ export function buildViewGraph(trace: Trace, options: ViewOptions = {}): ViewGra
   }
 
   const shownAs = new Map(trace.nodes.map((node) => [node.id, hiddenBy.get(node.id) ?? node.id]));
-  const path = suspect && byId.has(suspect) ? pathToFlagged(suspect, trace, out, into) : null;
   const shownPath = path ? new Set([...path].map((id) => shownAs.get(id)!)) : null;
 
   const edges = new Map<string, ViewEdge>();

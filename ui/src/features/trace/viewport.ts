@@ -38,10 +38,17 @@ export function initialViewport(
   nodes: readonly TraceFlowNode[],
   size: Size,
   focusId: string | null,
+  coveredRight = 0,
 ): Viewport {
   const fitted = fittedViewport(nodes, size);
   const focus = nodes.find((node) => node.id === focusId);
-  if (fitted.zoom >= READABLE_ZOOM * 0.92 || size.width >= NARROW || !focus) return fitted;
+  if (fitted.zoom >= READABLE_ZOOM * 0.92 || size.width >= NARROW || !focus) {
+    // A node opened with the page (?node=) stays clear of the details that cover the right side.
+    if (!focus || coveredRight === 0) return fitted;
+    const right = (focus.position.x + (focus.width ?? 0)) * fitted.zoom + fitted.x;
+    const room = size.width - coveredRight - 14;
+    return right <= room ? fitted : { ...fitted, x: fitted.x - (right - room) };
+  }
   const zoom = READABLE_ZOOM;
   const bounds = getNodesBounds(nodes as TraceFlowNode[]);
   const centre = (start: number, extent: number, focusAt: number, room: number) => {

@@ -83,6 +83,7 @@ export function ReviewView() {
                             to={paths.downstream(run.id, { suspect: true })}
                             aria-label={`${count(run.count, "flagged output")} downstream of ${run.component} · Run ${run.id}: trace`}
                             className="review-downstream"
+                            title="What this run fed, with its paths to the flagged outputs"
                           >
                             {run.count}
                             <span aria-hidden="true"> ↓</span>

@@ -5,7 +5,7 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { Link, useParams } from "react-router-dom";
-import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
+import { ErrorMessage, Loading } from "../../../components/QueryState";
 import { paths } from "../../../lib/paths";
 import { parseDepth } from "../api/getTrace";
 import { useRunDownstream } from "../api/getRunDownstream";
@@ -34,31 +34,32 @@ export function RunDownstreamView() {
         <h1 className="break">
           Downstream of {run ? `${run.component} · Run ${run.id}` : `Run ${id}`}
         </h1>
-        {runId === null ? (
-          <ErrorMessage error={new Error(`"${id}" is not a run id: run ids are whole numbers.`)} />
-        ) : downstream.error ? (
-          <ErrorMessage error={downstream.error} />
-        ) : downstream.isPending || !trace ? (
-          <Loading label="Tracing…" />
-        ) : trace.nodes.length > 0 ? (
-          <>
-            <p className="trace-note">
-              <Link to={paths.inspect(runId)}>Run page</Link>
-              {downstream.followed < downstream.outputs
-                ? ` · Following the first ${downstream.followed} of its ${downstream.outputs} outputs (flagged ones first).`
-                : ""}
-            </p>
-            <TraceCanvas
-              key={`${id}\n${depth}`}
-              trace={trace}
-              fetching={downstream.isFetching}
-              lead="Downstream"
-              toolbar={toolbar}
-            />
-          </>
-        ) : (
-          <Empty>Run {id} wrote no outputs.</Empty>
-        )}
+        {run ? (
+          <p className="trace-note">
+            <Link to={paths.inspect(run.id)}>Run page</Link>
+            {downstream.followed < downstream.outputs
+              ? ` · Following the first ${downstream.followed} of its ${downstream.outputs} outputs (flagged ones first).`
+              : ""}
+          </p>
+        ) : null}
+        <TraceCanvas
+          trace={trace}
+          traceKey={`${id}\n${depth}`}
+          placeholder={
+            runId === null ? (
+              <ErrorMessage
+                error={new Error(`"${id}" is not a run id: run ids are whole numbers.`)}
+              />
+            ) : downstream.error ? (
+              <ErrorMessage error={downstream.error} />
+            ) : (
+              <Loading label="Tracing…" />
+            )
+          }
+          fetching={downstream.isFetching}
+          lead="Downstream"
+          toolbar={toolbar}
+        />
       </div>
     </ReactFlowProvider>
   );

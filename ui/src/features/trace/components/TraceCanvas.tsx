@@ -80,24 +80,82 @@ function Legend() {
   );
 }
 
+/**
+ * The view's `toolbar` (kept mounted while the trace changes, so that typing in it keeps the
+ * focus), then the trace, or `placeholder` while there is none (loading, an error).
+ */
 export function TraceCanvas({
   trace,
+  traceKey,
+  placeholder,
   fetching,
   lead,
   toolbar,
 }: {
-  trace: Trace;
+  trace: Trace | undefined;
+  /** Names the trace shown (output, direction, depth): opened groups belong to one. */
+  traceKey: string;
+  placeholder: ReactNode;
   fetching: boolean;
   /** How the summary starts: "Upstream", "Downstream". */
   lead: string;
   /** The view's own controls, before the graph/list switch. */
   toolbar: ReactNode;
 }) {
+  const shown = trace && trace.nodes.length > 0 ? trace : undefined;
+  return (
+    <>
+      {shown ? (
+        <TraceShown
+          trace={shown}
+          traceKey={traceKey}
+          fetching={fetching}
+          lead={lead}
+          toolbar={toolbar}
+        />
+      ) : (
+        <>
+          <div className="toolbar">{toolbar}</div>
+          {placeholder}
+        </>
+      )}
+    </>
+  );
+}
+
+function TraceShown({
+  trace,
+  traceKey,
+  fetching,
+  lead,
+  toolbar,
+}: {
+  trace: Trace;
+  traceKey: string;
+  fetching: boolean;
+  lead: string;
+  toolbar: ReactNode;
+}) {
   const { searchParams, update } = useTraceSearch();
   const selectedId = searchParams.get("node");
   const list = searchParams.get("view") === "list";
   const suspect = searchParams.get("suspect");
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [opened, setOpened] = useState<{ key: string; groups: ReadonlySet<string> }>({
+    key: traceKey,
+    groups: new Set(),
+  });
+  const expanded = useMemo(
+    () => (opened.key === traceKey ? opened.groups : new Set<string>()),
+    [opened, traceKey],
+  );
+  const setExpanded = useCallback(
+    (change: (groups: ReadonlySet<string>) => ReadonlySet<string>) =>
+      setOpened((current) => ({
+        key: traceKey,
+        groups: change(current.key === traceKey ? current.groups : new Set()),
+      })),
+    [traceKey],
+  );
   const panelCovers = useMediaQuery(PANEL_OVER_GRAPH);
 
   const selected = useMemo(
@@ -128,7 +186,7 @@ export function TraceCanvas({
   const onSelect = useCallback((id: string | null) => update({ node: id }, true), [update]);
   const onExpand = useCallback(
     (groupId: string) => setExpanded((open) => new Set([...open, groupId])),
-    [],
+    [setExpanded],
   );
 
   return (
@@ -152,7 +210,7 @@ export function TraceCanvas({
         </fieldset>
         {list ? null : <FitViewButton />}
         {!list && expanded.size > 0 ? (
-          <button type="button" className="button" onClick={() => setExpanded(new Set())}>
+          <button type="button" className="button" onClick={() => setExpanded(() => new Set())}>
             Fold siblings again
           </button>
         ) : null}
@@ -209,7 +267,7 @@ export function TraceCanvas({
           </aside>
         ) : null}
       </div>
-      <Legend />
+      {list ? null : <Legend />}
     </>
   );
 }

@@ -47,6 +47,10 @@ export const RENDER_ALL_MAX = 300;
 /** Graphs of more nodes than this get a minimap (smaller ones are read whole when fitted). */
 const MAP_FROM = 80;
 
+/** Whether moving the view may be animated: not for those who asked for less motion. */
+const motion = () =>
+  window.matchMedia?.("(prefers-reduced-motion: no-preference)").matches ?? false;
+
 // Edges are not selectable: no invisible wide path for catching clicks.
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed }, interactionWidth: 0 };
 const NO_EDGES: Edge[] = [];
@@ -117,7 +121,12 @@ function TraceFlow({
   // at a readable zoom around the selected node or the root): React Flow renders nodes once.
   const [first] = useState(() => ({
     laid,
-    viewport: initialViewport(graph.nodes, canvas, selectedId ?? view.root),
+    viewport: initialViewport(
+      graph.nodes,
+      canvas,
+      selectedId ?? view.root,
+      selectedId ? panelCover : 0,
+    ),
   }));
   const detail = useZoomDetail(first.viewport.zoom, large);
   const sketched = detail !== "full";
@@ -132,28 +141,40 @@ function TraceFlow({
     [graph, selectedId, blocks, large],
   );
 
-  /** Focuses a node's element (React Flow's, or the sketch's block), bringing it into view first. */
+  /** Pans (at the same zoom) so that a node is wholly in the uncovered part of the canvas. */
+  const reveal = useCallback(
+    (id: string) => {
+      const node = byId.get(id);
+      if (!node) return;
+      const { x, y, zoom } = flow.getViewport();
+      const left = node.position.x * zoom + x;
+      const top = node.position.y * zoom + y;
+      const right = left + (node.width ?? 0) * zoom;
+      const bottom = top + (node.height ?? 0) * zoom;
+      const room = canvas.width - (selectedId ? panelCover : 0);
+      if (left >= 0 && top >= 0 && right <= room && bottom <= canvas.height) return;
+      void flow.setCenter(
+        node.position.x + (node.width ?? 0) / 2 + (selectedId ? panelCover : 0) / 2 / zoom,
+        node.position.y + (node.height ?? 0) / 2,
+        { zoom },
+      );
+    },
+    [byId, canvas, flow, panelCover, selectedId],
+  );
+
+  /** Focuses a node's element (React Flow's, or the sketch's block), bringing it into view. */
   const focusNode = useCallback(
     (id: string, attempts = 20) => {
       const root = wrapper.current;
       if (!root) return;
+      reveal(id);
       const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], [data-node-id="${CSS.escape(id)}"]`;
       const element = root.querySelector<HTMLElement | SVGElement>(selector);
-      if (element) {
-        element.focus({ preventScroll: true });
-        return;
-      }
-      const node = byId.get(id);
-      if (!node || attempts === 0) return;
-      // Not drawn (out of view in a large graph): move there, then focus once it is.
-      void flow.setCenter(
-        node.position.x + (node.width ?? 0) / 2,
-        node.position.y + (node.height ?? 0) / 2,
-        { zoom: flow.getZoom() },
-      );
-      requestAnimationFrame(() => focusNode(id, attempts - 1));
+      if (element) element.focus({ preventScroll: true });
+      // Not drawn yet (it was out of view in a large graph): focus it once it is.
+      else if (attempts > 0) requestAnimationFrame(() => focusNode(id, attempts - 1));
     },
-    [byId, flow],
+    [reveal],
   );
 
   /** Centres a node in the uncovered part of the canvas, at a readable zoom if it is below one. */
@@ -173,7 +194,7 @@ function TraceFlow({
       void flow.setCenter(
         node.position.x + (node.width ?? 0) / 2 + panelCover / 2 / zoom,
         node.position.y + (node.height ?? 0) / 2,
-        { zoom, duration: 200 },
+        { zoom, duration: motion() ? 200 : 0 },
       );
     },
     [byId, canvas, panelCover, flow],

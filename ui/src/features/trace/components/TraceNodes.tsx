@@ -211,7 +211,7 @@ const GroupNodeView = memo(function GroupNodeView({ data, selected }: NodeProps<
             {ICON.failed} {group.failed} failed
           </span>
         ) : null}
-        {below > 0 && group.flagged === 0 ? <span>+{below} below</span> : null}
+        {below > 0 && group.flagged === 0 ? <span>+{below} more inside</span> : null}
         <span className="trace-node-hint">show</span>
       </div>
     </NodeFrame>

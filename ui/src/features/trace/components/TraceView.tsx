@@ -113,28 +113,23 @@ export function TraceView() {
     <ReactFlowProvider>
       <div className="view view-wide trace-view">
         <h1 className="break">Trace of {id}</h1>
-        {query.isPending ? (
-          <>
-            <div className="toolbar">{toolbar}</div>
-            <Loading label="Tracing…" />
-          </>
-        ) : query.isError ? (
-          <>
-            <div className="toolbar">{toolbar}</div>
-            <ErrorMessage error={query.error} />
-          </>
-        ) : trace && trace.nodes.length > 0 ? (
-          <TraceCanvas
-            // Another output, direction or depth is another graph: opened groups and the view start afresh.
-            key={`${id}\n${direction}\n${depth}`}
-            trace={trace}
-            fetching={query.isFetching}
-            lead={direction === "upstream" ? "Upstream" : "Downstream"}
-            toolbar={toolbar}
-          />
-        ) : (
-          <Empty>Nothing to trace for {id}.</Empty>
-        )}
+        <TraceCanvas
+          trace={trace}
+          // Another output, direction or depth is another graph: opened groups start afresh.
+          traceKey={`${id}\n${direction}\n${depth}`}
+          placeholder={
+            query.isPending ? (
+              <Loading label="Tracing…" />
+            ) : query.isError ? (
+              <ErrorMessage error={query.error} />
+            ) : (
+              <Empty>Nothing to trace for {id}.</Empty>
+            )
+          }
+          fetching={query.isFetching}
+          lead={direction === "upstream" ? "Upstream" : "Downstream"}
+          toolbar={toolbar}
+        />
       </div>
     </ReactFlowProvider>
   );
