@@ -38,8 +38,9 @@ test-ui: ui
 ui-fixtures: install  ## record the server's answers over the demo data for the console's tests (ui/src/testing/api-dump.json)
 	$(BIN)/python -m tests.console_api_dump
 
-bench: install  ## performance figures (not part of make test)
+bench: install ui/node_modules  ## performance figures (not part of make test)
 	$(BIN)/python -m bench
+	cd ui && npm run bench:layout
 
 DEMO_PORT ?= 8080
 DEMO_PG ?= postgresql://postgres@127.0.0.1:5432/mltrace_demo

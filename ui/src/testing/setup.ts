@@ -2,16 +2,11 @@
 
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
-import ELK from "elkjs/lib/elk.bundled.js";
 import { afterAll, afterEach, beforeAll, expect, vi } from "vitest";
-import { setElkEngine } from "../lib/elkEngine";
 import { installDomShims } from "./domShims";
 import { server, unrecorded } from "./server";
 
 installDomShims();
-
-// jsdom has no web workers: ELK runs in the page, as the layout's own tests run it.
-setElkEngine(new ELK());
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {

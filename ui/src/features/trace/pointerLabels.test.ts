@@ -40,7 +40,7 @@ describe("pointerLabels", () => {
     const id = "da6fa138-9105-4883-9501-baa07c35058b";
     const label = pointerLabels([id]).get(id)!;
     expect(label.folder).toBe("");
-    expect(Array.from(label.name)).toHaveLength(22);
+    expect(Array.from(label.name)).toHaveLength(24);
     expect(label.name.startsWith("da6fa138-9")).toBe(true);
     expect(label.name.endsWith("a07c35058b")).toBe(true);
   });

@@ -2,7 +2,7 @@
 // tells it from the other pointers of the same name (`data/raw/` beside `data/clean/`).
 
 /** Characters a line of a pointer node holds at its font size (CSS cuts anything longer). */
-export const LABEL_CHARS = 22;
+export const LABEL_CHARS = 24;
 
 export interface PointerLabel {
   /** The last part of the name: a file name, an id. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layoutLayered } from "../../lib/layoutGraph";
+import { layoutGraph } from "../../lib/layoutGraph";
 import type { Trace } from "../../lib/types";
 import { layoutShape, NODE_SIZE, viewToFlow } from "./traceToFlow";
 import { buildViewGraph } from "./viewGraph";
@@ -31,7 +31,7 @@ const trace: Trace = {
 function flowOf(t: Trace, suspect: string | null = null) {
   const view = buildViewGraph(t, { suspect });
   const sized = view.nodes.map((n) => ({ id: n.id, ...NODE_SIZE[n.kind] }));
-  const laid = new Map(layoutLayered(sized, view.edges, "TB").map((n) => [n.id, n]));
+  const laid = new Map(layoutGraph(sized, view.edges, "TB").map((n) => [n.id, n]));
   return viewToFlow(view, laid);
 }
 

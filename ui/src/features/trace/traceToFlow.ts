@@ -4,7 +4,7 @@
 import { MarkerType, type Edge, type Node, type NodeHandle } from "@xyflow/react";
 import type { Positioned } from "../../lib/layoutGraph";
 import type { PointerNode, RunNode } from "../../lib/types";
-import { pointerLabels, type PointerLabel } from "./pointerLabels";
+import { LABEL_CHARS, pointerLabels, type PointerLabel } from "./pointerLabels";
 import type { GroupNode, ViewGraph, ViewNode } from "./viewGraph";
 
 /**
@@ -81,7 +81,10 @@ export function viewToFlow(
   view: ViewGraph,
   laid: ReadonlyMap<string, Positioned<unknown>>,
 ): FlowGraph {
-  const labels = pointerLabels(view.nodes.flatMap((n) => (n.kind === "pointer" ? [n.name] : [])));
+  const names = view.nodes.flatMap((n) => (n.kind === "pointer" ? [n.name] : []));
+  const labels = pointerLabels(names);
+  // A flagged pointer's flag takes the room of a few characters.
+  const flaggedLabels = pointerLabels(names, LABEL_CHARS - 3);
   const markOf = (id: string): PathMark => (view.path ? (view.path.has(id) ? "on" : "off") : null);
   const nodes = view.nodes.map((node): TraceFlowNode => {
     const { width, height } = NODE_SIZE[node.kind];
@@ -103,7 +106,8 @@ export function viewToFlow(
     };
     if (node.kind === "run") return { ...common, type: "run", data: { ...data, node } };
     if (node.kind === "pointer") {
-      return { ...common, type: "pointer", data: { ...data, node, label: labels.get(node.name)! } };
+      const label = (node.flagged ? flaggedLabels : labels).get(node.name)!;
+      return { ...common, type: "pointer", data: { ...data, node, label } };
     }
     return { ...common, type: "siblings", data: { ...data, group: node } };
   });

@@ -18,8 +18,10 @@ export const FIT_VIEW_OPTIONS = {
 } as const;
 export const MIN_ZOOM = 0.02;
 export const MAX_ZOOM = 2;
-/** The zoom at which nodes' 12 px text is read as at least 12 px: where "show me this node" zooms to. */
+/** The zoom at which nodes' 12 px text is read at 12 px: where "show me this node" zooms to. */
 export const READABLE_ZOOM = 1;
+/** Below this zoom nodes' 12 px text reads under 11 px. */
+export const MIN_READABLE_ZOOM = 11 / 12;
 /** Below this width a fitted graph that is not readable opens around one node instead. */
 const NARROW = 640;
 
@@ -42,7 +44,7 @@ export function initialViewport(
 ): Viewport {
   const fitted = fittedViewport(nodes, size);
   const focus = nodes.find((node) => node.id === focusId);
-  if (fitted.zoom >= READABLE_ZOOM * 0.92 || size.width >= NARROW || !focus) {
+  if (fitted.zoom >= MIN_READABLE_ZOOM || size.width >= NARROW || !focus) {
     // A node opened with the page (?node=) stays clear of the details that cover the right side.
     if (!focus || coveredRight === 0) return fitted;
     const right = (focus.position.x + (focus.width ?? 0)) * fitted.zoom + fitted.x;
@@ -63,4 +65,17 @@ export function initialViewport(
     y: centre(bounds.y, bounds.height, focus.position.y + (focus.height ?? 0) / 2, size.height),
     zoom,
   };
+}
+
+/** Whether a node lies wholly within `room` (from the canvas's top left) at `viewport`. */
+export function isInView(
+  node: { position: { x: number; y: number }; width?: number; height?: number },
+  viewport: Viewport,
+  room: Size,
+): boolean {
+  const left = node.position.x * viewport.zoom + viewport.x;
+  const top = node.position.y * viewport.zoom + viewport.y;
+  const right = left + (node.width ?? 0) * viewport.zoom;
+  const bottom = top + (node.height ?? 0) * viewport.zoom;
+  return left >= 0 && top >= 0 && right <= room.width && bottom <= room.height;
 }

@@ -21,7 +21,6 @@ import {
   type KeyboardEvent,
 } from "react";
 import { useTheme } from "../../../app/theme";
-import { Loading } from "../../../components/QueryState";
 import { isArrow, nodeTowards } from "../arrowKeys";
 import { useGraphLayout, type Layout } from "../hooks/useGraphLayout";
 import { viewToFlow, type TraceFlowNode } from "../traceToFlow";
@@ -29,9 +28,11 @@ import type { ViewGraph } from "../viewGraph";
 import {
   FIT_VIEW_OPTIONS,
   MAX_ZOOM,
+  MIN_READABLE_ZOOM,
   MIN_ZOOM,
   READABLE_ZOOM,
   initialViewport,
+  isInView,
   type Size,
 } from "../viewport";
 import { DetailContext, useZoomDetail } from "../zoomDetail";
@@ -83,16 +84,10 @@ export function TraceGraph(props: TraceGraphProps) {
     const element = frame.current;
     if (element) setSize({ width: element.offsetWidth, height: element.offsetHeight });
   }, []);
-  const { view, laid, pending } = useGraphLayout(props.view);
+  const laid = useGraphLayout(props.view);
   return (
     <div ref={frame} className="trace-graph">
-      {size && view && laid ? (
-        <TraceFlow {...props} view={view} laid={laid} pending={pending} canvas={size} />
-      ) : (
-        <div className="react-flow" data-layout="pending">
-          <Loading label="Laying out the graph…" />
-        </div>
-      )}
+      {size ? <TraceFlow {...props} laid={laid} canvas={size} /> : null}
     </div>
   );
 }
@@ -100,13 +95,12 @@ export function TraceGraph(props: TraceGraphProps) {
 function TraceFlow({
   view,
   laid,
-  pending,
   canvas,
   selectedId,
   onSelect,
   onExpand,
   panelCover = 0,
-}: TraceGraphProps & { laid: Layout; pending: boolean; canvas: Size }) {
+}: TraceGraphProps & { laid: Layout; canvas: Size }) {
   const { theme } = useTheme();
   const flow = useReactFlow<TraceFlowNode>();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -141,25 +135,27 @@ function TraceFlow({
     [graph, selectedId, blocks, large],
   );
 
-  /** Pans (at the same zoom) so that a node is wholly in the uncovered part of the canvas. */
-  const reveal = useCallback(
-    (id: string) => {
+  /**
+   * Brings a node wholly into the part of the canvas the details panel leaves (`cover` wide on
+   * the right): by panning, and with `zoomIn` by zooming in to READABLE_ZOOM when the graph is
+   * drawn too small to read.
+   */
+  const show = useCallback(
+    (id: string, { cover = 0, zoomIn = false, force = false } = {}) => {
       const node = byId.get(id);
       if (!node) return;
-      const { x, y, zoom } = flow.getViewport();
-      const left = node.position.x * zoom + x;
-      const top = node.position.y * zoom + y;
-      const right = left + (node.width ?? 0) * zoom;
-      const bottom = top + (node.height ?? 0) * zoom;
-      const room = canvas.width - (selectedId ? panelCover : 0);
-      if (left >= 0 && top >= 0 && right <= room && bottom <= canvas.height) return;
+      const viewport = flow.getViewport();
+      const tooSmall = zoomIn && viewport.zoom < MIN_READABLE_ZOOM;
+      const room = { width: canvas.width - cover, height: canvas.height };
+      if (!force && !tooSmall && isInView(node, viewport, room)) return;
+      const zoom = tooSmall ? READABLE_ZOOM : viewport.zoom;
       void flow.setCenter(
-        node.position.x + (node.width ?? 0) / 2 + (selectedId ? panelCover : 0) / 2 / zoom,
+        node.position.x + (node.width ?? 0) / 2 + cover / 2 / zoom,
         node.position.y + (node.height ?? 0) / 2,
-        { zoom },
+        { zoom, duration: tooSmall && motion() ? 200 : 0 },
       );
     },
-    [byId, canvas, flow, panelCover, selectedId],
+    [byId, canvas, flow],
   );
 
   /** Focuses a node's element (React Flow's, or the sketch's block), bringing it into view. */
@@ -167,37 +163,14 @@ function TraceFlow({
     (id: string, attempts = 20) => {
       const root = wrapper.current;
       if (!root) return;
-      reveal(id);
+      show(id, { cover: selectedId ? panelCover : 0 });
       const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], [data-node-id="${CSS.escape(id)}"]`;
       const element = root.querySelector<HTMLElement | SVGElement>(selector);
       if (element) element.focus({ preventScroll: true });
       // Not drawn yet (it was out of view in a large graph): focus it once it is.
       else if (attempts > 0) requestAnimationFrame(() => focusNode(id, attempts - 1));
     },
-    [reveal],
-  );
-
-  /** Centres a node in the uncovered part of the canvas, at a readable zoom if it is below one. */
-  const bringIntoView = useCallback(
-    (id: string, force = false) => {
-      const node = byId.get(id);
-      if (!node) return;
-      const zoom = Math.max(flow.getZoom(), READABLE_ZOOM);
-      const { x, y, zoom: current } = flow.getViewport();
-      const left = node.position.x * current + x;
-      const right = (node.position.x + (node.width ?? 0)) * current + x;
-      const top = node.position.y * current + y;
-      const bottom = (node.position.y + (node.height ?? 0)) * current + y;
-      const visible =
-        left >= 0 && right <= canvas.width - panelCover && top >= 0 && bottom <= canvas.height;
-      if (!force && visible && current >= READABLE_ZOOM) return;
-      void flow.setCenter(
-        node.position.x + (node.width ?? 0) / 2 + panelCover / 2 / zoom,
-        node.position.y + (node.height ?? 0) / 2,
-        { zoom, duration: motion() ? 200 : 0 },
-      );
-    },
-    [byId, canvas, panelCover, flow],
+    [show, selectedId, panelCover],
   );
 
   const pick = useCallback(
@@ -209,9 +182,10 @@ function TraceFlow({
         return;
       }
       onSelect(id);
-      bringIntoView(id);
+      // Its details open over the right side: keep it clear of them, and readable.
+      show(id, { cover: panelCover, zoomIn: true });
     },
-    [byId, onExpand, onSelect, bringIntoView],
+    [byId, onExpand, onSelect, show, panelCover],
   );
 
   // Keyboard and click selection both arrive as select changes.
@@ -256,7 +230,7 @@ function TraceFlow({
     let live = true;
     const moved =
       target && byId.has(target)
-        ? Promise.resolve(bringIntoView(target, true))
+        ? Promise.resolve(show(target, { cover: selectedId ? panelCover : 0, force: true }))
         : flow.fitView(FIT_VIEW_OPTIONS);
     void moved.then(() => {
       if (!live) return;
@@ -269,7 +243,7 @@ function TraceFlow({
     // Only a new layout moves the view; the callbacks change with it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [laid]);
-  const layoutDone = fitted === laid && !pending;
+  const layoutDone = fitted === laid;
 
   useEffect(() => {
     // For the browser benchmark and tests: the time from navigation start to a fitted graph.

@@ -211,7 +211,14 @@ const GroupNodeView = memo(function GroupNodeView({ data, selected }: NodeProps<
             {ICON.failed} {group.failed} failed
           </span>
         ) : null}
-        {below > 0 && group.flagged === 0 ? <span>+{below} more inside</span> : null}
+        {group.stale > 0 ? (
+          <span className="trace-node-stale">
+            {ICON.stale} {group.stale} stale
+          </span>
+        ) : null}
+        {below > 0 && group.flagged + group.failed + group.stale === 0 ? (
+          <span>+{below} more inside</span>
+        ) : null}
         <span className="trace-node-hint">show</span>
       </div>
     </NodeFrame>

@@ -7,11 +7,7 @@ import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import type { Direction } from "../../../lib/types";
 import { usePathSegment } from "../../../lib/usePathSegment";
 import { parseDepth, traceSearch, useTrace } from "../api/getTrace";
-import { prepareLayout } from "../hooks/useGraphLayout";
 import { TraceCanvas, useTraceSearch } from "./TraceCanvas";
-
-// The layout's worker and code load while the trace is on its way.
-prepareLayout();
 
 export function DepthField({
   depth,
