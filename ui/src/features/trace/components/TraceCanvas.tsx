@@ -49,6 +49,36 @@ export function FitViewButton() {
   );
 }
 
+/** Graph or list: shown at once, while the URL (and so `list`) follows when the navigation commits. */
+function ShowAs({ list, onChange }: { list: boolean; onChange: (list: boolean) => void }) {
+  const [shown, setShown] = useState(list);
+  const [seen, setSeen] = useState(list);
+  if (seen !== list) {
+    setSeen(list);
+    setShown(list);
+  }
+  return (
+    <fieldset className="segmented">
+      <legend className="sr-only">Show as</legend>
+      {(["graph", "list"] as const).map((value) => (
+        <label key={value} className={shown === (value === "list") ? "is-active" : undefined}>
+          <input
+            type="radio"
+            name="trace-view"
+            value={value}
+            checked={shown === (value === "list")}
+            onChange={() => {
+              setShown(value === "list");
+              onChange(value === "list");
+            }}
+          />
+          {value === "graph" ? "Graph" : "List"}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 function Legend() {
   return (
     <ul className="legend" aria-label="Legend">
@@ -193,21 +223,7 @@ function TraceShown({
     <>
       <div className="toolbar">
         {toolbar}
-        <fieldset className="segmented">
-          <legend className="sr-only">Show as</legend>
-          {(["graph", "list"] as const).map((value) => (
-            <label key={value} className={list === (value === "list") ? "is-active" : undefined}>
-              <input
-                type="radio"
-                name="trace-view"
-                value={value}
-                checked={list === (value === "list")}
-                onChange={() => update({ view: value === "list" ? "list" : null }, true)}
-              />
-              {value === "graph" ? "Graph" : "List"}
-            </label>
-          ))}
-        </fieldset>
+        <ShowAs list={list} onChange={(next) => update({ view: next ? "list" : null }, true)} />
         {list ? null : <FitViewButton />}
         {!list && expanded.size > 0 ? (
           <button type="button" className="button" onClick={() => setExpanded(() => new Set())}>
