@@ -9,7 +9,8 @@ import { ErrorMessage, Loading } from "../../../components/QueryState";
 import { paths } from "../../../lib/paths";
 import { parseDepth } from "../api/getTrace";
 import { useRunDownstream } from "../api/getRunDownstream";
-import { TraceCanvas, useTraceSearch } from "./TraceCanvas";
+import { useTraceSearch } from "../hooks/useTraceSearch";
+import { TraceCanvas } from "./TraceCanvas";
 import { DepthField } from "./TraceView";
 
 export function RunDownstreamView() {

@@ -2,15 +2,14 @@
 // node's details over the graph's right side. The selected node, list view and suspect live in
 // the URL (?node=run:42&view=list&suspect=run:20); opened groups last as long as the view.
 
-import { useReactFlow } from "@xyflow/react";
 import { useCallback, useMemo, useState, type ReactNode } from "react";
-import { useSearchParams } from "react-router-dom";
 import { count } from "../../../lib/format";
 import { useMediaQuery } from "../../../lib/useMediaQuery";
 import type { Trace } from "../../../lib/types";
+import { useTraceSearch } from "../hooks/useTraceSearch";
 import { buildViewGraph, isGroup } from "../viewGraph";
-import { FIT_VIEW_OPTIONS } from "../viewport";
 import { NodeDetails } from "./NodeDetails";
+import { FitViewButton, Legend, ShowAs } from "./TraceControls";
 import { TraceGraph } from "./TraceGraph";
 import { TraceList } from "./TraceList";
 import { ICON } from "./TraceNodes";
@@ -18,97 +17,6 @@ import { ICON } from "./TraceNodes";
 /** Width of the details panel where it covers the graph, plus its margin; where it does (CSS too). */
 const PANEL_COVER = 400;
 const PANEL_OVER_GRAPH = "(min-width: 901px)";
-
-export function useTraceSearch() {
-  const [searchParams, setSearchParams] = useSearchParams();
-  const update = useCallback(
-    (changes: Record<string, string | null>, replace = false) => {
-      setSearchParams(
-        (previous) => {
-          const next = new URLSearchParams(previous);
-          for (const [key, value] of Object.entries(changes)) {
-            if (value === null) next.delete(key);
-            else next.set(key, value);
-          }
-          return next;
-        },
-        { replace },
-      );
-    },
-    [setSearchParams],
-  );
-  return { searchParams, update };
-}
-
-export function FitViewButton() {
-  const { fitView } = useReactFlow();
-  return (
-    <button type="button" className="button" onClick={() => void fitView(FIT_VIEW_OPTIONS)}>
-      Fit to view
-    </button>
-  );
-}
-
-/** Graph or list: shown at once, while the URL (and so `list`) follows when the navigation commits. */
-function ShowAs({ list, onChange }: { list: boolean; onChange: (list: boolean) => void }) {
-  const [shown, setShown] = useState(list);
-  const [seen, setSeen] = useState(list);
-  if (seen !== list) {
-    setSeen(list);
-    setShown(list);
-  }
-  return (
-    <fieldset className="segmented">
-      <legend className="sr-only">Show as</legend>
-      {(["graph", "list"] as const).map((value) => (
-        <label key={value} className={shown === (value === "list") ? "is-active" : undefined}>
-          <input
-            type="radio"
-            name="trace-view"
-            value={value}
-            checked={shown === (value === "list")}
-            onChange={() => {
-              setShown(value === "list");
-              onChange(value === "list");
-            }}
-          />
-          {value === "graph" ? "Graph" : "List"}
-        </label>
-      ))}
-    </fieldset>
-  );
-}
-
-function Legend() {
-  return (
-    <ul className="legend" aria-label="Legend">
-      <li>
-        <span className="legend-swatch legend-run" aria-hidden="true" /> run
-      </li>
-      <li>
-        <span className="legend-swatch legend-pointer" aria-hidden="true" /> input or output
-      </li>
-      <li>
-        <span className="legend-swatch legend-group" aria-hidden="true" /> folded siblings
-      </li>
-      <li>
-        <span className="legend-icon status-failed">{ICON.failed}</span> failed
-      </li>
-      <li>
-        <span className="legend-icon is-stale">{ICON.stale}</span> stale
-      </li>
-      <li>
-        <span className="legend-icon is-flagged">{ICON.flagged}</span> flagged
-      </li>
-      <li>
-        <span className="legend-icon is-suspect">{ICON.suspect}</span> suspect
-      </li>
-      <li className="legend-keys">
-        <kbd>Tab</kbd> or arrows move, <kbd>Enter</kbd> opens, <kbd>Esc</kbd> closes
-      </li>
-    </ul>
-  );
-}
 
 /**
  * The view's `toolbar` (kept mounted while the trace changes, so that typing in it keeps the

@@ -7,7 +7,8 @@ import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import type { Direction } from "../../../lib/types";
 import { usePathSegment } from "../../../lib/usePathSegment";
 import { parseDepth, traceSearch, useTrace } from "../api/getTrace";
-import { TraceCanvas, useTraceSearch } from "./TraceCanvas";
+import { useTraceSearch } from "../hooks/useTraceSearch";
+import { TraceCanvas } from "./TraceCanvas";
 
 export function DepthField({
   depth,
