@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-python test-ui lint bench demo demo-postgres ui serve clean browser screenshots
+.PHONY: install test test-python test-ui lint bench demo demo-postgres ui ui-fixtures serve clean browser screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -43,8 +43,12 @@ screenshots: browser install ui  ## rewrite docs/screenshots from the demo store
 	MLTRACE_SCREENSHOTS_DIR=docs/screenshots MLTRACE_DEMO_NOW=$(SCREENSHOT_NOW) \
 	  $(BIN)/pytest tests/e2e/test_screenshots.py -k photographed -p no:tests.unchanged_checkout -q
 
-bench: install  ## performance figures (not part of make test)
+ui-fixtures: install  ## record the server's answers over the demo data for the console's tests (ui/src/testing/api-dump.json)
+	$(BIN)/python -m tests.console_api_dump
+
+bench: install ui/node_modules  ## performance figures (not part of make test)
 	$(BIN)/python -m bench
+	cd ui && npm run bench:layout
 
 DEMO_PORT ?= 8080
 DEMO_PG ?= postgresql://postgres@127.0.0.1:5432/mltrace_demo

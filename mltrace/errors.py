@@ -34,3 +34,8 @@ class RunsRefusedError(MltraceError):
     def __init__(self, message: str, reasons: dict[int, str] | None = None) -> None:
         super().__init__(message)
         self.reasons = dict(reasons or {})
+
+
+def run_not_found(run_id: object) -> NotFoundError:
+    """The error for a run id that is not in the store, worded the same wherever it is raised."""
+    return NotFoundError(f"Run {run_id} not found.")

@@ -76,7 +76,7 @@ def unflag(ctx: click.Context, output_id: str | None, everything: bool, as_json:
     client = open_client(ctx)
     if everything:
         cleared = client.unflag_all()
-        click.echo(shapes.dumps({"unflagged": cleared}) if as_json else f"Cleared {cleared} flag(s).")
+        click.echo(shapes.dumps({"unflagged": cleared}) if as_json else f"Cleared {text.count(cleared, 'flag')}.")
         return
     pointer = client.unflag(str(output_id))
     click.echo(shapes.dumps(shapes.pointer_json(pointer)) if as_json else f"Unflagged '{output_id}'.")
@@ -129,7 +129,7 @@ def review(ctx: click.Context, limit: int, as_json: bool) -> None:
         )
         for rank, (run, count, coverage, score) in enumerate(result["runs"], start=1)
     ]
-    click.echo(f"{len(flagged)} flagged output(s): {shown}\n")
+    click.echo(f"{text.count(len(flagged), 'flagged output')}: {shown}\n")
     click.echo(
         text.table(
             ("RANK", "SCORE", "FLAGGED", "COVERAGE", "RUN", "COMPONENT", f"STARTED ({text.local_zone()})", "STATUS"),

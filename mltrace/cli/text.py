@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -35,22 +36,35 @@ def local_zone() -> str:
 
 
 def duration(ms: float | None) -> str:
-    """`850 ms`, `3.4 s`, `2 min 05 s`, `1 h 02 min`, `2 d 03 h`."""
+    """`850 ms`, `3.4 s`, `2 min 05 s`, `1 h 02 min`, `2 d 03 h`: rounded half up to the unit shown.
+
+    The console's `formatDuration` follows the same rule; both are tested on ui/src/lib/durationCases.json.
+    """
     if ms is None:
         return "-"
-    if ms < 1000:
-        return f"{ms:.0f} ms"
-    seconds = ms / 1000
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, seconds_left = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds_left:02d} s"
-    hours, minutes_left = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes_left:02d} min"
-    days, hours_left = divmod(hours, 24)
-    return f"{days} d {hours_left:02d} h"
+    if _rounded(ms) < 1000:
+        return f"{_rounded(ms)} ms"
+    tenths = _rounded(ms / 100)
+    if tenths < 600:
+        return f"{tenths // 10}.{tenths % 10} s"
+    seconds = _rounded(ms / 1000)
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    minutes = _rounded(ms / 60_000)
+    if minutes < 1440:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    hours = _rounded(ms / 3_600_000)
+    return f"{hours // 24} d {hours % 24:02d} h"
+
+
+def _rounded(value: float) -> int:
+    """Half up, as JavaScript's Math.round (Python's round() goes to even: 0.5 → 0)."""
+    return math.floor(value + 0.5)
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """`1 flag`, `2 flags`: a number with its noun (the plural given when it is not singular + s)."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def status(run: ComponentRun) -> str:

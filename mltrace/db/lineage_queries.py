@@ -15,7 +15,7 @@ from mltrace.db.prepared import Prepared
 from mltrace.db.queries import load_runs
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.times import parse_utc
-from mltrace.errors import InvalidInputError, NotFoundError
+from mltrace.errors import InvalidInputError, NotFoundError, run_not_found
 from mltrace.lineage.review import Suspect, rank_suspects
 from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph
 
@@ -123,7 +123,7 @@ def trace(
     if run_id is not None and (isinstance(run_id, bool) or not isinstance(run_id, int)):
         raise InvalidInputError(f"run_id must be an integer, got {run_id!r}")
     if run_id is not None and not 0 < run_id <= MAX_RUN_ID:
-        raise NotFoundError(f"Component run {run_id} not found.")
+        raise run_not_found(run_id)
     found: Any = _ROOT.execute(conn, {"name": output_id, "run": run_id}).first()
     if found is None:
         raise NotFoundError(f"Output '{output_id}' not found.")
@@ -145,7 +145,7 @@ def trace(
         ):
             graph.add(via, reached, pointer, name, pointer_type, flag, distance, run)
     if not graph.has_runs and direction == "upstream":
-        raise NotFoundError(f"Component run {start} not found.")
+        raise run_not_found(start)
     if direction == "upstream" and writer == start:
         graph.link_root(start)
     unseen = graph.runs_with_unseen_pointers()

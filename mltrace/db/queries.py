@@ -28,7 +28,7 @@ from mltrace.db.types import UTCDateTime
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.component_run import PREVIEW_SIZE
 from mltrace.entities.times import EARLIEST, LATEST, now_utc, parse_utc
-from mltrace.errors import NotFoundError
+from mltrace.errors import NotFoundError, run_not_found
 
 _SUMMARY = [
     runs.c.id,
@@ -124,7 +124,7 @@ def get_run(conn: Connection, run_id: int) -> ComponentRun:
     """One run with its code snapshot and all its inputs and outputs; NotFoundError when unknown."""
     found = load_runs(conn, [run_id], with_code=True)
     if not found:
-        raise NotFoundError(f"Component run {run_id} not found.")
+        raise run_not_found(run_id)
     return found[0]
 
 
@@ -145,7 +145,7 @@ def recent_run_ids(conn: Connection, limit: int, last_run_id: int | None = None)
     if last_run_id is not None:
         anchor = conn.execute(select(runs.c.start_ts).where(runs.c.id == last_run_id)).scalar()
         if anchor is None:
-            raise NotFoundError(f"Component run {last_run_id} not found.")
+            raise run_not_found(last_run_id)
         query = query.where(tuple_(runs.c.start_ts, runs.c.id) < tuple_(anchor, last_run_id))
     return list(conn.execute(query.order_by(runs.c.start_ts.desc(), runs.c.id.desc()).limit(limit)).scalars())
 
@@ -273,7 +273,7 @@ def set_notes(conn: Connection, run_id: int, notes: str) -> ComponentRun:
     """Replaces a run's notes; NotFoundError when unknown."""
     result = conn.execute(update(runs).where(runs.c.id == run_id).values(notes=notes))
     if result.rowcount == 0:
-        raise NotFoundError(f"Component run {run_id} not found.")
+        raise run_not_found(run_id)
     return get_run(conn, run_id)
 
 

@@ -10,7 +10,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter
 
 from mltrace.client import Client
-from mltrace.errors import NotFoundError
+from mltrace.errors import run_not_found
 from mltrace.server.errors import bad_request
 from mltrace.server.schemas import MAX_ID, ErrorSchema
 
@@ -71,7 +71,7 @@ def parse_run_id(value: str) -> int:
     if not _DIGITS.fullmatch(value):
         raise bad_request(f"Run id must be a positive integer, got {value!r}.", run_id=value)
     if len(value) > len(str(MAX_ID)) or not 0 < int(value) <= MAX_ID:
-        raise NotFoundError(f"Component run {value} not found.")
+        raise run_not_found(value)
     return int(value)
 
 

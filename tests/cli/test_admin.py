@@ -82,7 +82,7 @@ def test_the_installed_entry_point_runs_queries_and_reports_errors(tmp_path: Pat
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
     missing = subprocess.run([exe, "inspect", "7", "--db", uri], capture_output=True, text=True, timeout=60)
-    assert (missing.returncode, missing.stderr) == (1, "Error: Component run 7 not found.\n")
+    assert (missing.returncode, missing.stderr) == (1, "Error: Run 7 not found.\n")
 
 
 def test_serve_answers_health_and_the_console(tmp_path: Path, mltrace_home: Path) -> None:

@@ -89,7 +89,7 @@ def test_review_puts_the_culprit_ingest_run_first(shown_demo: DemoInfo, show: In
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     flagged = len(shown_demo.bad_prediction_ids)
-    assert lines[0].startswith(f"{flagged} flagged output(s): ")
+    assert lines[0].startswith(f"{flagged} flagged outputs: ")
     header, first, *rest = lines[2:]
     assert header.split()[:6] == ["RANK", "SCORE", "FLAGGED", "COVERAGE", "RUN", "COMPONENT"]
     assert first.split()[:6] == ["1", "1.00", f"{flagged}/{flagged}", "100%", str(shown_demo.culprit_run_id), "ingest"]
@@ -143,11 +143,19 @@ def test_flag_of_an_unknown_output_exits_1(demo: DemoInfo, mltrace_cli: Invoke) 
 def test_unflag_all_clears_every_flag_and_review_says_so(demo: DemoInfo, mltrace_cli: Invoke) -> None:
     result = mltrace_cli("unflag", "--all")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Cleared {len(demo.bad_prediction_ids)} flag(s).\n"
+    assert result.stdout == f"Cleared {len(demo.bad_prediction_ids)} flags.\n"
     assert Client(demo.db_uri).flags() == []
     review = mltrace_cli("review")
     assert review.exit_code == 0
     assert review.stdout.startswith("No outputs are flagged.")
+
+
+def test_one_flag_is_counted_in_the_singular(demo: DemoInfo, mltrace_cli: Invoke) -> None:
+    for bad in demo.bad_prediction_ids[1:]:
+        assert mltrace_cli("unflag", bad).exit_code == 0
+    review = mltrace_cli("review")
+    assert review.stdout.startswith(f"1 flagged output: {demo.bad_prediction_ids[0]}\n"), review.stdout
+    assert mltrace_cli("unflag", "--all").stdout == "Cleared 1 flag.\n"
 
 
 def test_unflag_needs_exactly_one_of_an_id_and_all(mltrace_cli: Invoke) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -20,21 +22,18 @@ def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-@pytest.mark.parametrize(
-    "ms, shown",
-    [
-        (None, "-"),
-        (0.4, "0 ms"),
-        (850, "850 ms"),
-        (3_400, "3.4 s"),
-        (59_949, "59.9 s"),
-        (125_000, "2 min 05 s"),
-        (3_720_000, "1 h 02 min"),
-        (183_600_000, "2 d 03 h"),
-    ],
-)
-def test_durations_read_naturally(ms: float | None, shown: str) -> None:
+DURATION_CASES = json.loads((Path(__file__).parents[2] / "ui" / "src" / "lib" / "durationCases.json").read_text())
+
+
+@pytest.mark.parametrize("ms, shown", [(None, "-"), *map(tuple, DURATION_CASES["cases"])])
+def test_durations_read_naturally_and_as_the_console_shows_them(ms: float | None, shown: str) -> None:
     assert text.duration(ms) == shown
+
+
+def test_counts_take_the_singular_for_one() -> None:
+    assert [text.count(n, "flag") for n in (0, 1, 2)] == ["0 flags", "1 flag", "2 flags"]
+    assert text.count(1, "flagged output") == "1 flagged output"
+    assert text.count(3, "entry", "entries") == "3 entries"
 
 
 def test_times_are_shown_in_the_local_zone(new_york: None) -> None:

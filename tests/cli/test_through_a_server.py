@@ -94,7 +94,7 @@ def test_flags_and_notes_through_the_server(demo: DemoInfo, mltrace_cli: Invoke)
         assert flagged.exit_code == 0, flagged.output
         assert Client(demo.db_uri).pointer(good).flag_reason == "looks wrong"  # stored by the server
         assert mltrace_cli("unflag", "--all", "--server", url, db=False).stdout == (
-            f"Cleared {len(demo.bad_prediction_ids) + 1} flag(s).\n"
+            f"Cleared {len(demo.bad_prediction_ids) + 1} flags.\n"
         )
         noted = mltrace_cli("notes", str(demo.culprit_run_id), "vendor bug", "--server", url, db=False)
         assert noted.exit_code == 0, noted.output

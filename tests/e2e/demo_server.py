@@ -41,24 +41,41 @@ def _log(component: str, start: datetime, inputs: list[str], outputs: list[str],
     mltrace.log_component_run(run)
 
 
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
 def log_extras() -> None:
     """An XSS-shaped component, a lineage of BIG_STAGES × BIG_WIDTH + 1 runs behind BIG_OUTPUT, and a
     batch run with BATCH_OUTPUTS outputs."""
-    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    log_batch_run()
+    log_odd_component()
+    log_big_lineage()
+
+
+def log_batch_run() -> None:
+    """One run of BATCH_COMPONENT writing BATCH_OUTPUTS outputs."""
     mltrace.create_component(BATCH_COMPONENT, "Scores every machine at once.", "ml-team", ["batch"])
-    _log(BATCH_COMPONENT, t0, ["models/batch.pkl"], [f"scores/{k:03d}" for k in range(BATCH_OUTPUTS)])
+    _log(BATCH_COMPONENT, T0, ["models/batch.pkl"], [f"scores/{k:03d}" for k in range(BATCH_OUTPUTS)])
+
+
+def log_odd_component() -> None:
+    """A failed run of a component whose name, owner, description and error look like HTML."""
     mltrace.create_component(ODD_COMPONENT, "<script>alert('description')</script>", "<b>mallory</b>", ["odd"])
-    _log(ODD_COMPONENT, t0, [], [ODD_OUTPUT], status="failed", error="ValueError: <script>alert(2)</script>")
+    _log(ODD_COMPONENT, T0, [], [ODD_OUTPUT], status="failed", error="ValueError: <script>alert(2)</script>")
+
+
+def log_big_lineage() -> None:
+    """BIG_STAGES × BIG_WIDTH runs, each reading two outputs of the stage before, and one writing BIG_OUTPUT."""
     for stage in range(BIG_STAGES):
         for i in range(BIG_WIDTH):
             if stage == 0:
                 inputs = [f"big/source-{i}"]
             else:
                 inputs = [f"big/{stage - 1}-{i}", f"big/{stage - 1}-{(i + 1) % BIG_WIDTH}"]
-            _log("big-step", t0 + timedelta(minutes=10 * stage + 1, seconds=i), inputs, [f"big/{stage}-{i}"])
+            _log("big-step", T0 + timedelta(minutes=10 * stage + 1, seconds=i), inputs, [f"big/{stage}-{i}"])
     _log(
         "big-step",
-        t0 + timedelta(minutes=10 * BIG_STAGES + 1),
+        T0 + timedelta(minutes=10 * BIG_STAGES + 1),
         [f"big/{BIG_STAGES - 1}-{i}" for i in range(BIG_WIDTH)],
         [BIG_OUTPUT],
     )

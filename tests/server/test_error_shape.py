@@ -116,3 +116,18 @@ def test_unexpected_errors_are_500_internal_logged_and_without_traceback(api, st
     assert "secret" not in text and "Traceback" not in text
     assert error["message"] == "Internal server error."
     assert any("secret connection string" in (r.exc_text or "") for r in caplog.records)
+
+
+UNKNOWN_RUNS = [
+    ("GET", "/api/v1/runs/424242", None),
+    ("GET", "/api/v1/runs/99999999999999999999", None),  # too large to exist: refused before the query
+    ("PUT", "/api/v1/runs/424242/notes", {"notes": "x"}),
+    ("GET", "/api/v1/trace?output_id=data/clean.csv&run_id=424242", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), UNKNOWN_RUNS, ids=[f"{c[0]} {c[1]}" for c in UNKNOWN_RUNS])
+def test_an_unknown_run_is_named_the_same_way_everywhere(shared_app: Flask, method, path, body):
+    response = shared_app.test_client().open(path, method=method, **({"json": body} if body else {}))
+    run_id = "99999999999999999999" if "9999999" in path else "424242"
+    assert assert_error(response, 404, "not_found")["message"] == f"Run {run_id} not found."

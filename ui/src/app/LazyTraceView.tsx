@@ -1,26 +1,43 @@
-// The trace route's element: asks for the trace and loads the graph view's code at the same time.
+// The graph routes' element: asks for the data and loads the graph views' code at the same time.
 
 import { usePrefetchQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { ErrorMessage, Loading } from "../components/QueryState";
+import { runQuery } from "../features/inspect/api/getRun";
 import { traceQuery, traceSearch } from "../features/trace/api/getTrace";
 import { usePathSegment } from "../lib/usePathSegment";
 
-type TraceViewModule = typeof import("../features/trace/components/TraceView");
+type TraceViewModule = typeof import("../features/trace/components/graphViews");
 
-// The graph libraries are most of the bundle: they load only when a trace is opened. Not with
+// The graph libraries are most of the bundle: they load only when a graph is opened. Not with
 // React.lazy: React reveals a Suspense boundary no sooner than 300 ms after its fallback appeared,
 // which held every first trace back by up to that long after its code and data had arrived.
 let loaded: TraceViewModule | null = null;
 const load = () =>
-  import("../features/trace/components/TraceView").then((module) => (loaded = module));
+  import("../features/trace/components/graphViews").then((module) => (loaded = module));
 
-export function LazyTraceView() {
-  // Ask for the trace now rather than once the graph code has loaded: the two downloads overlap.
-  const outputId = usePathSegment(2);
+// Ask for the data now rather than once the graph code has loaded: the two downloads overlap.
+function PrefetchTrace({ id }: { id: string }) {
   const [searchParams] = useSearchParams();
-  usePrefetchQuery(traceQuery({ outputId, ...traceSearch(searchParams) }));
+  usePrefetchQuery(traceQuery({ outputId: id, ...traceSearch(searchParams) }));
+  return null;
+}
+
+function PrefetchRun({ runId }: { runId: number }) {
+  usePrefetchQuery(runQuery(runId));
+  return null;
+}
+
+/** An output's trace (/trace/:id), or with `ofRun` a run's downstream (/downstream/:id). */
+export function LazyTraceView({ ofRun = false }: { ofRun?: boolean }) {
+  const id = usePathSegment(2);
+  const runId = /^\d+$/.test(id) ? Number(id) : null;
+  const prefetch = !ofRun ? (
+    <PrefetchTrace id={id} />
+  ) : runId ? (
+    <PrefetchRun runId={runId} />
+  ) : null;
 
   const [module, setModule] = useState(loaded);
   const [error, setError] = useState<unknown>(null);
@@ -28,7 +45,12 @@ export function LazyTraceView() {
     if (!module) load().then(setModule, setError);
   }, [module]);
 
-  if (module) return <module.TraceView />;
+  if (module) return ofRun ? <module.RunDownstreamView /> : <module.TraceView />;
   if (error) return <ErrorMessage error={error} title="The graph view could not be loaded" />;
-  return <Loading label="Loading the graph view…" />;
+  return (
+    <>
+      {prefetch}
+      <Loading label="Loading the graph view…" />
+    </>
+  );
 }

@@ -40,6 +40,7 @@ export const routes: RouteObject[] = [
       { path: "/history/:name/:n", element: <HistoryView /> },
       { path: "/inspect/:id", element: <InspectView /> },
       { path: "/trace/:id", element: <LazyTraceView /> },
+      { path: "/downstream/:id", element: <LazyTraceView ofRun /> },
       { path: "/tag/:tag", element: <TagView /> },
       { path: "/review", element: <ReviewView /> },
       { path: "/help", element: <HelpView /> },

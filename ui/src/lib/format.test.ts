@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import durationCases from "./durationCases.json";
 import {
+  count,
   formatDuration,
   formatPercent,
   formatValue,
@@ -8,12 +10,20 @@ import {
 } from "./format";
 
 describe("format", () => {
-  it("formats durations at every scale", () => {
-    expect(formatDuration(850)).toBe("850 ms");
-    expect(formatDuration(3376.5)).toBe("3.38 s");
-    expect(formatDuration(125_000)).toBe("2 min 05 s");
-    expect(formatDuration(3_720_000)).toBe("1 h 02 min");
-    expect(formatDuration(null)).toBe("—");
+  it.each(durationCases.cases as [number, string][])(
+    "shows %s ms as %s, as the command line does",
+    (ms, shown) => {
+      expect(formatDuration(ms)).toBe(shown);
+    },
+  );
+
+  it("shows a missing or impossible duration as a dash", () => {
+    for (const ms of [null, undefined, -1, Number.NaN]) expect(formatDuration(ms)).toBe("—");
+  });
+
+  it("counts in the singular for one", () => {
+    expect([0, 1, 2].map((n) => count(n, "run"))).toEqual(["0 runs", "1 run", "2 runs"]);
+    expect(count(1, "input and output", "inputs and outputs")).toBe("1 input and output");
   });
 
   it("formats values and percentages", () => {

@@ -1,7 +1,5 @@
-// Lays out a directed graph (dagre, or a faster layered layout when large): one pure function from
-// nodes and edges to positioned nodes.
+// Lays out a directed graph in layers: one pure function from nodes and edges to positioned nodes.
 
-import dagre from "@dagrejs/dagre";
 import { layeredLayout } from "./layeredLayout";
 
 export type LayoutDirection = "LR" | "TB";
@@ -31,15 +29,8 @@ export type Positioned<N> = N & {
 export const DEFAULT_NODE_WIDTH = 180;
 export const DEFAULT_NODE_HEIGHT = 48;
 
-/**
- * Above this many nodes dagre takes a second or more (network-simplex ranking alone takes seconds;
- * even with the tight-tree ranker, ordering and placement of 1,000 nodes take about one second),
- * so larger graphs get `layeredLayout`, which does the same steps more simply in milliseconds.
- */
-export const LAYERED_THRESHOLD = 150;
-
-const NODESEP = 16;
-const RANKSEP = 56;
+const NODESEP = 12;
+const RANKSEP = 18;
 const MARGIN = 16;
 
 /** Natural order of ids ("run:9" before "run:10"), the same in every locale. */
@@ -63,83 +54,68 @@ export function byId(a: string, b: string): number {
   return as.length - bs.length;
 }
 
+const width = (node: LayoutNode) => node.width ?? DEFAULT_NODE_WIDTH;
+const height = (node: LayoutNode) => node.height ?? DEFAULT_NODE_HEIGHT;
+
+/** Nodes and usable edges (known ends, no self-loops, no duplicates), both in natural id order. */
+function normalise(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]) {
+  const sorted = [...nodes].sort((a, b) => byId(a.id, b.id));
+  const known = new Set(sorted.map((node) => node.id));
+  const seen = new Set<string>();
+  const usable: LayoutEdge[] = [];
+  for (const edge of [...edges].sort(
+    (a, b) => byId(a.source, b.source) || byId(a.target, b.target),
+  )) {
+    const key = `${edge.source}\n${edge.target}`;
+    if (edge.source === edge.target || !known.has(edge.source) || !known.has(edge.target)) continue;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    usable.push(edge);
+  }
+  return { nodes: sorted, edges: usable };
+}
+
+/** Top-left corners (`centres` hold centres) applied to copies of the nodes, with handle sides. */
+function positioned<N extends LayoutNode>(
+  nodes: readonly N[],
+  corner: (node: N) => Position,
+  direction: LayoutDirection,
+): Positioned<N>[] {
+  const horizontal = direction === "LR";
+  return nodes.map((node) => ({
+    ...node,
+    position: corner(node),
+    sourcePosition: horizontal ? "right" : "bottom",
+    targetPosition: horizontal ? "left" : "top",
+  }));
+}
+
 /**
  * Returns new nodes with `position` (top-left corner) set so that every edge points along
- * `direction` (left→right for "LR"). Inputs are not modified; the result depends only on the
- * set of nodes and edges, not on their order. Edges naming unknown nodes are ignored.
+ * `direction` (left→right for "LR", downwards for "TB"). Inputs are not modified; the result
+ * depends only on the set of nodes and edges, not on their order. Edges naming unknown nodes,
+ * self-loops and repeated edges are ignored.
+ *
+ * By `layeredLayout`, not ELK: measured side by side (`npm run bench:layout`, `make bench`), ELK
+ * draws the demo's traces the same (no crossing, the same fitted zoom) and larger lineages with up
+ * to a fifth fewer crossings, but takes 10–80 ms for the demo's traces and seconds for 1,000 nodes
+ * where this takes under 1 ms and 10 ms; in its web worker it made the first 32-node graph appear
+ * in 0.79 s instead of 0.41 s.
  */
 export function layoutGraph<N extends LayoutNode>(
   nodes: readonly N[],
   edges: readonly LayoutEdge[],
-  direction: LayoutDirection = "LR",
+  direction: LayoutDirection,
 ): Positioned<N>[] {
-  const sorted = [...nodes].sort((a, b) => byId(a.id, b.id));
-  const sortedEdges = [...edges].sort(
-    (a, b) => byId(a.source, b.source) || byId(a.target, b.target),
+  if (nodes.length === 0) return [];
+  const graph = normalise(nodes, edges);
+  const horizontal = direction === "LR";
+  const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
+  const pairs = graph.edges.map(
+    (edge) => [index.get(edge.source)!, index.get(edge.target)!] as [number, number],
   );
-  const centres =
-    sorted.length > LAYERED_THRESHOLD
-      ? layeredCentres(sorted, sortedEdges, direction)
-      : dagreCentres(sorted, sortedEdges, direction);
-
-  const horizontal = direction === "LR";
-  return nodes.map((node) => {
-    const centre = centres.get(node.id)!;
-    return {
-      ...node,
-      position: { x: centre.x - width(node) / 2, y: centre.y - height(node) / 2 },
-      sourcePosition: horizontal ? "right" : "bottom",
-      targetPosition: horizontal ? "left" : "top",
-    };
-  });
-}
-
-const width = (node: LayoutNode) => node.width ?? DEFAULT_NODE_WIDTH;
-const height = (node: LayoutNode) => node.height ?? DEFAULT_NODE_HEIGHT;
-
-function dagreCentres(
-  nodes: readonly LayoutNode[],
-  edges: readonly LayoutEdge[],
-  direction: LayoutDirection,
-): Map<string, Position> {
-  const g = new dagre.graphlib.Graph({ multigraph: false, compound: false });
-  g.setGraph({
-    rankdir: direction,
-    nodesep: NODESEP,
-    ranksep: RANKSEP,
-    marginx: MARGIN,
-    marginy: MARGIN,
-  });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const node of nodes) g.setNode(node.id, { width: width(node), height: height(node) });
-  for (const edge of edges) {
-    if (edge.source !== edge.target && g.hasNode(edge.source) && g.hasNode(edge.target)) {
-      g.setEdge(edge.source, edge.target);
-    }
-  }
-  dagre.layout(g);
-  return new Map(nodes.map((node) => [node.id, { x: g.node(node.id).x, y: g.node(node.id).y }]));
-}
-
-function layeredCentres(
-  nodes: readonly LayoutNode[],
-  edges: readonly LayoutEdge[],
-  direction: LayoutDirection,
-): Map<string, Position> {
-  const horizontal = direction === "LR";
-  const index = new Map(nodes.map((node, i) => [node.id, i]));
-  const pairs: [number, number][] = [];
-  const seen = new Set<string>();
-  for (const edge of edges) {
-    const u = index.get(edge.source);
-    const v = index.get(edge.target);
-    const key = `${u},${v}`;
-    if (u === undefined || v === undefined || u === v || seen.has(key)) continue;
-    seen.add(key);
-    pairs.push([u, v]);
-  }
   const { main, cross } = layeredLayout(
-    nodes.map((node) =>
+    graph.nodes.map((node) =>
       horizontal
         ? { main: width(node), cross: height(node) }
         : { main: height(node), cross: width(node) },
@@ -147,11 +123,19 @@ function layeredCentres(
     pairs,
     { nodesep: NODESEP, ranksep: RANKSEP, laneSize: 8 },
   );
-  return new Map(
-    nodes.map((node, i) => {
+  const centres = new Map(
+    graph.nodes.map((node, i) => {
       const along = MARGIN + main[i]!;
       const across = MARGIN + cross[i]!;
       return [node.id, horizontal ? { x: along, y: across } : { x: across, y: along }];
     }),
+  );
+  return positioned(
+    nodes,
+    (node) => {
+      const centre = centres.get(node.id)!;
+      return { x: centre.x - width(node) / 2, y: centre.y - height(node) / 2 };
+    },
+    direction,
   );
 }

@@ -24,6 +24,12 @@ describe("paths", () => {
     );
   });
 
+  it("names a suspect run and a run's downstream view", () => {
+    expect(paths.trace("x", { suspect: 20 })).toBe("/trace/x?suspect=run%3A20");
+    expect(paths.downstream(20)).toBe("/downstream/20");
+    expect(paths.downstream(20, { suspect: true })).toBe("/downstream/20?suspect=run%3A20");
+  });
+
   it("maps each command to its view", () => {
     expect(pathOf("recent")).toBe("/recent");
     expect(pathOf("history my etl 15")).toBe("/history/my%20etl/15");

@@ -15,14 +15,21 @@ export const paths = {
     return `/history/${enc(component)}/${limit}${query ? `?${query}` : ""}`;
   },
   inspect: (runId: number | string) => `/inspect/${enc(String(runId))}`,
-  trace: (outputId: string, options: { direction?: Direction; depth?: number | null } = {}) => {
+  trace: (
+    outputId: string,
+    options: { direction?: Direction; depth?: number | null; suspect?: number | null } = {},
+  ) => {
     const qs = new URLSearchParams();
     if (options.direction && options.direction !== "upstream")
       qs.set("direction", options.direction);
     if (options.depth) qs.set("depth", String(options.depth));
+    if (options.suspect) qs.set("suspect", `run:${options.suspect}`);
     const query = qs.toString();
     return `/trace/${enc(outputId)}${query ? `?${query}` : ""}`;
   },
+  /** What a run's outputs fed; `suspect` marks the run and its paths to the flagged outputs. */
+  downstream: (runId: number, options: { suspect?: boolean } = {}) =>
+    `/downstream/${enc(String(runId))}${options.suspect ? `?suspect=run%3A${runId}` : ""}`,
   tag: (tag: string) => `/tag/${enc(tag)}`,
   review: () => "/review",
   help: () => "/help",

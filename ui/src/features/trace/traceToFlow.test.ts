@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { layoutGraph } from "../../lib/layoutGraph";
 import type { Trace } from "../../lib/types";
-import { graphShape, layoutFlow, NODE_SIZE, traceToFlow } from "./traceToFlow";
+import { layoutShape, NODE_SIZE, viewToFlow } from "./traceToFlow";
+import { buildViewGraph } from "./viewGraph";
 
 const trace: Trace = {
   root: "pointer:preds/1",
@@ -25,31 +27,42 @@ const trace: Trace = {
   ],
 };
 
-describe("traceToFlow", () => {
-  it("makes one React Flow node per trace node with its kind's fixed size", () => {
-    const { nodes } = traceToFlow(trace);
+/** The trace drawn: its view graph, laid out top to bottom, as React Flow elements. */
+function flowOf(t: Trace, suspect: string | null = null) {
+  const view = buildViewGraph(t, { suspect });
+  const sized = view.nodes.map((n) => ({ id: n.id, ...NODE_SIZE[n.kind] }));
+  const laid = new Map(layoutGraph(sized, view.edges, "TB").map((n) => [n.id, n]));
+  return viewToFlow(view, laid);
+}
+
+describe("viewToFlow", () => {
+  it("makes one React Flow node per drawn node with its kind's fixed size, in reading order", () => {
+    const { nodes } = flowOf(trace);
     expect(nodes.map((n) => [n.id, n.type, n.width, n.height])).toEqual([
-      ["pointer:preds/1", "pointer", NODE_SIZE.pointer.width, NODE_SIZE.pointer.height],
-      ["run:2", "run", NODE_SIZE.run.width, NODE_SIZE.run.height],
       ["pointer:model.pkl", "pointer", NODE_SIZE.pointer.width, NODE_SIZE.pointer.height],
+      ["run:2", "run", NODE_SIZE.run.width, NODE_SIZE.run.height],
+      ["pointer:preds/1", "pointer", NODE_SIZE.pointer.width, NODE_SIZE.pointer.height],
     ]);
   });
 
-  it("marks the root and labels stale runs and flagged pointers", () => {
-    const { nodes } = traceToFlow(trace);
-    const byId = new Map(nodes.map((n) => [n.id, n]));
+  it("marks the root and names stale runs, flagged pointers and the suspect", () => {
+    const byId = new Map(flowOf(trace, "run:2").nodes.map((n) => [n.id, n]));
     expect(byId.get("pointer:preds/1")!.data.isRoot).toBe(true);
     expect(byId.get("pointer:model.pkl")!.data.isRoot).toBe(false);
-    expect(byId.get("run:2")!.ariaLabel).toBe("Run 2: predict, success, stale");
+    expect(byId.get("run:2")!.ariaLabel).toBe("Run 2: predict, success, suspect, stale");
+    expect(byId.get("run:2")!.data.isSuspect).toBe(true);
     expect(byId.get("pointer:preds/1")!.ariaLabel).toBe("endpoint preds/1, flagged");
   });
 
-  it("lays data out left to right: model → predict → prediction", () => {
-    const { nodes, edges } = layoutFlow(traceToFlow(trace));
-    const x = (id: string) => nodes.find((n) => n.id === id)!.position.x;
-    expect(x("pointer:model.pkl")).toBeLessThan(x("run:2"));
-    expect(x("run:2")).toBeLessThan(x("pointer:preds/1"));
-    expect(edges.map((e) => e.id)).toEqual(["pointer:model.pkl->run:2", "run:2->pointer:preds/1"]);
+  it("lays data out top to bottom: model → predict → prediction, with the path marked", () => {
+    const { nodes, edges } = flowOf(trace, "run:2");
+    const y = (id: string) => nodes.find((n) => n.id === id)!.position.y;
+    expect(y("pointer:model.pkl")).toBeLessThan(y("run:2"));
+    expect(y("run:2")).toBeLessThan(y("pointer:preds/1"));
+    expect(edges.map((e) => [e.id, e.className])).toEqual([
+      ["pointer:model.pkl->run:2", "off-path"],
+      ["run:2->pointer:preds/1", "on-path"],
+    ]);
   });
 
   it("keeps the same shape when only flags and staleness change", () => {
@@ -59,7 +72,8 @@ describe("traceToFlow", () => {
         n.kind === "pointer" ? { ...n, flagged: !n.flagged } : { ...n, stale: [] },
       ),
     };
-    expect(graphShape(traceToFlow(changed))).toBe(graphShape(traceToFlow(trace)));
+    const shape = (t: Trace) => layoutShape(buildViewGraph(t));
+    expect(shape(changed)).toBe(shape(trace));
     const grown: Trace = {
       ...trace,
       nodes: [
@@ -68,6 +82,6 @@ describe("traceToFlow", () => {
       ],
       edges: [...trace.edges, { source: "pointer:x", target: "run:2" }],
     };
-    expect(graphShape(traceToFlow(grown))).not.toBe(graphShape(traceToFlow(trace)));
+    expect(shape(grown)).not.toBe(shape(trace));
   });
 });

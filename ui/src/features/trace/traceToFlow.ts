@@ -1,51 +1,74 @@
-// Turns an API trace into React Flow nodes and edges (fixed node sizes) and lays them out with dagre.
+// Turns the drawn graph of a trace into React Flow nodes and edges of fixed sizes, positioned by the
+// layout, in reading order (top to bottom, left to right) so that Tab follows what the eye does.
 
-import type { Edge, Node, NodeHandle } from "@xyflow/react";
-import { layoutGraph } from "../../lib/layoutGraph";
-import type { PointerNode, RunNode, Trace } from "../../lib/types";
+import { MarkerType, type Edge, type Node, type NodeHandle } from "@xyflow/react";
+import type { Positioned } from "../../lib/layoutGraph";
+import type { PointerNode, RunNode } from "../../lib/types";
+import { LABEL_CHARS, pointerLabels, type PointerLabel } from "./pointerLabels";
+import type { GroupNode, ViewGraph, ViewNode } from "./viewGraph";
 
 /**
  * Node sizes are fixed (CSS matches them), so the layout needs no DOM measurement: with
  * onlyRenderVisibleElements, nodes outside the viewport are never rendered, hence never measured.
+ * Data flows downwards: ranks are rows, so a deep lineage uses the screen's height and its breadth
+ * the width, and names read across the nodes.
  */
 export const NODE_SIZE = {
-  run: { width: 220, height: 64 },
-  pointer: { width: 220, height: 40 },
+  run: { width: 224, height: 40 },
+  pointer: { width: 224, height: 34 },
+  group: { width: 224, height: 40 },
 } as const;
 
-export type RunFlowNode = Node<{ node: RunNode; isRoot: false }, "run">;
-export type PointerFlowNode = Node<{ node: PointerNode; isRoot: boolean }, "pointer">;
-export type TraceFlowNode = RunFlowNode | PointerFlowNode;
+const PATH_ARROW = { type: MarkerType.ArrowClosed, color: "var(--suspect)", width: 7, height: 7 };
 
-/** One target handle on the left, one source handle on the right, both mid-height. */
+/** How a node stands to the highlighted path: on it, off it, or no path is shown. */
+export type PathMark = "on" | "off" | null;
+
+type Common = {
+  pathMark: PathMark;
+  isSuspect: boolean;
+  isRoot: boolean;
+};
+
+export type RunFlowNode = Node<Common & { node: RunNode }, "run">;
+export type PointerFlowNode = Node<Common & { node: PointerNode; label: PointerLabel }, "pointer">;
+// Not "group": React Flow styles its own group nodes under that name.
+export type GroupFlowNode = Node<Common & { group: GroupNode }, "siblings">;
+export type TraceFlowNode = RunFlowNode | PointerFlowNode | GroupFlowNode;
+
+/** One target handle on top, one source handle at the bottom, both mid-width. */
 function handles(width: number, height: number): NodeHandle[] {
   return [
     {
       type: "target",
-      position: "left" as NodeHandle["position"],
-      x: 0,
-      y: height / 2 - 1,
-      width: 1,
-      height: 2,
+      position: "top" as NodeHandle["position"],
+      x: width / 2 - 1,
+      y: 0,
+      width: 2,
+      height: 1,
     },
     {
       type: "source",
-      position: "right" as NodeHandle["position"],
-      x: width - 1,
-      y: height / 2 - 1,
-      width: 1,
-      height: 2,
+      position: "bottom" as NodeHandle["position"],
+      x: width / 2 - 1,
+      y: height - 1,
+      width: 2,
+      height: 1,
     },
   ];
 }
 
-function ariaLabel(node: RunNode | PointerNode): string {
+/** What a screen reader says for a node (and what the browser tests find it by). */
+export function ariaLabel(node: ViewNode, isSuspect = false): string {
   if (node.kind === "run") {
     const parts = [`Run ${node.run_id}: ${node.component}`, node.status];
+    if (isSuspect) parts.push("suspect");
     if (node.stale.length > 0) parts.push("stale");
     return parts.join(", ");
   }
-  return `${node.type} ${node.name}${node.flagged ? ", flagged" : ""}`;
+  if (node.kind === "pointer") return `${node.type} ${node.name}${node.flagged ? ", flagged" : ""}`;
+  const flagged = node.flagged > 0 ? `, ${node.flagged} flagged` : "";
+  return `${node.siblings.length} ${node.noun}${flagged}, folded: press Enter to show them`;
 }
 
 export interface FlowGraph {
@@ -53,43 +76,57 @@ export interface FlowGraph {
   edges: Edge[];
 }
 
-/** The trace as React Flow elements, not yet positioned. */
-export function traceToFlow(trace: Trace): FlowGraph {
-  const nodes = trace.nodes.map((node): TraceFlowNode => {
+/** The drawn graph as React Flow elements, at the layout's positions. */
+export function viewToFlow(
+  view: ViewGraph,
+  laid: ReadonlyMap<string, Positioned<unknown>>,
+): FlowGraph {
+  const names = view.nodes.flatMap((n) => (n.kind === "pointer" ? [n.name] : []));
+  const labels = pointerLabels(names);
+  // A flagged pointer's flag takes the room of a few characters.
+  const flaggedLabels = pointerLabels(names, LABEL_CHARS - 3);
+  const markOf = (id: string): PathMark => (view.path ? (view.path.has(id) ? "on" : "off") : null);
+  const nodes = view.nodes.map((node): TraceFlowNode => {
     const { width, height } = NODE_SIZE[node.kind];
     const common = {
       id: node.id,
-      position: { x: 0, y: 0 },
+      position: laid.get(node.id)?.position ?? { x: 0, y: 0 },
       width,
       height,
       measured: { width, height },
       handles: handles(width, height),
-      ariaLabel: ariaLabel(node),
+      ariaLabel: ariaLabel(node, node.id === view.suspect),
       draggable: false,
       connectable: false,
     };
-    return node.kind === "run"
-      ? { ...common, type: "run", data: { node, isRoot: false } }
-      : { ...common, type: "pointer", data: { node, isRoot: node.id === trace.root } };
+    const data = {
+      pathMark: markOf(node.id),
+      isSuspect: node.id === view.suspect,
+      isRoot: node.id === view.root,
+    };
+    if (node.kind === "run") return { ...common, type: "run", data: { ...data, node } };
+    if (node.kind === "pointer") {
+      const label = (node.flagged ? flaggedLabels : labels).get(node.name)!;
+      return { ...common, type: "pointer", data: { ...data, node, label } };
+    }
+    return { ...common, type: "siblings", data: { ...data, group: node } };
   });
-  const edges: Edge[] = trace.edges.map((edge) => ({
-    id: `${edge.source}->${edge.target}`,
+  nodes.sort((a, b) => a.position.y - b.position.y || a.position.x - b.position.x);
+  const edges: Edge[] = view.edges.map((edge) => ({
+    id: edge.id,
     source: edge.source,
     target: edge.target,
     focusable: false,
+    className: view.path ? (edge.onPath ? "on-path" : "off-path") : undefined,
+    // The path's edges are drawn three times as thick: their arrowheads (sized by the stroke) are not.
+    ...(edge.onPath ? { markerEnd: PATH_ARROW } : {}),
   }));
   return { nodes, edges };
 }
 
-/**
- * What the layout depends on: node ids (whose prefix gives the kind, hence the size) and edges.
- * A refetch that only changes flags, statuses or staleness keeps the same shape.
- */
-export function graphShape({ nodes, edges }: FlowGraph): string {
-  return `${nodes.map((n) => n.id).join("\n")}\n\n${edges.map((e) => e.id).join("\n")}`;
-}
-
-/** Positions the elements left→right: data flows from inputs on the left to outputs on the right. */
-export function layoutFlow({ nodes, edges }: FlowGraph): FlowGraph {
-  return { nodes: layoutGraph(nodes, edges, "LR") as TraceFlowNode[], edges };
+/** What the layout depends on: node ids (whose kind gives the size) and edges, in a stable order. */
+export function layoutShape(view: ViewGraph): string {
+  const ids = view.nodes.map((n) => n.id).sort();
+  const edges = view.edges.map((e) => e.id).sort();
+  return `${ids.join("\n")}\n\n${edges.join("\n")}`;
 }

@@ -9,15 +9,20 @@ describe("detailAt", () => {
     expect(detailAt(BLOCK_ZOOM)).toBe("label");
     expect(detailAt(BLOCK_ZOOM - 0.01)).toBe("block");
   });
+
+  it("goes from everything straight to blocks in a large graph", () => {
+    expect(detailAt(LABEL_ZOOM, true)).toBe("full");
+    expect(detailAt(LABEL_ZOOM - 0.01, true)).toBe("block");
+  });
 });
 
 describe("edgesPath", () => {
-  it("draws one horizontal-ended bezier per edge in a single path", () => {
+  it("draws one vertical-ended bezier per edge in a single path", () => {
     const d = edgesPath([
-      { sourceX: 0, sourceY: 0, targetX: 100, targetY: 50 },
-      { sourceX: 10, sourceY: 5, targetX: 30.04, targetY: 5 },
+      { sourceX: 0, sourceY: 0, targetX: 50, targetY: 100 },
+      { sourceX: 5, sourceY: 10, targetX: 5, targetY: 30.04 },
     ]);
-    expect(d).toBe("M0,0C50,0 50,50 100,50M10,5C20,5 20,5 30,5");
+    expect(d).toBe("M0,0C0,50 50,50 50,100M5,10C5,20 5,20 5,30");
   });
 
   it("is empty without edges", () => {

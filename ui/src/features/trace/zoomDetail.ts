@@ -10,8 +10,14 @@ export const LABEL_ZOOM = 0.45;
 /** Below this zoom even that label is under 7 px: nodes are coloured blocks. */
 export const BLOCK_ZOOM = 0.2;
 
-export function detailAt(zoom: number): Detail {
-  return zoom >= LABEL_ZOOM ? "full" : zoom >= BLOCK_ZOOM ? "label" : "block";
+/**
+ * What nodes draw at `zoom`. A large graph (React Flow draws only the nodes in view) skips the
+ * label stage: between the thresholds nearly all of its nodes are in view, and drawing a thousand
+ * of them as React Flow nodes takes most of a second; the sketch's blocks take a few milliseconds.
+ */
+export function detailAt(zoom: number, large = false): Detail {
+  if (zoom >= LABEL_ZOOM) return "full";
+  return zoom >= BLOCK_ZOOM && !large ? "label" : "block";
 }
 
 export const DetailContext = createContext<Detail>("full");
@@ -23,8 +29,8 @@ export const useDetail = () => useContext(DetailContext);
  * The detail for React Flow's current zoom; until it has set its viewport up, `initialZoom` (the
  * viewport it is about to take) answers. Changes only when a threshold is crossed.
  */
-export function useZoomDetail(initialZoom: number): Detail {
-  return useStore((s) => detailAt(s.panZoom ? s.transform[2] : initialZoom));
+export function useZoomDetail(initialZoom: number, large: boolean): Detail {
+  return useStore((s) => detailAt(s.panZoom ? s.transform[2] : initialZoom, large));
 }
 
 export interface EdgeEnds {
@@ -34,16 +40,16 @@ export interface EdgeEnds {
   targetY: number;
 }
 
-/** One SVG path for many left→right edges, each a bezier leaving and arriving horizontally. */
+/** One SVG path for many top→bottom edges, each a bezier leaving and arriving vertically. */
 export function edgesPath(edges: readonly EdgeEnds[]): string {
   const parts: string[] = [];
   const r = (value: number) => Math.round(value * 10) / 10;
   for (const { sourceX, sourceY, targetX, targetY } of edges) {
-    const distance = targetX - sourceX;
+    const distance = targetY - sourceY;
     const offset = distance >= 0 ? 0.5 * distance : 0.25 * 25 * Math.sqrt(-distance);
     parts.push(
-      `M${r(sourceX)},${r(sourceY)}C${r(sourceX + offset)},${r(sourceY)} ` +
-        `${r(targetX - offset)},${r(targetY)} ${r(targetX)},${r(targetY)}`,
+      `M${r(sourceX)},${r(sourceY)}C${r(sourceX)},${r(sourceY + offset)} ` +
+        `${r(targetX)},${r(targetY - offset)} ${r(targetX)},${r(targetY)}`,
     );
   }
   return parts.join("");

@@ -8,7 +8,7 @@ import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import { StaleBadge, StatusBadge } from "../../../components/StatusBadge";
 import { Time } from "../../../components/Time";
 import { DEFAULT_HISTORY_LIMIT } from "../../../lib/commandParser";
-import { formatDuration, isoToLocalInput, localInputToIso } from "../../../lib/format";
+import { count, formatDuration, isoToLocalInput, localInputToIso } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
 import type { Run } from "../../../lib/types";
 import { MoreLink } from "../../runs/components/MoreLink";
@@ -140,7 +140,7 @@ export function HistoryView() {
         <div className="table-scroll">
           <table className="table table-clickable">
             <caption className="sr-only">
-              Last {limit} runs of {name}
+              Last {count(limit, "run")} of {name}
             </caption>
             <thead>
               <tr>

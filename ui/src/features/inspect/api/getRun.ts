@@ -1,6 +1,6 @@
 // GET /runs/{run_id}: one run with its code snapshot and its component's metadata.
 
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { apiRequest, seg } from "../../../lib/apiClient";
 import type { RunDetail } from "../../../lib/types";
 
@@ -10,10 +10,10 @@ export function getRun(runId: number, signal?: AbortSignal) {
   return apiRequest<RunDetail>(`/runs/${seg(runId)}`, { signal });
 }
 
+/** Key and fetcher together, for the view and for prefetching while a view's code loads. */
+export const runQuery = (runId: number) =>
+  queryOptions({ queryKey: runKey(runId), queryFn: ({ signal }) => getRun(runId, signal) });
+
 export function useRun(runId: number | null) {
-  return useQuery({
-    queryKey: runKey(runId ?? -1),
-    queryFn: ({ signal }) => getRun(runId as number, signal),
-    enabled: runId !== null,
-  });
+  return useQuery({ ...runQuery(runId ?? -1), enabled: runId !== null });
 }

@@ -2,6 +2,7 @@
 // tests, params, metrics, code and notes.
 
 import { Link } from "react-router-dom";
+import { Hash } from "../../../components/Hash";
 import { KeyValueTable } from "../../../components/KeyValueTable";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { Time } from "../../../components/Time";
@@ -54,13 +55,25 @@ export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: b
           <dt>Duration</dt>
           <dd>{formatDuration(run.duration_ms)}</dd>
           <dt>Git commit</dt>
-          <dd className="mono">{run.git_hash || <span className="muted">—</span>}</dd>
+          <dd>
+            <Hash value={run.git_hash} label="git commit" />
+          </dd>
           <dt>Git tags</dt>
           <dd>
             {run.git_tags.length > 0 ? run.git_tags.join(", ") : <span className="muted">—</span>}
           </dd>
           <dt>Code hash</dt>
-          <dd className="mono">{run.code_hash || <span className="muted">—</span>}</dd>
+          <dd>
+            <Hash value={run.code_hash} label="code hash" />
+          </dd>
+          {run.outputs_count > 0 ? (
+            <>
+              <dt>Feeds</dt>
+              <dd>
+                <Link to={paths.downstream(run.id)}>What this run's outputs fed</Link>
+              </dd>
+            </>
+          ) : null}
           <dt>Depends on</dt>
           <dd>
             {run.dependencies.length > 0 ? (

@@ -1,7 +1,9 @@
-// The home view (/ and /recent): run cards, newest first, loading more as the list end scrolls in.
+// The home view (/ and /recent): how many outputs are flagged, then run cards, newest first,
+// loading more as the list end scrolls in.
 
 import { useEffect, useRef } from "react";
 import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
+import { FlaggedNotice } from "../../flags/components/FlaggedNotice";
 import { RunSummary } from "../../runs/components/RunSummary";
 import { useRecentRuns } from "../api/getRecentRuns";
 
@@ -30,6 +32,7 @@ export function RecentView() {
   return (
     <div className="view">
       <h1>Recent runs</h1>
+      <FlaggedNotice />
       {query.isPending ? (
         <Loading label="Loading recent runs…" />
       ) : query.isError && runs.length === 0 ? (

@@ -1,11 +1,12 @@
-// The review view (/review): runs ranked by how likely they caused the flagged outputs, and the
-// flagged outputs themselves.
+// The review view (/review): runs ranked by how likely they caused the flagged outputs, each
+// linked to its page and to what it fed (its paths to the flagged outputs highlighted), and the
+// flagged outputs themselves, each linked to its trace.
 
 import { Link } from "react-router-dom";
 import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import { StaleBadge, StatusBadge } from "../../../components/StatusBadge";
 import { Time } from "../../../components/Time";
-import { formatPercent } from "../../../lib/format";
+import { count, formatPercent } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
 import { FlagToggle } from "../../flags/components/FlagToggle";
 import { useReview } from "../api/getReview";
@@ -30,6 +31,8 @@ function CoverageBar({ coverage }: { coverage: number }) {
 
 export function ReviewView() {
   const query = useReview();
+  // A flagged output's trace highlights the most suspicious run's path to it, when it has one.
+  const top = query.data?.runs[0];
 
   return (
     <div className="view">
@@ -75,7 +78,17 @@ export function ReviewView() {
                         <td className="hide-narrow">
                           <Time iso={run.start} />
                         </td>
-                        <td>{run.count}</td>
+                        <td>
+                          <Link
+                            to={paths.downstream(run.id, { suspect: true })}
+                            aria-label={`${count(run.count, "flagged output")} downstream of ${run.component} · Run ${run.id}: trace`}
+                            className="review-downstream"
+                            title="What this run fed, with its paths to the flagged outputs"
+                          >
+                            {run.count}
+                            <span aria-hidden="true"> ↓</span>
+                          </Link>
+                        </td>
                         <td>
                           <CoverageBar coverage={run.coverage} />
                         </td>
@@ -95,7 +108,7 @@ export function ReviewView() {
               <ul className="flagged-list">
                 {query.data.flagged.map((outputId) => (
                   <li key={outputId}>
-                    <Link to={paths.trace(outputId)} className="mono">
+                    <Link to={paths.trace(outputId, { suspect: top?.id })} className="mono">
                       {outputId}
                     </Link>
                     <FlagToggle outputId={outputId} flagged />

@@ -15,7 +15,7 @@ export function MoreLink({
   if (hidden <= 0) return null;
   return (
     <Link to={paths.inspect(runId)} className="more-link" onClick={(e) => e.stopPropagation()}>
-      +{hidden} more<span className="sr-only"> {what}</span>
+      +{hidden} more<span className="sr-only"> {hidden === 1 ? what.slice(0, -1) : what}</span>
     </Link>
   );
 }

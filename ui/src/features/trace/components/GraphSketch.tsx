@@ -1,30 +1,34 @@
 // The zoomed-out drawing of a trace, in one SVG under React Flow's nodes: every edge as one path
-// and, furthest out, every node as a coloured block that selects it when clicked. React Flow
-// draws each edge and node as its own component, which for a thousand of them takes most of a
-// second and shows nothing more at this size.
+// and, when `blocks`, every node as a block that selects it when clicked, or on Enter once focused
+// (Tab and the arrow keys reach them). React Flow draws each edge and node as its own component,
+// which for a thousand of them takes most of a second and shows nothing more at this size.
 
 import { ViewportPortal, type Edge } from "@xyflow/react";
-import { memo, useMemo, type MouseEvent } from "react";
+import { memo, useMemo, type KeyboardEvent, type MouseEvent } from "react";
+import { ariaLabel, type TraceFlowNode } from "../traceToFlow";
 import { edgesPath } from "../zoomDetail";
-import type { TraceFlowNode } from "../traceToFlow";
 
 function blockClass(node: TraceFlowNode, selected: boolean): string {
   const classes = [`block-${node.type}`];
   if (node.type === "run") {
     if (node.data.node.status !== "success") classes.push("is-failed");
     if (node.data.node.stale.length > 0) classes.push("is-stale");
-  } else {
+  } else if (node.type === "pointer") {
     if (node.data.node.flagged) classes.push("is-flagged");
-    if (node.data.isRoot) classes.push("is-root");
+  } else if (node.data.group.flagged > 0) {
+    classes.push("is-flagged");
   }
+  if (node.data.isRoot) classes.push("is-root");
+  if (node.data.isSuspect) classes.push("is-suspect");
+  if (node.data.pathMark) classes.push(`${node.data.pathMark}-path`);
   if (selected) classes.push("is-selected");
   return classes.join(" ");
 }
 
-function blockTitle(node: TraceFlowNode): string {
-  return node.type === "run"
-    ? `${node.data.node.component} · Run ${node.data.node.run_id}`
-    : node.data.node.name;
+function nodeAria(node: TraceFlowNode): string {
+  if (node.type === "run") return ariaLabel(node.data.node, node.data.isSuspect);
+  if (node.type === "pointer") return ariaLabel(node.data.node);
+  return ariaLabel(node.data.group);
 }
 
 export const GraphSketch = memo(function GraphSketch({
@@ -65,17 +69,31 @@ export const GraphSketch = memo(function GraphSketch({
     return { d: edgesPath(ends), width, height };
   }, [nodes, edges]);
 
+  const idOf = (event: MouseEvent | KeyboardEvent) =>
+    (event.target as Element).closest("[data-node-id]")?.getAttribute("data-node-id");
   const onClick = (event: MouseEvent<SVGGElement>) => {
-    const id = (event.target as Element).closest("[data-node-id]")?.getAttribute("data-node-id");
+    const id = idOf(event);
     if (id) onSelect(id);
+  };
+  const onKeyDown = (event: KeyboardEvent<SVGGElement>) => {
+    const id = idOf(event);
+    if (id && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      onSelect(id);
+    }
   };
 
   return (
     <ViewportPortal>
-      <svg className="trace-sketch" width={width} height={height} aria-hidden="true">
-        <path className="trace-sketch-edges" d={d} vectorEffect="non-scaling-stroke" />
+      <svg className="trace-sketch" width={width} height={height}>
+        <path
+          className="trace-sketch-edges"
+          d={d}
+          vectorEffect="non-scaling-stroke"
+          aria-hidden="true"
+        />
         {blocks ? (
-          <g className="trace-sketch-blocks" onClick={onClick}>
+          <g className="trace-sketch-blocks" onClick={onClick} onKeyDown={onKeyDown}>
             {nodes.map((node) => {
               const w = node.width ?? 0;
               const h = node.height ?? 0;
@@ -84,14 +102,15 @@ export const GraphSketch = memo(function GraphSketch({
                   key={node.id}
                   data-node-id={node.id}
                   className={blockClass(node, node.id === selectedId)}
-                  x={node.position.x + w * 0.3}
-                  y={node.position.y + h * 0.12}
-                  width={w * 0.4}
-                  height={h * 0.76}
+                  tabIndex={0}
+                  role="button"
+                  aria-label={nodeAria(node)}
+                  x={node.position.x + w * 0.1}
+                  y={node.position.y + h * 0.1}
+                  width={w * 0.8}
+                  height={h * 0.8}
                   rx={node.type === "run" ? 6 : h * 0.38}
-                >
-                  <title>{blockTitle(node)}</title>
-                </rect>
+                />
               );
             })}
           </g>

@@ -1,4 +1,4 @@
-// The side panel beside the trace graph: the selected run's card or the selected pointer's details.
+// The panel over the trace graph's right side: the selected run's card or the selected pointer's details.
 
 import { Link } from "react-router-dom";
 import { ErrorMessage, Loading } from "../../../components/QueryState";
@@ -59,46 +59,7 @@ function PointerDetails({ node }: { node: PointerNode }) {
   );
 }
 
-/** The dot a node shows instead of a badge when the graph is zoomed out. */
-const LegendDot = ({ kind }: { kind: string }) => (
-  <span className={`legend-dot mark-${kind}`} aria-hidden="true" />
-);
-
-export function NodeDetails({
-  node,
-  onClose,
-}: {
-  node: TraceNode | undefined;
-  onClose: () => void;
-}) {
-  if (!node) {
-    return (
-      <div className="panel-empty">
-        <h2>Details</h2>
-        <p className="muted">Select a run or a pointer in the graph to see its details here.</p>
-        <ul className="legend" aria-label="Legend">
-          <li>
-            <span className="legend-swatch legend-run" aria-hidden="true" /> component run
-          </li>
-          <li>
-            <span className="legend-swatch legend-pointer" aria-hidden="true" /> input or output
-          </li>
-          <li>
-            <span className="badge badge-danger">failed</span> <LegendDot kind="failed" /> run
-            failed
-          </li>
-          <li>
-            <span className="badge badge-warn">stale</span> <LegendDot kind="stale" /> run read
-            outdated inputs
-          </li>
-          <li>
-            <span className="badge badge-flag">flagged</span> <LegendDot kind="flagged" /> output
-            marked bad
-          </li>
-        </ul>
-      </div>
-    );
-  }
+export function NodeDetails({ node, onClose }: { node: TraceNode; onClose: () => void }) {
   return (
     <div className="panel-details">
       <button type="button" className="button button-ghost panel-close" onClick={onClose}>

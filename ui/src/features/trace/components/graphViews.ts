@@ -1,0 +1,4 @@
+// The graph views, loaded together when the first graph is opened (see app/LazyTraceView).
+
+export { RunDownstreamView } from "./RunDownstreamView";
+export { TraceView } from "./TraceView";
