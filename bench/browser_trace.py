@@ -20,7 +20,7 @@ from urllib.parse import quote
 from bench.common import report
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.entities import PointerRecord, RunRecord
+from mltrace.entities import ComponentRun, IOPointer, new_run_key
 from tests.e2e.chromium import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ new MutationObserver((records, observer) => {
 
 def layered_pipeline(
     layers: int = LAYERS, width: int = WIDTH, output: str = OUTPUT, prefix: str = "bench"
-) -> list[RunRecord]:
+) -> list[ComponentRun]:
     """`layers` × `width` runs plus one that reads the last stage and writes `output`: by default a
     trace of 1,027 nodes."""
     records = []
@@ -66,12 +66,13 @@ def layered_pipeline(
     def add(component: str, second: float, inputs: list[str], outputs: list[str]) -> None:
         start = T0 + timedelta(seconds=second)
         records.append(
-            RunRecord(
-                component=component,
-                start=start,
-                end=start + timedelta(seconds=1),
-                inputs=[PointerRecord(name) for name in inputs],
-                outputs=[PointerRecord(name) for name in outputs],
+            ComponentRun(
+                key=new_run_key(),
+                component_name=component,
+                start_timestamp=start,
+                end_timestamp=start + timedelta(seconds=1),
+                inputs=[IOPointer(name) for name in inputs],
+                outputs=[IOPointer(name) for name in outputs],
             )
         )
 

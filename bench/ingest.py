@@ -9,26 +9,27 @@ from datetime import datetime, timedelta, timezone
 from bench.common import fresh_postgres_uri, report, scratch_dir
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.entities import PointerRecord, RunRecord
+from mltrace.entities import ComponentRun, IOPointer, new_run_key
 
 STAGES = ("ingest", "clean", "featurize", "predict")
 
 
-def pipeline_records(n_runs: int, prefix: str = "") -> list[RunRecord]:
+def pipeline_records(n_runs: int, prefix: str = "") -> list[ComponentRun]:
     """A 4-stage pipeline repeated until `n_runs` runs, each stage reading the previous one's output."""
     t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
     records = []
     for i in range(n_runs):
         k, item = i % 4, i // 4
         start = t0 + timedelta(milliseconds=i)
-        source = PointerRecord(f"{prefix}{item}/s{k}") if k else PointerRecord(f"{prefix}raw/{item % 97}.csv")
+        source = IOPointer(f"{prefix}{item}/s{k}") if k else IOPointer(f"{prefix}raw/{item % 97}.csv")
         records.append(
-            RunRecord(
-                component=STAGES[k],
-                start=start,
-                end=start + timedelta(microseconds=500),
+            ComponentRun(
+                key=new_run_key(),
+                component_name=STAGES[k],
+                start_timestamp=start,
+                end_timestamp=start + timedelta(microseconds=500),
                 inputs=[source],
-                outputs=[PointerRecord(f"{prefix}{item}/s{k + 1}")],
+                outputs=[IOPointer(f"{prefix}{item}/s{k + 1}")],
             )
         )
     return records

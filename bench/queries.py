@@ -13,26 +13,27 @@ from bench.common import fresh_postgres_uri, median_seconds, report, scratch_dir
 from bench.ingest import pipeline_records
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.entities import PointerRecord, RunRecord
+from mltrace.entities import ComponentRun, IOPointer, new_run_key
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
-def _run(component: str, second: float, inputs: list[str], outputs: list[str]) -> RunRecord:
+def _run(component: str, second: float, inputs: list[str], outputs: list[str]) -> ComponentRun:
     start = T0 + timedelta(seconds=second)
-    return RunRecord(
-        component=component,
-        start=start,
-        end=start + timedelta(seconds=0.5),
-        inputs=[PointerRecord(n) for n in inputs],
-        outputs=[PointerRecord(n) for n in outputs],
+    return ComponentRun(
+        key=new_run_key(),
+        component_name=component,
+        start_timestamp=start,
+        end_timestamp=start + timedelta(seconds=0.5),
+        inputs=[IOPointer(n) for n in inputs],
+        outputs=[IOPointer(n) for n in outputs],
     )
 
 
-def dataset(total_runs: int = 100_000) -> tuple[list[RunRecord], list[str]]:
+def dataset(total_runs: int = 100_000) -> tuple[list[ComponentRun], list[str]]:
     """A 1,000-deep chain, a 500-input fan-in, a prediction pipeline with 100,000 predictions
     (100 of them from a planted bad batch) and filler pipelines up to `total_runs` runs."""
-    records: list[RunRecord] = []
+    records: list[ComponentRun] = []
     t = 10_000.0
     for i in range(1000):
         records.append(_run("chain", t + i, [f"chain/{i}"] if i else [], [f"chain/{i + 1}"]))

@@ -6,6 +6,7 @@ the names of the original mltrace API and use the process's default client.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -19,8 +20,9 @@ from mltrace.config import Config, default_db_uri
 from mltrace.delivery.http_sink import HttpSink
 from mltrace.delivery.spool import Spool, spool_dir_for
 from mltrace.delivery.writer import BackgroundWriter
-from mltrace.entities import Component, ComponentRun, IOPointer, PointerRecord, PointerType, RunRecord
+from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, new_run_key
 from mltrace.entities.component_run import MAX_RUN_ID
+from mltrace.entities.limits import fit_pointer_name
 from mltrace.entities.times import now_utc, parse_utc, utc
 from mltrace.errors import InvalidInputError, StoreUnreachableError
 from mltrace.lineage.pointer_types import infer_pointer_type
@@ -107,9 +109,9 @@ class Client:
                 )
             return self._writer
 
-    def submit(self, record: RunRecord) -> None:
+    def submit(self, record: ComponentRun) -> None:
         """Queues a captured run for background storage (never blocks, never raises)."""
-        self.writer.submit(record)
+        self.writer.submit(record.with_key())
 
     def flush(self, timeout: float | None = None) -> bool:
         """Waits until everything logged is stored; False if runs remain in the spool, or some were refused
@@ -118,7 +120,7 @@ class Client:
 
     def rejected(self) -> list[dict[str, Any]]:
         """The runs the store refused, kept beside the spool of this client's store, oldest first:
-        `{"key", "component", "start", "reason", "rejected_at", "run"}` (`run` as `RunRecord.to_json`)."""
+        `{"key", "component", "start", "reason", "rejected_at", "run"}` (`run` as `entities.run_wire.to_wire`)."""
         entries = []
         for entry in self.writer.spool.rejected():
             run = entry.get("run") or {}
@@ -156,9 +158,10 @@ class Client:
         return self.store.dialect
 
     # --- writing -------------------------------------------------------------
-    def ingest(self, records: list[RunRecord]) -> list[int]:
+    def ingest(self, records: list[ComponentRun]) -> list[int]:
         """Stores runs now (synchronously), creating the database if needed; returns their new ids (none
         through a server). Raises RunsRefusedError (naming the runs) or StoreUnreachableError; stores nothing then."""
+        records = [record.with_key() for record in records]
         if self.server_url:
             return self.backend.ingest(records)
         return self.store.ingest(records)
@@ -345,7 +348,7 @@ class _StoreSink:
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
+    def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> object:
         try:
             store = self.client.store
         except Exception as exc:  # a URI or driver problem: the runs wait until it is fixed, none is refused
@@ -470,36 +473,34 @@ def log_component_run(
     from `component_run.dependencies` are added.
     """
     now = now_utc()
-    record = RunRecord(
-        component=component_run.component_name,
-        start=utc(component_run.start_timestamp or now),
-        end=utc(component_run.end_timestamp or component_run.start_timestamp or now),
-        status=component_run.status,
-        error=component_run.error,
-        inputs=[
-            PointerRecord(p.name, p.value_hash, None if p.pointer_type is PointerType.UNKNOWN else p.pointer_type.value)
-            for p in component_run.inputs
-        ],
-        outputs=[
-            PointerRecord(p.name, p.value_hash, None if p.pointer_type is PointerType.UNKNOWN else p.pointer_type.value)
-            for p in component_run.outputs
-        ],
-        upstream=[int(d) for d in component_run.dependencies],
-        code_snapshot=component_run.code_snapshot,
-        code_hash=component_run.code_hash,
-        git_hash=component_run.git_hash,
-        git_tags=list(component_run.git_tags),
-        notes=component_run.notes,
-        params=dict(component_run.params),
-        metrics=dict(component_run.metrics),
-        test_results=list(component_run.test_results),
+    threshold = staleness_threshold
+    notes = list(component_run.warnings)
+    record = dataclasses.replace(  # a copy: the caller may reuse its run as a builder
+        component_run,
+        start_timestamp=utc(component_run.start_timestamp or now),
+        end_timestamp=utc(component_run.end_timestamp or component_run.start_timestamp or now),
+        inputs=_storable(component_run.inputs, notes),
+        outputs=_storable(component_run.outputs, notes),
+        dependencies=[int(d) for d in component_run.dependencies],
         staleness_threshold_s=(
-            Config.from_env().staleness_days * 86400.0
-            if staleness_threshold is None
-            else threshold_seconds(staleness_threshold)
+            Config.from_env().staleness_days * 86400.0 if threshold is None else threshold_seconds(threshold)
         ),
+        warnings=notes,
+        key=new_run_key(),
     )
     default_client().submit(record)
+
+
+def _storable(pointers: list[IOPointer], notes: list[str]) -> list[IOPointer]:
+    """Copies of a hand-built run's pointers, each name one the store can keep (`limits.fit_pointer_name`, as
+    for decorated runs); each change is a line in `notes`."""
+    copies = []
+    for pointer in pointers:
+        name, problem = fit_pointer_name(pointer.name)
+        if problem is not None:
+            notes.append(f"The name {pointer.name[:80]!r} {problem}; it is stored as {name[:80]!r}.")
+        copies.append(IOPointer(name, pointer.pointer_type, pointer.value_hash))
+    return copies
 
 
 def threshold_seconds(value: int | float | timedelta) -> float:

@@ -15,7 +15,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
+from mltrace.entities.run_wire import from_wire
 
 ROOT = Path(__file__).parents[1]
 
@@ -91,11 +92,11 @@ def read_only_disk(path: Path) -> Iterator[Path]:
         yield path
 
 
-def spooled_runs(home: Path) -> list[RunRecord]:
+def spooled_runs(home: Path) -> list[ComponentRun]:
     """Every run waiting in the spool folders under `home` (claimed ones too)."""
     found = []
     for batch in sorted(home.glob("spool/*/*.jsonl*")):
-        found += [RunRecord.from_json(json.loads(line)) for line in batch.read_text().splitlines() if line.strip()]
+        found += [from_wire(json.loads(line)) for line in batch.read_text().splitlines() if line.strip()]
     return found
 
 

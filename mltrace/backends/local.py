@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from mltrace.db import lineage_queries, queries
 from mltrace.db.store import Store
-from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, RunRecord
+from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 
 
 class LocalBackend:
@@ -18,7 +18,7 @@ class LocalBackend:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def ingest(self, records: list[RunRecord]) -> list[int]:
+    def ingest(self, records: list[ComponentRun]) -> list[int]:
         return self.store.ingest(records)
 
     def get_run(self, run_id: int) -> ComponentRun:

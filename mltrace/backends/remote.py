@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from mltrace.delivery.http_sink import HttpSink, ServerError, request_json
-from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, RunRecord
+from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.cursor import encode_cursor
 from mltrace.entities.times import parse_utc
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
@@ -47,7 +47,7 @@ class RemoteBackend:
         return MltraceError(f"{what} is not available through a server ({self.base_url}); use the database URI")
 
     # --- writing ---------------------------------------------------------------
-    def ingest(self, records: list[RunRecord]) -> list[int]:
+    def ingest(self, records: list[ComponentRun]) -> list[int]:
         HttpSink(self.base_url, self.timeout).ingest(records)
         return []
 

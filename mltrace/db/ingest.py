@@ -29,7 +29,7 @@ from mltrace.db.bulk import allocate_ids, bulk_insert
 from mltrace.db.locks import lock_for_writes, prefer_index_walks
 from mltrace.db.membership import looked_up_in, member_of
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
-from mltrace.entities import PointerRecord, RunRecord
+from mltrace.entities import ComponentRun, IOPointer, PointerType
 from mltrace.entities.json_values import strict_json
 from mltrace.lineage.pointer_types import infer_pointer_type
 from mltrace.lineage.staleness import DependencyFacts, staleness_messages
@@ -38,7 +38,7 @@ _CHUNK = 5000  # runs resolved, keys looked up, per statement: a whole batch of 
 T = TypeVar("T")
 
 
-def ingest(conn: Connection, records: list[RunRecord], never_delivered: bool = False) -> list[int]:
+def ingest(conn: Connection, records: list[ComponentRun], never_delivered: bool = False) -> list[int]:
     """Stores `records` (skipping keys already stored) inside the caller's transaction; returns new run ids.
 
     `never_delivered`: no store was ever handed these records, so none of their keys can be stored yet
@@ -59,7 +59,7 @@ def ingest(conn: Connection, records: list[RunRecord], never_delivered: bool = F
     # a pointer created by this batch has no stored readers: only rewritten pointers can affect stored runs
     rewritten = {pointer_ids[p.name] for r in records for p in r.outputs if p.name not in created}
     affected = _readers_after_new_writes(conn, run_ids, sorted(rewritten)) if rewritten else set()
-    linked = {run_id for record, run_id in zip(records, run_ids, strict=True) if record.upstream}
+    linked = {run_id for record, run_id in zip(records, run_ids, strict=True) if record.dependencies}
     resolve(conn, sorted(set(run_ids) | affected), fresh=set(run_ids), linked=linked)
     return run_ids
 
@@ -98,37 +98,38 @@ def _insert_missing(conn: Connection, table: Table, rows: list[dict[str, Any]], 
         conn.execute(insert(table), missing)
 
 
-def _not_stored(conn: Connection, records: list[RunRecord]) -> list[RunRecord]:
+def _not_stored(conn: Connection, records: list[ComponentRun]) -> list[ComponentRun]:
     stored = set(conn.execute(_STORED_KEYS, {"keys": [r.key for r in records]}).scalars())
     return [r for r in records if r.key not in stored]
 
 
-def _upsert_components(conn: Connection, records: list[RunRecord]) -> None:
-    names = sorted({r.component for r in records})
+def _upsert_components(conn: Connection, records: list[ComponentRun]) -> None:
+    names = sorted({r.component_name for r in records})
     _insert_missing(conn, components, [{"name": n, "owner": "", "description": ""} for n in names], ["name"])
     metadata: dict[str, dict[str, Any]] = {}
     for r in records:
         if r.component_owner is not None or r.component_description is not None:
-            entry = metadata.setdefault(r.component, {})
+            entry = metadata.setdefault(r.component_name, {})
             if r.component_owner is not None:
                 entry["owner"] = r.component_owner
             if r.component_description is not None:
                 entry["description"] = r.component_description
     for name, values in metadata.items():
         conn.execute(update(components).where(components.c.name == name).values(**values))
-    tag_rows = {(r.component, t) for r in records for t in r.component_tags}
+    tag_rows = {(r.component_name, t) for r in records for t in r.component_tags}
     _insert_missing(
         conn, component_tags, [{"component_name": c, "tag": t} for c, t in sorted(tag_rows)], ["component_name", "tag"]
     )
 
 
-def _upsert_pointers(conn: Connection, records: list[RunRecord]) -> tuple[dict[str, int], set[str]]:
+def _upsert_pointers(conn: Connection, records: list[ComponentRun]) -> tuple[dict[str, int], set[str]]:
     """Pointer ids by name and the names created now; an explicit type given at logging time wins."""
     explicit: dict[str, str | None] = {}
     for r in records:
         for p in (*r.inputs, *r.outputs):
-            if p.type or p.name not in explicit:
-                explicit[p.name] = p.type
+            typed = p.pointer_type is not PointerType.UNKNOWN  # UNKNOWN: the type comes from the name
+            if typed or p.name not in explicit:
+                explicit[p.name] = p.pointer_type.value if typed else None
     ids: dict[str, int] = {}
     retype: list[dict[str, Any]] = []
     for pid, name, ptype in conn.execute(_STORED_POINTERS, {"names": list(explicit)}):
@@ -180,15 +181,15 @@ _DEPENDENCY_COLUMNS = ("run_id", "upstream_id", "pointer_id", "explicit")
 _NOT_STALE: list[str] = []  # a fresh run's staleness until it is resolved (only read)
 
 
-def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
+def _insert_runs(conn: Connection, records: list[ComponentRun]) -> list[int]:
     run_ids = allocate_ids(conn, runs, len(records))
     rows = (  # a generator: built while the COPY sends the rows before it
         (
             run_id,
             r.key,
-            r.component,
-            r.start,
-            r.end,
+            r.component_name,
+            r.start_timestamp,
+            r.end_timestamp,
             r.status,
             r.error,
             r.code_snapshot,
@@ -211,33 +212,33 @@ def _insert_runs(conn: Connection, records: list[RunRecord]) -> list[int]:
     return run_ids
 
 
-def _insert_io(conn: Connection, records: list[RunRecord], run_ids: list[int], pointer_ids: dict[str, int]) -> None:
+def _insert_io(conn: Connection, records: list[ComponentRun], run_ids: list[int], pointer_ids: dict[str, int]) -> None:
     pairs = list(zip(records, run_ids, strict=True))
     inputs = (
-        (run_id, pointer_ids[p.name], p.value_hash, record.start)
+        (run_id, pointer_ids[p.name], p.value_hash, record.start_timestamp)
         for record, run_id in pairs
         for p in _distinct(record.inputs, first_wins=True)
     )
     bulk_insert(conn, run_inputs, _INPUT_COLUMNS, inputs)
     outputs = (
-        (run_id, pointer_ids[p.name], p.value_hash, record.end)
+        (run_id, pointer_ids[p.name], p.value_hash, record.end_timestamp)
         for record, run_id in pairs
         for p in _distinct(record.outputs, first_wins=False)
     )
     bulk_insert(conn, run_outputs, _OUTPUT_COLUMNS, outputs)
 
 
-def _distinct_count(pointers_of_run: list[PointerRecord]) -> int:
+def _distinct_count(pointers_of_run: list[IOPointer]) -> int:
     """How many pointers of a run have distinct names."""
     return len(pointers_of_run) if len(pointers_of_run) < 2 else len({p.name for p in pointers_of_run})
 
 
-def _distinct(pointers_of_run: list[PointerRecord], first_wins: bool) -> Iterable[PointerRecord]:
+def _distinct(pointers_of_run: list[IOPointer], first_wins: bool) -> Iterable[IOPointer]:
     """A run's pointers once per name, in order of first mention: with the first value hash read (inputs)
     or the last written (outputs)."""
     if len(pointers_of_run) < 2:
         return pointers_of_run  # the common case
-    by_name: dict[str, PointerRecord] = {}
+    by_name: dict[str, IOPointer] = {}
     for p in pointers_of_run:
         if first_wins:
             by_name.setdefault(p.name, p)
@@ -246,9 +247,12 @@ def _distinct(pointers_of_run: list[PointerRecord], first_wins: bool) -> Iterabl
     return by_name.values()
 
 
-def _insert_explicit_links(conn: Connection, records: list[RunRecord], run_ids: list[int]) -> None:
+def _insert_explicit_links(conn: Connection, records: list[ComponentRun], run_ids: list[int]) -> None:
     wanted = {
-        (run_id, up) for record, run_id in zip(records, run_ids, strict=True) for up in record.upstream if up != run_id
+        (run_id, up)
+        for record, run_id in zip(records, run_ids, strict=True)
+        for up in record.dependencies
+        if up != run_id
     }
     if not wanted:
         return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +20,18 @@ HEAD = "0001"
 """The newest migration's revision (a test pins it to the migrations). Checking a database against it needs
 no Alembic: a process that finds its database current never imports Alembic or reads the migration files."""
 _MIGRATION_LOCK_ID = 727_270
+# Alembic keeps the migration it is running in module state (`alembic.context`), shared by every thread: two
+# threads migrating two databases at once ran one's migration on the other's connection ("table components
+# already exists"). One migration at a time in a process.
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _fresh_lock_after_fork() -> None:
+    global _ONE_AT_A_TIME
+    _ONE_AT_A_TIME = threading.Lock()  # another thread may have held it when the process forked
+
+
+os.register_at_fork(after_in_child=_fresh_lock_after_fork)
 
 
 def alembic_config() -> AlembicConfig:
@@ -49,7 +63,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrates the database to `revision` under a cross-process lock."""
     from alembic import command
 
-    with _migration_lock(engine), engine.begin() as conn:
+    with _ONE_AT_A_TIME, _migration_lock(engine), engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

@@ -16,7 +16,7 @@ from mltrace.db import ingest as ingest_module
 from mltrace.db.engine import make_engine, sqlite_path
 from mltrace.db.migrate import ensure_schema
 from mltrace.db.models import Base
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
 from mltrace.errors import MissingDatabaseError, RunsRefusedError, StoreUnreachableError
 
 T = TypeVar("T")
@@ -119,12 +119,12 @@ class Store:
 
         return _reachable(work)
 
-    def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> list[int]:
+    def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> list[int]:
         """Stores a batch of captured runs atomically; already-stored keys are skipped.
 
         `never_delivered` records were never handed to any store, so the lookup of stored keys is skipped.
         Raises RunsRefusedError, naming the runs, before storing anything when some run breaks the limits every
-        store applies (`RunRecord.problems`); RunsRefusedError for other content the database refuses, and
+        store applies (`ComponentRun.problems`); RunsRefusedError for other content the database refuses, and
         StoreUnreachableError when it cannot be reached or times out.
         """
         reasons = {i: "; ".join(found) for i, record in enumerate(records) if (found := record.problems())}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import subprocess
 
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
 
 
 def _git(*args: str) -> str | None:
@@ -29,7 +29,7 @@ def get_git_tags() -> list[str]:
     return [t for t in (out or "").splitlines() if t]
 
 
-def fill_git_info(records: list[RunRecord]) -> None:
+def fill_git_info(records: list[ComponentRun]) -> None:
     """Adds the process's git commit and tags to records captured without them."""
     for record in records:
         if record.git_hash is None:

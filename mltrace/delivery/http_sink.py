@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
+from mltrace.entities.run_wire import to_wire
 from mltrace.errors import RunsRefusedError, StoreUnreachableError
 
 _UNAVAILABLE = (502, 503, 504)
@@ -33,9 +34,9 @@ class HttpSink:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
 
-    def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> Any:
+    def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> Any:
         """Posts one batch; raises StoreUnreachableError or RunsRefusedError unless the server stored all of it."""
-        body = json.dumps({"runs": [r.to_json() for r in records]}, default=str, ensure_ascii=True).encode()
+        body = json.dumps({"runs": [to_wire(r) for r in records]}, default=str, ensure_ascii=True).encode()
         try:
             return request_json(self.base_url, "POST", "/api/v1/runs", body, self.timeout)
         except ServerError as exc:

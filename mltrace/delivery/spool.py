@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
+from mltrace.entities.run_wire import from_wire, to_wire
 
 log = logging.getLogger("mltrace")
 _counter = itertools.count()
@@ -36,9 +37,9 @@ def spool_dir_for(home: Path, target: str) -> Path:
     return home / "spool" / hashlib.sha1(target.encode()).hexdigest()[:16]
 
 
-def encode(record: RunRecord) -> str:
+def encode(record: ComponentRun) -> str:
     """One run as a line of JSON. ASCII only, so that any text (lone surrogates included) is kept exactly."""
-    return json.dumps(record.to_json(), default=str, ensure_ascii=True)
+    return json.dumps(to_wire(record), default=str, ensure_ascii=True)
 
 
 class Spool:
@@ -48,7 +49,7 @@ class Spool:
         self.directory = directory
         self.max_bytes = max_bytes
 
-    def write(self, records: list[RunRecord]) -> list[tuple[RunRecord, str]]:
+    def write(self, records: list[ComponentRun]) -> list[tuple[ComponentRun, str]]:
         """Durably adds a batch (atomic: a reader sees all of it or nothing); returns the runs that cannot be
         written as JSON at all, with why, which are left out. Raises OSError (SpoolFullError when past the cap)
         when the batch cannot be kept; then no file is left behind."""
@@ -79,19 +80,18 @@ class Spool:
             raise
         return unencodable
 
-    def reject(self, record: RunRecord, reason: str) -> None:
+    def reject(self, record: ComponentRun, reason: str) -> None:
         """Keeps a run the store refused beside the spool, with the reason (never retried by the writer).
 
         Raises OSError only when nothing can be written; a run whose JSON fails is kept as its key, component,
         times and `repr`."""
         entry: dict[str, Any] = {"error": reason, "rejected_at": time.time(), "run": None}
         try:
-            entry["run"] = record.to_json()
+            entry["run"] = to_wire(record)
             line = json.dumps(entry, default=str, ensure_ascii=True)
         except Exception as exc:
-            entry["run"] = {
-                name: _safe_text(getattr(record, name, None)) for name in ("key", "component", "start", "end")
-            }
+            shown = {"key": "key", "component": "component_name", "start": "start_timestamp", "end": "end_timestamp"}
+            entry["run"] = {name: _safe_text(getattr(record, field, None)) for name, field in shown.items()}
             entry["run"]["repr"] = _safe_text(record, repr)
             entry["error"] = f"{reason} (and the run cannot be written as JSON: {type(exc).__name__})"
             line = json.dumps(entry, default=str, ensure_ascii=True)
@@ -121,7 +121,7 @@ class Spool:
         runs, kept = [], []
         for entry in self.rejected():
             try:
-                runs.append(RunRecord.from_json(entry["run"]))
+                runs.append(from_wire(entry["run"]))
             except (ValueError, TypeError, KeyError):
                 kept.append(json.dumps(entry, ensure_ascii=True))
         self.write(runs)
@@ -144,7 +144,7 @@ class Spool:
                 pass
         return total
 
-    def claim(self) -> Iterator[tuple[Path, list[RunRecord]]]:
+    def claim(self) -> Iterator[tuple[Path, list[ComponentRun]]]:
         """Yields batches this process now owns, oldest first; call `done` or `release` on each."""
         if not self.directory.exists():
             return
@@ -185,15 +185,15 @@ class Spool:
             return []
         return [p for p in self.directory.glob(pattern) if not p.name.startswith(".")]
 
-    def _read(self, path: Path) -> list[RunRecord]:
-        records: list[RunRecord] = []
+    def _read(self, path: Path) -> list[ComponentRun]:
+        records: list[ComponentRun] = []
         bad: list[str] = []
         with open(path, encoding="utf-8", errors="surrogateescape") as handle:
             for line in handle:
                 if not line.strip():
                     continue
                 try:
-                    records.append(RunRecord.from_json(json.loads(line)))
+                    records.append(from_wire(json.loads(line)))
                 except (ValueError, TypeError, KeyError):
                     bad.append(line)
         if bad:  # keep what cannot be read beside the spool rather than lose it

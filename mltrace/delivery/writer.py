@@ -20,7 +20,7 @@ from typing import Protocol
 
 from mltrace.delivery.gitinfo import fill_git_info, warm_git_info
 from mltrace.delivery.spool import Spool, SpoolFullError
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
 from mltrace.errors import RunsRefusedError, StoreUnreachableError
 
 log = logging.getLogger("mltrace")
@@ -31,7 +31,7 @@ _writers: weakref.WeakSet[BackgroundWriter] = weakref.WeakSet()
 class Sink(Protocol):
     """Where runs are stored: a Store or the HTTP client of a server."""
 
-    def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
+    def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> object:
         """Stores `records` or nothing: raises StoreUnreachableError (try again later) or RunsRefusedError (their
         content). `never_delivered` says no store was ever handed them (none can be stored yet)."""
         ...
@@ -64,7 +64,7 @@ class BackgroundWriter:
         self.retry_interval = retry_interval
         self.dropped = 0  # runs that could not be kept anywhere
         self.rejected = 0  # runs the store refused, kept beside the spool
-        self._queue: collections.deque[RunRecord] = collections.deque()
+        self._queue: collections.deque[ComponentRun] = collections.deque()
         self._thread: threading.Thread | None = None
         self._reset_state()
         _writers.add(self)
@@ -74,11 +74,11 @@ class BackgroundWriter:
         self._lock = threading.Lock()  # starting the thread, taking a batch, the overflow and held runs
         self._wake = threading.Event()
         self._idle = threading.Condition()
-        self._overflow: list[RunRecord] = []
-        self._held: list[RunRecord] = []
-        self._spool_buffer: list[RunRecord] = []
+        self._overflow: list[ComponentRun] = []
+        self._held: list[ComponentRun] = []
+        self._spool_buffer: list[ComponentRun] = []
         self._spool_buffer_since = 0.0
-        self._in_flight: list[RunRecord] = []
+        self._in_flight: list[ComponentRun] = []
         self._flush_requests = 0
         self._flushes_done = 0
         self._last_failure = 0.0
@@ -90,7 +90,7 @@ class BackgroundWriter:
         self._thread = None
 
     # --- called from user code: must be cheap and never raise ------------------
-    def submit(self, record: RunRecord) -> None:
+    def submit(self, record: ComponentRun) -> None:
         """Hands a run over; returns at once."""
         try:
             if (self._thread is None or self._stopped or self._pid != os.getpid()) and not self._start():
@@ -105,9 +105,9 @@ class BackgroundWriter:
             self._overflow_add(record)
         except Exception:  # logging must never break the pipeline
             self.dropped += 1
-            log.exception("mltrace: could not queue a run of %s", printable(getattr(record, "component", "?")))
+            log.exception("mltrace: could not queue a run of %s", printable(getattr(record, "component_name", "?")))
 
-    def _overflow_add(self, record: RunRecord) -> None:
+    def _overflow_add(self, record: ComponentRun) -> None:
         """The writer is behind: keep memory flat by writing full batches to the spool from here."""
         with self._lock:
             self._overflow.append(record)
@@ -122,7 +122,7 @@ class BackgroundWriter:
             self._hold(batch)
             self._wake.set()
 
-    def _spool_now(self, runs: list[RunRecord]) -> None:
+    def _spool_now(self, runs: list[ComponentRun]) -> None:
         fill_git_info(runs)
         try:
             self._set_aside(self.spool.write(runs))
@@ -277,7 +277,7 @@ class BackgroundWriter:
             self.spool.remove_orphans()
             self._deliver_spool()
 
-    def _deliver(self, batch: list[RunRecord], flushing: bool, never_delivered: bool) -> None:
+    def _deliver(self, batch: list[ComponentRun], flushing: bool, never_delivered: bool) -> None:
         """Stores a batch taken from memory, or keeps it for later while the store is away."""
         fill_git_info(batch)
         if self._last_failure and not flushing and not self._retry_due():
@@ -287,7 +287,7 @@ class BackgroundWriter:
         if leftover:
             self._keep(leftover)
 
-    def _store(self, batch: list[RunRecord], never_delivered: bool = False) -> list[RunRecord]:
+    def _store(self, batch: list[ComponentRun], never_delivered: bool = False) -> list[ComponentRun]:
         """Stores `batch` in as few attempts as it takes: the runs the store names are set aside with its
         reason, a batch refused without names is stored in halves, down to single runs. Returns the runs left
         when the store became unreachable (none stored, to be kept for later)."""
@@ -311,7 +311,9 @@ class BackgroundWriter:
         self._last_failure = 0.0
         return []
 
-    def _split_refused(self, part: list[RunRecord], message: str, reasons: dict[int, str]) -> list[list[RunRecord]]:
+    def _split_refused(
+        self, part: list[ComponentRun], message: str, reasons: dict[int, str]
+    ) -> list[list[ComponentRun]]:
         """The parts of a refused batch still to try; sets aside the runs the store named, or a lone run."""
         named = {i: reason for i, reason in reasons.items() if 0 <= i < len(part)}
         if named:
@@ -335,7 +337,7 @@ class BackgroundWriter:
                     break
             if not claimed:
                 return
-            left: list[RunRecord] = []
+            left: list[ComponentRun] = []
             for start in range(0, len(records), self.batch_size):
                 left = self._store(records[start : start + self.batch_size])
                 if left:
@@ -348,7 +350,7 @@ class BackgroundWriter:
                 self.spool.done(path)
 
     # --- keeping runs for later ---------------------------------------------------
-    def _keep(self, runs: list[RunRecord]) -> None:
+    def _keep(self, runs: list[ComponentRun]) -> None:
         """Runs the store cannot take now: to the spool buffer, written as one file every second or so."""
         if self._spool_broken:
             self._hold(runs)
@@ -373,7 +375,7 @@ class BackgroundWriter:
             self._spool_failed(exc)
             self._hold(buffer)
 
-    def _hold(self, runs: list[RunRecord]) -> None:
+    def _hold(self, runs: list[ComponentRun]) -> None:
         """Keeps runs the spool could not take in memory, for the thread to deliver straight to the store. While
         the store answers, all of them (they are only waiting for the thread); while it does not, at most
         `queue_size`, and the rest are dropped."""
@@ -391,7 +393,7 @@ class BackgroundWriter:
         if isinstance(exc, SpoolFullError) and not self._reported_drops:
             log.error("mltrace: %s; further runs are dropped while the store is unreachable", exc)
 
-    def _drop(self, runs: list[RunRecord], why: str) -> None:
+    def _drop(self, runs: list[ComponentRun], why: str) -> None:
         self.dropped += len(runs)
         if not self._reported_drops:
             log.error("mltrace: could not keep %d runs: %s", len(runs), printable(why))
@@ -402,7 +404,7 @@ class BackgroundWriter:
             log.error("mltrace: could not keep %d runs in all (store unreachable, spool unwritable)", self.dropped)
             self._reported_drops = self.dropped
 
-    def _set_aside(self, refused: list[tuple[RunRecord, str]]) -> None:
+    def _set_aside(self, refused: list[tuple[ComponentRun, str]]) -> None:
         """Keeps refused runs beside the spool with their reason; never raises."""
         for record, reason in refused:
             try:
@@ -410,7 +412,7 @@ class BackgroundWriter:
                 self.rejected += 1
                 log.error(
                     "mltrace: the store refused a run of %s: %s; kept in %s",
-                    printable(getattr(record, "component", "?")),
+                    printable(getattr(record, "component_name", "?")),
                     printable(reason),
                     self.spool.directory,
                 )

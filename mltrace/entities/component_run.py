@@ -1,24 +1,36 @@
-"""The ComponentRun entity: one recorded execution of a component."""
+"""The ComponentRun entity: one execution of a component, as captured and as stored."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from mltrace.entities.io_pointer import IOPointer
+from mltrace.entities.limits import MAX_RUN_ID as MAX_RUN_ID  # re-exported: where run ids were defined before
+from mltrace.entities.limits import run_problems
 from mltrace.entities.times import now_utc
 
 PREVIEW_SIZE = 10  # how many inputs and how many outputs a run carries in listings
-MAX_RUN_ID = 2**31 - 1  # run ids are 32-bit integers on every backend
+THIRTY_DAYS_S = 30 * 24 * 3600.0
 
 
 @dataclass
 class ComponentRun:
     """One run of a component: what it read and wrote, when, with which code and outcome.
 
-    Also the builder for manual logging with `log_component_run` (original API).
+    The one record of a run, from the decorated call to the store and back: the decorators and
+    `log_component_run` (the original API's builder) fill it without an id; the background writer queues,
+    spools and posts it (`entities/run_wire.py` is its JSON); the store gives it an id, its dependencies
+    and staleness; queries return it.
+
+    `key` makes delivery idempotent (a run is stored once per key); `staleness_threshold_s` and the
+    `component_*` metadata travel with a captured run for the store to apply. `dependencies` are upstream
+    run ids: the explicit links of a captured run, every upstream run of a stored one. Pointers typed
+    UNKNOWN get their type from their name when stored.
 
     In listings `inputs` and `outputs` are a preview (at most PREVIEW_SIZE each) and
     `inputs_total`/`outputs_total` say how many there are; None means the lists are whole.
@@ -45,6 +57,21 @@ class ComponentRun:
     warnings: list[str] = field(default_factory=list)
     inputs_total: int | None = None
     outputs_total: int | None = None
+    key: str = ""  # given by `with_key` when the run is logged
+    staleness_threshold_s: float = THIRTY_DAYS_S
+    component_owner: str | None = None
+    component_description: str | None = None
+    component_tags: list[str] = field(default_factory=list)
+
+    def with_key(self) -> ComponentRun:
+        """The run, given a new unique key when it has none (returned for chaining)."""
+        if not self.key:
+            self.key = new_run_key()
+        return self
+
+    def problems(self) -> list[str]:
+        """Why the store cannot keep this run as it is; empty when it can (`limits.run_problems`)."""
+        return run_problems(self)
 
     # --- builder methods of the original API -------------------------------
     def set_start_timestamp(self, ts: datetime | None = None) -> None:
@@ -141,3 +168,9 @@ class ComponentRun:
             "stale": list(self.stale),
             "warnings": list(self.warnings),
         }
+
+
+def new_run_key() -> str:
+    """A unique key that sorts by creation time (nanoseconds, then 64 random bits), so that the store's
+    unique index on keys grows at its end instead of at random places."""
+    return f"{time.time_ns():016x}{os.urandom(8).hex()}"

@@ -4,8 +4,17 @@ way a pointer name that breaks it is made to fit."""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from mltrace.entities.io_pointer import PointerType
+from mltrace.entities.times import utc
+
+if TYPE_CHECKING:
+    from mltrace.entities.component_run import ComponentRun
+
+MAX_RUN_ID = 2**31 - 1  # run ids are 32-bit integers on every backend
 
 MAX_NAME_CHARS = 255  # component names, owners and tags: VARCHAR(255) columns
 # An output id in UTF-8: pointer names are unique-indexed, and a PostgreSQL B-tree entry holds at most 2,704
@@ -91,3 +100,77 @@ def json_depth(value: Any) -> int:
             continue
         deepest = max(deepest, depth + 1)
     return deepest
+
+
+def run_problems(run: ComponentRun) -> list[str]:
+    """Why the store cannot keep a captured run as it is (the limits above); empty when it can.
+
+    Every store applies this check before storing anything, so a run is refused for the same reason on SQLite,
+    on PostgreSQL and through a server. Params, metrics and test results are never refused: `strict_json`
+    makes them storable.
+    """
+    found = [f"{what} {problem}" for what, problem in _text_problems(run) if problem]
+    if run.status not in ("success", "failed"):
+        found.append(f"status must be success or failed, not {run.status!r}")
+    try:
+        if run.end_timestamp is None or run.start_timestamp is None:
+            found.append("start and end are required")
+        elif utc(run.end_timestamp) < utc(run.start_timestamp):
+            found.append("end is before start")
+    except (ValueError, TypeError, AttributeError) as exc:
+        found.append(f"start/end: {exc}")
+    if not run.component_name.strip():
+        found.append("the component name is empty")
+    for pointer in (*run.inputs, *run.outputs):
+        if not pointer.name:
+            found.append("an input or output has an empty name")
+        if not isinstance(pointer.pointer_type, PointerType):
+            found.append(f"the type of {pointer.name[:80]!r} is not a PointerType")
+    if run.dependencies and not all(isinstance(i, int) and 0 < i <= MAX_RUN_ID for i in run.dependencies):
+        found.append(f"upstream run ids are integers from 1 to {MAX_RUN_ID}")
+    threshold = run.staleness_threshold_s
+    if not (isinstance(threshold, (int, float)) and 0 <= threshold < math.inf):
+        found.append("the staleness threshold must be a finite number of seconds")
+    return found
+
+
+def _text_problems(run: ComponentRun) -> list[tuple[str, str | None]]:
+    """(what, problem) for the texts of a run: the limits on length first, then, only when some text is not
+    plain ASCII or holds a NUL, each text on its own (a run costs about 1 µs when all are plain)."""
+    names = [p.name for p in (*run.inputs, *run.outputs)]
+    found: list[tuple[str, str | None]] = []
+    if len(run.component_name) > MAX_NAME_CHARS:
+        found.append(("the component name", text_problem(run.component_name, MAX_NAME_CHARS)))
+    if len(run.key) > MAX_DIGEST_CHARS:
+        found.append(("the key", text_problem(run.key, MAX_DIGEST_CHARS)))
+    found += [
+        (f"input/output name {name[:80]!r}", text_problem(name, None, MAX_POINTER_NAME_BYTES))
+        for name in names
+        if len(name) > MAX_POINTER_NAME_BYTES // 4
+    ]
+    hashes = [p.value_hash for p in (*run.inputs, *run.outputs) if p.value_hash is not None]
+    short = [
+        ("a value hash", MAX_VALUE_HASH_CHARS, hashes),
+        ("the code hash", MAX_DIGEST_CHARS, [run.code_hash] if run.code_hash is not None else []),
+        ("the git commit", MAX_DIGEST_CHARS, [run.git_hash] if run.git_hash is not None else []),
+        ("the component owner", MAX_NAME_CHARS, [run.component_owner] if run.component_owner else []),
+        ("a git tag", MAX_NAME_CHARS, run.git_tags),
+        ("a component tag", MAX_NAME_CHARS, run.component_tags),
+    ]
+    found += [(what, text_problem(t, limit)) for what, limit, texts in short for t in texts if len(t) > limit]
+    free = [run.component_description, run.error, run.notes, run.code_snapshot]
+    texts = [run.component_name, run.key, *names, *(t for t in free if t), *run.warnings]
+    texts += [t for _what, _limit, ts in short for t in ts]
+    everything = "\n".join(texts)
+    if everything.isascii() and "\x00" not in everything:
+        return found
+    found += [("the component name", text_problem(run.component_name)), ("the key", text_problem(run.key))]
+    found += [(f"input/output name {name[:80]!r}", text_problem(name)) for name in names]
+    found += [(what, text_problem(t)) for what, _limit, ts in short for t in ts]
+    for what, value in zip(
+        ("the component description", "the error", "the notes", "the code snapshot"), free, strict=True
+    ):
+        if value:
+            found.append((what, text_problem(value)))
+    found += [("a warning", text_problem(w)) for w in run.warnings]
+    return found

@@ -13,9 +13,10 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from mltrace.entities import ComponentRun, PointerType, RunRecord
+from mltrace.entities import ComponentRun, PointerType
 from mltrace.entities.component_run import MAX_RUN_ID, PREVIEW_SIZE
 from mltrace.entities.cursor import decode_cursor, encode_cursor
+from mltrace.entities.run_wire import from_wire
 from mltrace.entities.times import iso_utc, parse_utc
 from mltrace.server.errors import ERROR_CODES
 
@@ -228,7 +229,7 @@ class PointerRecordSchema(ma.Schema):
 
 
 class RunRecordSchema(ma.Schema):
-    """One captured run, as `RunRecord.to_json()` writes it (the client's spool format)."""
+    """One captured run, as `entities.run_wire.to_wire` writes it (the client's spool format)."""
 
     component = Text(required=True, validate=validate.Length(1, 255))
     start = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
@@ -254,9 +255,9 @@ class RunRecordSchema(ma.Schema):
     key = Text(validate=validate.Length(1, 64), metadata={"description": "Idempotency key: a stored key is skipped."})
 
     @ma.post_load
-    def _to_record(self, data: dict[str, Any], **kwargs: Any) -> RunRecord:
+    def _to_record(self, data: dict[str, Any], **kwargs: Any) -> ComponentRun:
         try:
-            record = RunRecord.from_json(data)
+            record = from_wire(data)
         except (ValueError, TypeError, KeyError) as exc:
             raise ma.ValidationError(str(exc)) from None
         problems = record.problems()  # the limits every store applies, so that a run is refused here, named

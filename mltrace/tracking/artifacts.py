@@ -6,7 +6,7 @@ import os
 import pickle
 from typing import Any
 
-from mltrace.entities import PointerRecord
+from mltrace.entities import IOPointer
 from mltrace.tracking import context
 from mltrace.tracking.hashing import file_content_hash
 
@@ -17,7 +17,7 @@ def save(obj: Any, pathname: str | os.PathLike[str]) -> None:
         pickle.dump(obj, handle)
     run = context.current()
     if run is not None:
-        run.outputs.append(PointerRecord(os.fspath(pathname), file_content_hash(pathname)))
+        run.outputs.append(IOPointer(os.fspath(pathname), value_hash=file_content_hash(pathname)))
 
 
 def load(pathname: str | os.PathLike[str]) -> Any:
@@ -26,5 +26,5 @@ def load(pathname: str | os.PathLike[str]) -> Any:
         obj = pickle.load(handle)
     run = context.current()
     if run is not None:
-        run.inputs.append(PointerRecord(os.fspath(pathname), file_content_hash(pathname)))
+        run.inputs.append(IOPointer(os.fspath(pathname), value_hash=file_content_hash(pathname)))
     return obj

@@ -1,4 +1,4 @@
-"""`Call`: one call of a decorated function, from its start to the RunRecord queued for it.
+"""`Call`: one call of a decorated function, from its start to the ComponentRun queued for it.
 
 Whatever a value of the user's does (no content encoding, an unstorable name, nesting without end),
 the run is kept: the value is recorded as well as it can be and the run's `warnings` say what changed.
@@ -19,7 +19,7 @@ from typing import Any
 
 from mltrace import client as client_module
 from mltrace.config import Config
-from mltrace.entities import PointerRecord, RunRecord
+from mltrace.entities import ComponentRun, IOPointer, PointerType, new_run_key
 from mltrace.entities.json_values import strict_json
 from mltrace.entities.limits import escape_unstorable
 from mltrace.entities.times import now_utc
@@ -61,7 +61,7 @@ class Call:
         spec = step.spec
         self.step = step
         self.start = now_utc()
-        self.static_inputs = [PointerRecord(n, file_fingerprint(n)) for n in spec.inputs]
+        self.static_inputs = [IOPointer(n, value_hash=file_fingerprint(n)) for n in spec.inputs]
         self.arguments = _bind(step.signature, args, kwargs) if (spec.auto_log or spec.before_tests) else {}
         self.test_results: list[dict[str, Any]] = []
         if spec.before_tests:
@@ -101,14 +101,15 @@ class Call:
         except Exception:  # warnings turned into errors must not cost the caller its result
             log.warning("mltrace: %s", message)
 
-    def _record(self, error: BaseException | None) -> RunRecord:
+    def _record(self, error: BaseException | None) -> ComponentRun:
         end = now_utc()  # before the values are hashed: that is mltrace's time, not the step's
         spec, local_vars, note = self.step.spec, self.run.local_vars, self.note
         if not self.step.reads_locals:
             note(f"The local variables of '{spec.component}' cannot be read (its source is not available).")
         endpoint = spec.endpoint
         inputs = self.static_inputs + self.run.inputs
-        outputs = [PointerRecord(n, file_fingerprint(n), "endpoint" if endpoint else None) for n in spec.outputs]
+        kind = PointerType.ENDPOINT if endpoint else PointerType.UNKNOWN
+        outputs = [IOPointer(n, kind, file_fingerprint(n)) for n in spec.outputs]
         outputs += self.run.outputs
         for name in spec.input_vars:
             inputs += self._from_local("input_vars", name, False)
@@ -123,10 +124,10 @@ class Call:
             for name, value in sorted(local_vars.items()):
                 if name not in self.arguments and looks_loggable(value):
                     outputs += pointers_from_value(value, endpoint, f"local variable '{name}'", note)
-        return RunRecord(
-            component=spec.component,
-            start=self.start,
-            end=end,
+        return ComponentRun(
+            component_name=spec.component,
+            start_timestamp=self.start,
+            end_timestamp=end,
             status="success" if error is None else "failed",
             error=None if error is None else _describe(error),
             inputs=fit_names(inputs, note),
@@ -141,14 +142,15 @@ class Call:
             component_owner=spec.owner,
             component_description=spec.description,
             component_tags=list(spec.tags),
+            key=new_run_key(),
         )
 
-    def _bare_record(self, error: BaseException | None, problem: Exception) -> RunRecord:
+    def _bare_record(self, error: BaseException | None, problem: Exception) -> ComponentRun:
         spec = self.step.spec
-        return RunRecord(
-            component=spec.component,
-            start=self.start,
-            end=now_utc(),
+        return ComponentRun(
+            component_name=spec.component,
+            start_timestamp=self.start,
+            end_timestamp=now_utc(),
             status="success" if error is None else "failed",
             error=None if error is None else _describe(error),
             code_snapshot=self.step.code_snapshot,
@@ -158,15 +160,16 @@ class Call:
             component_owner=spec.owner,
             component_description=spec.description,
             component_tags=list(spec.tags),
+            key=new_run_key(),
         )
 
-    def _from_local(self, what: str, name: str, endpoint: bool) -> list[PointerRecord]:
+    def _from_local(self, what: str, name: str, endpoint: bool) -> list[IOPointer]:
         if name not in self.run.local_vars:
             self._missing(what, name)
             return []
         return pointers_from_value(self.run.local_vars[name], endpoint, f"{what} '{name}'", self.note)
 
-    def _from_kwargs(self, what: str, pairs: tuple[tuple[str, str], ...], endpoint: bool) -> list[PointerRecord]:
+    def _from_kwargs(self, what: str, pairs: tuple[tuple[str, str], ...], endpoint: bool) -> list[IOPointer]:
         local_vars, found = self.run.local_vars, []
         for key, value_name in pairs:
             missing = [n for n in (key, value_name) if n not in local_vars]

@@ -7,7 +7,7 @@ import contextvars
 from dataclasses import dataclass, field
 from typing import Any
 
-from mltrace.entities import PointerRecord
+from mltrace.entities import IOPointer
 
 
 @dataclass
@@ -15,8 +15,8 @@ class ActiveRun:
     """What a decorated call collects while it runs: pointers, params and metrics added by its body,
     and its local variables when it returns."""
 
-    inputs: list[PointerRecord] = field(default_factory=list)
-    outputs: list[PointerRecord] = field(default_factory=list)
+    inputs: list[IOPointer] = field(default_factory=list)
+    outputs: list[IOPointer] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     local_vars: dict[str, Any] = field(default_factory=dict)

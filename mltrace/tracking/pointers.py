@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from mltrace.entities import PointerRecord, PointerType
+from mltrace.entities import IOPointer, PointerType
 from mltrace.entities.limits import fit_pointer_name
 from mltrace.tracking.hashing import UnhashableValueError, content_hash, file_fingerprint
 
@@ -17,38 +17,38 @@ _LARGE_OBJECT_MODULES = ("pandas", "numpy", "pyarrow", "polars", "torch", "sklea
 _MAX_LIST_NESTING = 8  # lists of lists of names; a list nested deeper is one object, named by its hash
 
 
-def pointers_from_value(value: Any, endpoint: bool, label: str, note: Note) -> list[PointerRecord]:
+def pointers_from_value(value: Any, endpoint: bool, label: str, note: Note) -> list[IOPointer]:
     """Pointers named by a value: a str/path names a pointer (a file gets a fingerprint), a list gives
     one pointer per element, any other object is named by its content hash (or, when it has no content
     encoding, by its type alone, without a version). `label` says where the value came from, for notes."""
-    found: list[PointerRecord] = []
+    found: list[IOPointer] = []
     _collect(value, endpoint, label, note, found, 0)
     return found
 
 
-def _collect(value: Any, endpoint: bool, label: str, note: Note, found: list[PointerRecord], nesting: int) -> None:
+def _collect(value: Any, endpoint: bool, label: str, note: Note, found: list[IOPointer], nesting: int) -> None:
     if value is None:
         return
     if isinstance(value, (list, tuple, set, frozenset)) and nesting < _MAX_LIST_NESTING:
         for item in value:
             _collect(item, endpoint, label, note, found, nesting + 1)
         return
-    ptype = PointerType.ENDPOINT.value if endpoint else None
+    kind = PointerType.ENDPOINT if endpoint else PointerType.UNKNOWN
     try:
         if isinstance(value, (str, os.PathLike)):
             name = os.fsdecode(value)
-            found.append(PointerRecord(name=name, value_hash=file_fingerprint(name), type=ptype))
+            found.append(IOPointer(name, kind, file_fingerprint(name)))
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            found.append(PointerRecord(name=str(value), type=ptype))
+            found.append(IOPointer(str(value), kind))
         else:
             digest = _version(value, label, note)
             name = type(value).__name__
-            found.append(PointerRecord(name=f"{name}-{digest}" if digest else name, value_hash=digest, type=ptype))
+            found.append(IOPointer(f"{name}-{digest}" if digest else name, kind, digest))
     except Exception as exc:  # a PathLike or __str__ of the user's that fails
         note(f"{label}: a {type(value).__name__} could not be named ({type(exc).__name__}: {exc}); it is not recorded.")
 
 
-def pointer_with_value(name: Any, value: Any, endpoint: bool, label: str, note: Note) -> PointerRecord | None:
+def pointer_with_value(name: Any, value: Any, endpoint: bool, label: str, note: Note) -> IOPointer | None:
     """A pointer called `name` whose version is the content hash of `value` (input_kwargs/output_kwargs);
     None when `name` cannot be turned into text."""
     try:
@@ -56,14 +56,14 @@ def pointer_with_value(name: Any, value: Any, endpoint: bool, label: str, note: 
     except Exception as exc:
         note(f"{label}: a {type(name).__name__} could not be named ({type(exc).__name__}: {exc}); it is not recorded.")
         return None
-    return PointerRecord(
-        name=text,
-        value_hash=None if value is None else _version(value, label, note),
-        type=PointerType.ENDPOINT.value if endpoint else None,
+    return IOPointer(
+        text,
+        PointerType.ENDPOINT if endpoint else PointerType.UNKNOWN,
+        None if value is None else _version(value, label, note),
     )
 
 
-def fit_names(pointers: list[PointerRecord], note: Note) -> list[PointerRecord]:
+def fit_names(pointers: list[IOPointer], note: Note) -> list[IOPointer]:
     """The pointers with every name the store cannot keep made storable (`limits.fit_pointer_name`), noted."""
     for pointer in pointers:
         fitted, problem = fit_pointer_name(pointer.name)

@@ -14,7 +14,7 @@ def resolved_by_key(client: Client, records) -> dict[str, tuple[set[str], list[s
     """Each record's dependencies and staleness messages, with run ids replaced by record keys."""
     stored = client.recent(limit=500)
     by_start = {(r.component_name, r.start_timestamp): r for r in stored}
-    key_of = {by_start[(rec.component, rec.start)].id: rec.key for rec in records}
+    key_of = {by_start[(rec.component_name, rec.start_timestamp)].id: rec.key for rec in records}
 
     def keyed(message: str) -> str:
         return re.sub(r"run (\d+)", lambda m: f"run {key_of[int(m.group(1))]}", message)
@@ -125,7 +125,7 @@ def test_timestamps_are_utc_aware_with_microseconds(client: Client) -> None:
     record = run("a", 0.123456, outputs=["x"])
     client.ingest([record])
     (stored,) = client.history("a")
-    assert stored.start_timestamp == record.start
+    assert stored.start_timestamp == record.start_timestamp
     assert stored.start_timestamp.utcoffset() == timedelta(0)
     assert stored.start_timestamp.microsecond == 123456
 

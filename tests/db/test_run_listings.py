@@ -127,7 +127,7 @@ def test_paging_through_previews_lists_every_run_once_newest_first(client: Clien
     while page:
         seen += page
         page = client.recent(7, before=(page[-1].start_timestamp, page[-1].id))
-    expected = sorted(zip(ids, records, strict=True), key=lambda x: (x[1].start, x[0]), reverse=True)
+    expected = sorted(zip(ids, records, strict=True), key=lambda x: (x[1].start_timestamp, x[0]), reverse=True)
     assert [r.id for r in seen] == [rid for rid, _ in expected]
     assert [r.outputs_count for r in seen] == [len(rec.outputs) for _, rec in expected]
     assert all(len(r.outputs) == min(r.outputs_count, PREVIEW_SIZE) for r in seen)

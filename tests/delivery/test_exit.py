@@ -72,7 +72,7 @@ def test_exit_while_postgresql_hangs_spools_the_batch_in_flight(fresh_schema: st
     finally:
         hang.close()
     assert took < EXIT_BUDGET + 5
-    assert sorted(r.component for r in spooled_runs(mltrace_home)) == ["offline"] * 50
+    assert sorted(r.component_name for r in spooled_runs(mltrace_home)) == ["offline"] * 50
 
     proxy = TcpProxy(port, ("127.0.0.1", 5432))
     proxy.start()

@@ -10,7 +10,7 @@ from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.delivery.spool import Spool
 from mltrace.delivery.writer import BackgroundWriter
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
 from mltrace.errors import StoreUnreachableError
 from tests.factories import run
 
@@ -56,7 +56,7 @@ def test_a_few_refused_runs_in_a_large_batch_cost_a_few_attempts(postgres_uri: s
     attempts: list[int] = []
 
     class CountingSink:
-        def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
+        def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> object:
             attempts.append(len(records))
             return client.store.ingest(records, never_delivered)
 
@@ -72,7 +72,7 @@ def test_a_few_refused_runs_in_a_large_batch_cost_a_few_attempts(postgres_uri: s
     assert len(client.history("fine")) == 254
     rejected = (spool.directory / ".rejected.ndjson").read_text().splitlines()
     assert sorted(json.loads(line)["run"]["start"] for line in rejected) == sorted(
-        records[bad].start.isoformat() for bad in (37, 200)
+        records[bad].start_timestamp.isoformat() for bad in (37, 200)
     )
     assert attempts[0] == 256
     assert len(attempts) <= 1 + 2 * 2 * 8  # then two halves of each refused part: at most 2 parts a level, 8 levels
@@ -82,7 +82,7 @@ def test_a_store_lost_while_a_refused_batch_is_split_loses_nothing(mltrace_home:
     class RefusingThenUnreachable:
         calls = 0
 
-        def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
+        def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> object:
             self.calls += 1
             if self.calls == 1:
                 raise ValueError("a run the store cannot take")

@@ -14,7 +14,7 @@ from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.delivery.spool import Spool
 from mltrace.delivery.writer import BackgroundWriter
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
 from tests.factories import run
 from tests.faults import free_port, read_only_disk, small_disk, spooled_runs
 
@@ -26,7 +26,7 @@ class GatedSink:
         self.client = client
         self.open = False
 
-    def ingest(self, records: list[RunRecord], never_delivered: bool = False) -> object:
+    def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> object:
         while not self.open:
             time.sleep(0.01)
         return self.client.store.ingest(records, never_delivered)

@@ -124,9 +124,9 @@ def test_trace_times_are_utc_with_microseconds(client: Client) -> None:
     client.ingest(records)
     nodes = {n["component"]: n for n in client.trace("y")["nodes"] if n["kind"] == "run"}
     assert (nodes["a"]["start"], nodes["a"]["end"], nodes["b"]["start"]) == (
-        records[0].start,
-        records[0].end,
-        records[1].start,
+        records[0].start_timestamp,
+        records[0].end_timestamp,
+        records[1].start_timestamp,
     )
     assert all(n[k].tzinfo is timezone.utc for n in nodes.values() for k in ("start", "end"))
 
@@ -136,7 +136,7 @@ def test_trace_times_are_utc_whatever_the_session_time_zone(postgres_uri: str, m
     Client(postgres_uri, config=Config.from_env()).ingest([record])
     kolkata = Client(postgres_uri + "%20-ctimezone%3DAsia/Kolkata", config=Config.from_env())
     (node,) = [n for n in kolkata.trace("x")["nodes"] if n["kind"] == "run"]
-    assert node["start"] == record.start and node["start"].tzinfo is timezone.utc
+    assert node["start"] == record.start_timestamp and node["start"].tzinfo is timezone.utc
 
 
 def test_trace_from_a_run_that_did_not_write_the_output_has_no_edge_to_it(client: Client) -> None:

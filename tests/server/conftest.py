@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mltrace.client import Client
-from mltrace.entities import RunRecord
+from mltrace.entities.run_wire import from_wire, to_wire
 from mltrace.server.app import create_app
 from tests.server.sample import PIPELINE_RECORDS, Pipeline
 
@@ -35,4 +35,4 @@ def store(app: Flask) -> Client:
 @pytest.fixture
 def pipeline(store: Client) -> Pipeline:
     """The sample pipeline, stored."""
-    return Pipeline(*store.ingest([RunRecord.from_json(r.to_json()) for r in PIPELINE_RECORDS]))
+    return Pipeline(*store.ingest([from_wire(to_wire(r)) for r in PIPELINE_RECORDS]))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mltrace.entities import PointerRecord, RunRecord
-from tests.factories import T0, at, pointer
+from mltrace.entities import ComponentRun, IOPointer, PointerType
+from tests.factories import T0, at, run
 
 __all__ = ["T0", "at", "record", "prediction", "Pipeline", "PIPELINE_RECORDS", "ODD_IDS", "assert_error"]
 
@@ -15,25 +15,14 @@ ODD_IDS = ["preds/2026 01/#1?x=%41", "ü/ñ.csv", "/abs/path/out.csv", "s3://buc
 
 def record(
     component: str, start: float, inputs: list[Any] = (), outputs: list[Any] = (), duration: float = 2.5, **fields: Any
-) -> RunRecord:
-    """A captured run starting `start` seconds after T0; pointers as names, `(name, value_hash)` or PointerRecords."""
-
-    def pointers(items: list[Any]) -> list[PointerRecord]:
-        return [p if isinstance(p, PointerRecord) else pointer(p) for p in items]
-
-    return RunRecord(
-        component=component,
-        start=at(start),
-        end=at(start + duration),
-        inputs=pointers(inputs),
-        outputs=pointers(outputs),
-        **fields,
-    )
+) -> ComponentRun:
+    """A captured run starting `start` seconds after T0; pointers as names, `(name, value_hash)` or IOPointers."""
+    return run(component, start, start + duration, inputs, outputs, **fields)
 
 
-def prediction(name: str) -> PointerRecord:
+def prediction(name: str) -> IOPointer:
     """An endpoint output (a prediction id)."""
-    return PointerRecord(name, None, "endpoint")
+    return IOPointer(name, PointerType.ENDPOINT)
 
 
 @dataclass

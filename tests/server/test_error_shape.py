@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from mltrace.db.store import dispose_engines
-from mltrace.entities import RunRecord
+from mltrace.entities.run_wire import from_wire, to_wire
 from mltrace.server.app import create_app
 from tests.conftest import drop_schema, fresh_postgres_uri
 from tests.server.sample import PIPELINE_RECORDS, assert_error
@@ -81,7 +81,7 @@ def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         database = request.getfixturevalue("pg_database")
         uri, schema = fresh_postgres_uri(database)
     app = create_app({"DB_URI": uri, "TESTING": True})
-    app.extensions["mltrace"].ingest([RunRecord.from_json(r.to_json()) for r in PIPELINE_RECORDS])
+    app.extensions["mltrace"].ingest([from_wire(to_wire(r)) for r in PIPELINE_RECORDS])
     yield app
     if schema is not None:
         dispose_engines()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import mltrace
-from mltrace.entities import RunRecord
 from mltrace.entities.component_run import PREVIEW_SIZE
+from mltrace.entities.run_wire import from_wire, to_wire
 from tests.server.sample import T0, Pipeline, assert_error, at, prediction, record
 
 
@@ -192,20 +192,20 @@ def test_ingest_stores_a_batch_as_the_client_spool_writes_it(api, store):
         ),
         record("fit", 10, [("data/in.csv", "v1")], ["models/m.pkl"], upstream=[]),
     ]
-    response = api.post("/api/v1/runs", json={"runs": [r.to_json() for r in records]})
+    response = api.post("/api/v1/runs", json={"runs": [to_wire(r) for r in records]})
     assert response.status_code == 200 and response.get_json() == {"ingested": 2}
     runs = api.get("/api/v1/runs").get_json()["runs"]
     assert [r["component"] for r in runs] == ["fit", "load"]
     assert runs[0]["dependencies"] == [runs[1]["id"]]
     assert runs[1]["metrics"] == {"loss": "NaN", "gain": "Infinity"}
     assert store.component("load").owner == "cy"
-    again = api.post("/api/v1/runs", json={"runs": [r.to_json() for r in records]})
+    again = api.post("/api/v1/runs", json={"runs": [to_wire(r) for r in records]})
     assert again.get_json() == {"ingested": 0}  # same keys: already stored
     assert api.post("/api/v1/runs", json={"runs": []}).get_json() == {"ingested": 0}
 
 
 def test_ingest_accepts_naive_times_as_utc(api):
-    data = record("load", 0).to_json()
+    data = to_wire(record("load", 0))
     data["start"], data["end"] = "2026-01-01T00:00:00", "2026-01-01T00:00:01.5"
     assert api.post("/api/v1/runs", json={"runs": [data]}).get_json() == {"ingested": 1}
     run = api.get("/api/v1/runs").get_json()["runs"][0]
@@ -213,18 +213,18 @@ def test_ingest_accepts_naive_times_as_utc(api):
 
 
 def test_ingest_rejects_the_whole_batch_naming_the_bad_record(api, store):
-    good = record("load", 0).to_json()
+    good = to_wire(record("load", 0))
     bad_cases = [
-        {**record("x", 1).to_json(), "start": "yesterday"},
-        {**record("x", 1).to_json(), "status": "meh"},
-        {**record("x", 1).to_json(), "component": ""},
-        {**record("x", 1).to_json(), "inputs": [{"name": "a", "type": "blob"}]},
-        {**record("x", 1).to_json(), "outputs": [{"nom": "a"}]},
-        {**record("x", 1).to_json(), "upstream": ["1"]},
-        {**record("x", 1).to_json(), "surprise": True},
-        {**record("x", 1).to_json(), "component": "nul\x00byte"},
-        {**record("x", 1).to_json(), "key": "k" * 65},
-        {k: v for k, v in record("x", 1).to_json().items() if k != "end"},
+        {**to_wire(record("x", 1)), "start": "yesterday"},
+        {**to_wire(record("x", 1)), "status": "meh"},
+        {**to_wire(record("x", 1)), "component": ""},
+        {**to_wire(record("x", 1)), "inputs": [{"name": "a", "type": "blob"}]},
+        {**to_wire(record("x", 1)), "outputs": [{"nom": "a"}]},
+        {**to_wire(record("x", 1)), "upstream": ["1"]},
+        {**to_wire(record("x", 1)), "surprise": True},
+        {**to_wire(record("x", 1)), "component": "nul\x00byte"},
+        {**to_wire(record("x", 1)), "key": "k" * 65},
+        {k: v for k, v in to_wire(record("x", 1)).items() if k != "end"},
         "not a record",
     ]
     for bad in bad_cases:
@@ -249,8 +249,8 @@ def test_ingest_round_trips_a_record_through_from_json(api):
         staleness_threshold_s=60.0,
         component_description="d",
     )
-    assert RunRecord.from_json(original.to_json()) == original
-    assert api.post("/api/v1/runs", json={"runs": [original.to_json()]}).get_json() == {"ingested": 1}
+    assert from_wire(to_wire(original)) == original
+    assert api.post("/api/v1/runs", json={"runs": [to_wire(original)]}).get_json() == {"ingested": 1}
     run = api.get("/api/v1/runs").get_json()["runs"][0]
     assert (run["notes"], run["warnings"], run["git_tags"]) == ("n", ["w"], ["t"])
     assert run["start"] == at(0).isoformat(timespec="microseconds")

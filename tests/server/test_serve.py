@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from mltrace.delivery.http_sink import HttpSink
+from mltrace.entities.run_wire import to_wire
 from tests.server.sample import ODD_IDS, prediction, record
 
 
@@ -75,7 +76,7 @@ def test_gunicorn_server_ingests_and_lists_runs(server: str):
     status, health = call(server, "GET", "/api/v1/health")
     assert status == 200 and health["status"] == "ok" and health["database"] == "sqlite"
     records = [record("load", 0, [], [("data/in.csv", "v1")]), record("fit", 10, [("data/in.csv", "v1")], ["m.pkl"])]
-    status, body = call(server, "POST", "/api/v1/runs", {"runs": [r.to_json() for r in records]})
+    status, body = call(server, "POST", "/api/v1/runs", {"runs": [to_wire(r) for r in records]})
     assert (status, body) == (200, {"ingested": 2})
     status, body = call(server, "GET", "/api/v1/runs?limit=10")
     assert status == 200
@@ -101,7 +102,7 @@ def test_odd_output_ids_survive_real_http_percent_decoding(server: str):
         server,
         "POST",
         "/api/v1/runs",
-        {"runs": [record("predict", 200, [("m.pkl", None)], [prediction(i) for i in ODD_IDS]).to_json()]},
+        {"runs": [to_wire(record("predict", 200, [("m.pkl", None)], [prediction(i) for i in ODD_IDS]))]},
     )
     for output_id in ODD_IDS:
         status, body = call(server, "PUT", "/api/v1/flags/" + quote(output_id, safe=""), {"reason": "bad"})

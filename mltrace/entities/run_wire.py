@@ -1,0 +1,81 @@
+"""The JSON form of a captured run: what the spool keeps, `POST /api/v1/runs` receives and `.rejected.ndjson`
+holds (`component`, `start`, `end`, `upstream`, pointers as `{name, value_hash, type}`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mltrace.entities.component_run import ComponentRun
+from mltrace.entities.io_pointer import IOPointer, PointerType
+from mltrace.entities.json_values import strict_json
+from mltrace.entities.times import parse_utc, utc
+
+# the fields with the same name in JSON and on ComponentRun
+_SAME = (
+    "status",
+    "error",
+    "code_snapshot",
+    "code_hash",
+    "git_hash",
+    "git_tags",
+    "notes",
+    "warnings",
+    "staleness_threshold_s",
+    "component_owner",
+    "component_description",
+    "component_tags",
+    "key",
+)
+_RENAMED = {"component": "component_name", "upstream": "dependencies"}
+_FREE_FORM = ("params", "metrics", "test_results")
+_TYPES = {t.value: t for t in PointerType}
+
+
+def to_wire(run: ComponentRun) -> dict[str, Any]:
+    """A JSON-safe dict of the captured run: times as ISO 8601, params, metrics and test results as
+    `strict_json` stores them (so no nesting or value can make `json.dumps` fail)."""
+    data: dict[str, Any] = {name: getattr(run, name) for name in _SAME}
+    data["component"] = run.component_name
+    data["start"] = None if run.start_timestamp is None else run.start_timestamp.isoformat()
+    data["end"] = None if run.end_timestamp is None else run.end_timestamp.isoformat()
+    data["upstream"] = run.dependencies
+    data["inputs"] = [_pointer(p) for p in run.inputs]
+    data["outputs"] = [_pointer(p) for p in run.outputs]
+    for name in _FREE_FORM:
+        data[name] = strict_json(getattr(run, name))
+    return data
+
+
+def from_wire(data: dict[str, Any]) -> ComponentRun:
+    """A captured run from `to_wire`'s form; ValueError, TypeError or KeyError when it is not one."""
+    fields = dict(data)
+    unknown = set(fields) - {*_SAME, *_RENAMED, *_FREE_FORM, "start", "end", "inputs", "outputs"}
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {_RENAMED.get(name, name): value for name, value in fields.items()}
+    values["start_timestamp"] = _time(values.pop("start"))
+    values["end_timestamp"] = _time(values.pop("end"))
+    values["inputs"] = [_from_pointer(p) for p in values.get("inputs", [])]
+    values["outputs"] = [_from_pointer(p) for p in values.get("outputs", [])]
+    return ComponentRun(**values)
+
+
+def _pointer(pointer: IOPointer) -> dict[str, Any]:
+    typed = pointer.pointer_type is not PointerType.UNKNOWN
+    return {
+        "name": pointer.name,
+        "value_hash": pointer.value_hash,
+        "type": pointer.pointer_type.value if typed else None,
+    }
+
+
+def _from_pointer(data: dict[str, Any]) -> IOPointer:
+    unknown = set(data) - {"name", "value_hash", "type"}
+    if unknown:
+        raise TypeError(f"unknown pointer fields: {', '.join(sorted(unknown))}")
+    kind = data.get("type")
+    return IOPointer(data["name"], PointerType.UNKNOWN if kind is None else _TYPES[kind], data.get("value_hash"))
+
+
+def _time(value: Any) -> Any:
+    return utc(value) if hasattr(value, "tzinfo") else parse_utc(value)
