@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import flask_smorest
-from flask import current_app
-from webargs.flaskparser import FlaskParser
+import marshmallow as ma
+from flask import Request, current_app
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import BaseConverter
 
 from mltrace.client import Client
@@ -21,6 +23,13 @@ class ArgumentParser(FlaskParser):
     """webargs' parser, answering invalid arguments with 400 (documented as such) rather than 422."""
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def load_json(self, req: Request, schema: ma.Schema) -> Any:
+        """The JSON body; a body nested too deeply for the JSON parser is invalid JSON, not a server error."""
+        try:
+            return super().load_json(req, schema)
+        except RecursionError:
+            abort(400, messages={"json": ["The JSON body is nested too deeply."]})
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -16,7 +16,7 @@ blp = Blueprint("components", __name__, url_prefix="/api/v1", description="Pipel
 @blp.response(200, ComponentListSchema)
 def list_components(args: dict[str, Any]) -> dict[str, Any]:
     """Every component by name, optionally only those with a tag and/or an owner."""
-    return {"components": get_client().components(args.get("tag"), args.get("owner"))}
+    return {"components": get_client().components(args.get("tag") or None, args.get("owner") or None)}
 
 
 @blp.route("/components/<anypath:name>", methods=["GET"])
