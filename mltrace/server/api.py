@@ -87,3 +87,15 @@ def parse_run_id(value: str) -> int:
 def get_client() -> Client:
     """The app's Client (one per app)."""
     return current_app.extensions[EXTENSION]
+
+
+def links(**named: dict[str, Any]) -> dict[str, Any]:
+    """`@blp.doc(**links(name=link_to(...)))`: OpenAPI links from the 200 answer to other operations."""
+    return {"responses": {200: {"links": named}}}
+
+
+def link_to(method: str, path: str, **parameters: str) -> dict[str, Any]:
+    """A link to the operation `method path`, its parameters taken from runtime expressions
+    (`$response.body#/runs/0/id`, `$request.path.output_id`)."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return {"operationRef": f"#/paths/{pointer}/{method.lower()}", "parameters": parameters}

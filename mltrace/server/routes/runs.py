@@ -7,7 +7,7 @@ from typing import Any
 
 from mltrace.client import Client
 from mltrace.entities import ComponentRun, RunRecord
-from mltrace.server.api import Blueprint, get_client, parse_run_id
+from mltrace.server.api import Blueprint, get_client, link_to, links, parse_run_id
 from mltrace.server.errors import ApiError, describe
 from mltrace.server.schemas import (
     Extended,
@@ -26,6 +26,16 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component r
 @blp.route("/runs", methods=["GET"])
 @blp.arguments(RecentArgs, location="query")
 @blp.response(200, RunPageSchema)
+@blp.doc(
+    **links(
+        inspect=link_to("GET", "/api/v1/runs/{run_id}", run_id="$response.body#/runs/0/id"),
+        notes=link_to("PUT", "/api/v1/runs/{run_id}/notes", run_id="$response.body#/runs/0/id"),
+        history=link_to("GET", "/api/v1/components/{name}/runs", name="$response.body#/runs/0/component"),
+        next_page=link_to("GET", "/api/v1/runs", before="$response.body#/next"),
+        trace=link_to("GET", "/api/v1/trace", output_id="$response.body#/runs/0/outputs/0/name"),
+        flag=link_to("PUT", "/api/v1/flags/{output_id}", output_id="$response.body#/runs/0/outputs/0/name"),
+    )
+)
 def recent(args: dict[str, Any]) -> dict[str, Any]:
     """Newest runs first; pass `next` back as `before` for the following page. With `ids`: those runs, whole
     (`before` and `limit` are then ignored)."""
