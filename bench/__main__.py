@@ -9,13 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import browser_trace, decorator_cost, ingest, memory, queries
+from bench import browser_trace, decorator_cost, ingest, memory, queries, server
 
 BENCHES = {
     "decorator": decorator_cost,
     "ingest": ingest,
     "memory": memory,
     "queries": queries,
+    "server": server,
     "browser": browser_trace,
 }
 
