@@ -14,7 +14,7 @@ from werkzeug.routing import BaseConverter
 from mltrace.client import Client
 from mltrace.errors import NotFoundError
 from mltrace.server.errors import bad_request
-from mltrace.server.schemas import MAX_ID, ErrorSchema
+from mltrace.server.schemas import MAX_ID, NO_NUL, ErrorSchema
 
 EXTENSION = "mltrace"
 
@@ -68,7 +68,7 @@ class ConsolePathConverter(BaseConverter):
 
 
 CONVERTERS = {
-    "anypath": (AnyPathConverter, {"type": "string"}),
+    "anypath": (AnyPathConverter, {"type": "string", "minLength": 1, "pattern": NO_NUL}),
     "run_id": (RunIdConverter, {"type": "integer", "minimum": 1}),
 }
 

@@ -81,7 +81,7 @@ class Text(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         if len(text) < self.min_chars:
-            raise ma.ValidationError(f"Must be at least {self.min_chars} characters long.")
+            raise ma.ValidationError("Must not be empty." if self.min_chars == 1 else f"Shorter than {self.min_chars}.")
         max_chars = getattr(current_limits(), self.limit) if self.limit is not None else self.max_chars
         if problem := text_problem(text, max_chars, self.max_bytes):
             raise ma.ValidationError(f"Cannot be stored: it {problem}.")
@@ -336,6 +336,22 @@ class IngestBody(ma.Schema):
         required=True,
         metadata={"description": "Every record is validated before any is stored.", **limited("max_runs_per_post")},
     )
+
+    @ma.validates_schema(skip_on_field_errors=True)
+    def _upstream_is_stored(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Each run's `upstream` names stored runs: the one rule that asks the store."""
+        from mltrace.server.api import get_client  # api.py imports this module
+
+        records: list[RunRecord] = data["runs"]
+        wanted = list(dict.fromkeys(run_id for record in records for run_id in record.upstream))
+        stored = get_client().stored_run_ids(wanted) if wanted else set()
+        missing = {
+            index: {"upstream": [f"Run {run_id} not found." for run_id in record.upstream if run_id not in stored]}
+            for index, record in enumerate(records)
+            if not stored.issuperset(record.upstream)
+        }
+        if missing:
+            raise ma.ValidationError({"runs": missing})
 
     @ma.pre_load
     def _not_too_many(self, data: Any, **kwargs: Any) -> Any:

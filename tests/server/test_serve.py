@@ -136,6 +136,9 @@ def test_each_server_has_its_own_control_socket(tmp_path: Path):
 
 
 def _listening_ports(control_socket: Path) -> list[int]:
+    deadline = time.monotonic() + 20  # the arbiter opens it in a thread of its own, maybe after the first answer
+    while not control_socket.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
     with ControlClient(str(control_socket), timeout=10) as control:
         listeners = control.send_command("show listeners")["listeners"]
     return [int(listener["address"].rsplit(":", 1)[1]) for listener in listeners]

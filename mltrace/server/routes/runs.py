@@ -5,10 +5,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from mltrace.client import Client
-from mltrace.entities import ComponentRun, RunRecord
+from mltrace.entities import ComponentRun
 from mltrace.server.api import Blueprint, get_client, link_to, links, parse_run_id
-from mltrace.server.errors import ApiError, describe
 from mltrace.server.schemas import (
     Extended,
     IngestBody,
@@ -53,24 +51,7 @@ def recent(args: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(413, response=HTTPStatus(413).name, description="More runs or bytes than the server takes at once.")
 def ingest(body: dict[str, Any]) -> dict[str, int]:
     """Stores a batch of captured runs (all or nothing); runs already stored (same key) are skipped."""
-    client = get_client()
-    require_stored_upstream(client, body["runs"])
-    return {"ingested": len(client.ingest(body["runs"]))}
-
-
-def require_stored_upstream(client: Client, records: list[RunRecord]) -> None:
-    """400 validation_error, naming each run (by index) whose `upstream` names a run that is not stored."""
-    wanted = list(dict.fromkeys(run_id for record in records for run_id in record.upstream))
-    if not wanted:
-        return
-    stored = client.stored_run_ids(wanted)
-    details = {
-        index: {"upstream": [f"Run {run_id} not found." for run_id in record.upstream if run_id not in stored]}
-        for index, record in enumerate(records)
-        if not stored.issuperset(record.upstream)
-    }
-    if details:
-        raise ApiError(400, "validation_error", describe({"runs": details}), {"runs": details})
+    return {"ingested": len(get_client().ingest(body["runs"]))}
 
 
 @blp.route("/runs/<run_id:run_id>", methods=["GET"])
