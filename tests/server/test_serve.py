@@ -16,6 +16,7 @@ import pytest
 from gunicorn.ctl.client import ControlClient
 
 from mltrace.delivery.http_sink import HttpSink
+from mltrace.server.serve import gunicorn_options
 from tests.server.live import live_server
 from tests.server.sample import ODD_IDS, prediction, record
 
@@ -142,3 +143,10 @@ def _listening_ports(control_socket: Path) -> list[int]:
     with ControlClient(str(control_socket), timeout=10) as control:
         listeners = control.send_command("show listeners")["listeners"]
     return [int(listener["address"].rsplit(":", 1)[1]) for listener in listeners]
+
+
+def test_a_home_too_deep_for_a_unix_socket_runs_without_a_control_socket_rather_than_a_shared_one(tmp_path: Path):
+    short = gunicorn_options("127.0.0.1", 8080, 2, Path("/srv/mltrace"))
+    assert short["control_socket"] == "/srv/mltrace/gunicorn-127.0.0.1-8080.ctl"
+    deep = gunicorn_options("0.0.0.0", 8080, 2, tmp_path / ("d" * 120))
+    assert deep["control_socket_disable"] is True and "control_socket" not in deep
