@@ -20,9 +20,15 @@ EXTENSION = "mltrace"
 
 
 class ArgumentParser(FlaskParser):
-    """webargs' parser, answering invalid arguments with 400 (documented as such) rather than 422."""
+    """webargs' parser, answering invalid arguments with 400 (documented as such) rather than 422, and query
+    arguments the operation does not document (`?limt=5`) as invalid rather than ignoring them."""
 
     DEFAULT_VALIDATION_STATUS = 400
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": ma.RAISE,
+        "querystring": ma.RAISE,
+    }
 
     def load_json(self, req: Request, schema: ma.Schema) -> Any:
         """The JSON body; a body nested too deeply for the JSON parser is invalid JSON, not a server error."""

@@ -23,6 +23,8 @@ CASES = [
     ("GET", "/api/v1/runs?before=%%%", None, 400, "validation_error"),
     ("GET", "/api/v1/runs?ids=1,x", None, 400, "validation_error"),
     ("GET", "/api/v1/runs?limit=", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?limt=5", None, 400, "validation_error"),
+    ("GET", "/api/v1/components/train/runs?since=2026-01-01&=x", None, 400, "validation_error"),
     (
         "POST",
         "/api/v1/runs",
