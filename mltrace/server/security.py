@@ -10,7 +10,7 @@ from mltrace.server.errors import bad_request
 # The console loads its scripts, styles and data from the server itself (`default-src 'self'` covers scripts,
 # styles, fonts and fetches) and draws with React's style properties, set through the DOM, which a CSP does not
 # restrict; `data:` is its empty favicon. `frame-ancestors 'none'` keeps every page out of frames (what
-# X-Frame-Options did). Two headers only: gunicorn checks each header of each answer in Python.
+# X-Frame-Options did).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
