@@ -34,5 +34,4 @@ WORKDIR /var/lib/mltrace
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/api/v1/health', timeout=2)"]
-CMD ["gunicorn", "--bind", "0.0.0.0:8080", "--workers", "2", "--threads", "4", "--access-logfile", "-", \
-     "mltrace.server.app:create_app()"]
+CMD ["mltrace", "serve", "--host", "0.0.0.0", "--port", "8080", "--workers", "2"]

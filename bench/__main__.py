@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import browser_trace, decorator_cost, ingest, memory, queries, spool_delivery
+from bench import browser_trace, decorator_cost, ingest, memory, queries, server, spool_delivery
 
 BENCHES = {
     "decorator": decorator_cost,
@@ -17,6 +17,7 @@ BENCHES = {
     "memory": memory,
     "spool": spool_delivery,
     "queries": queries,
+    "server": server,
     "browser": browser_trace,
 }
 

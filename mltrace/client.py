@@ -267,6 +267,10 @@ class Client:
                 raise InvalidInputError(f"run ids must be integers, got {run_id!r}")
         return self.backend.runs([run_id for run_id in run_ids if 0 < run_id <= MAX_RUN_ID])  # others cannot exist
 
+    def stored_run_ids(self, run_ids: list[int]) -> set[int]:
+        """Which of these run ids name stored runs."""
+        return self.backend.stored_run_ids([run_id for run_id in run_ids if 0 < run_id <= MAX_RUN_ID])
+
     def whole(self, runs: list[ComponentRun]) -> list[ComponentRun]:
         """The same runs with all their inputs and outputs (previews are fetched again, whole)."""
         previews = [run.id for run in runs if run.is_preview and run.id is not None]

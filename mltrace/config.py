@@ -50,6 +50,14 @@ SETTINGS: tuple[Setting, ...] = (
         "MLTRACE_CODE_SNAPSHOT_MAX", "1048576", "Largest code snapshot stored, in bytes; longer code is cut and marked."
     ),
     Setting("MLTRACE_STALENESS_DAYS", "30", "Default staleness threshold in days."),
+    Setting("MLTRACE_MAX_BODY_BYTES", "33554432", "Largest request body the server reads, in bytes (larger: 413)."),
+    Setting("MLTRACE_MAX_RUNS_PER_POST", "5000", "Most runs one POST /api/v1/runs may carry (more: 413)."),
+    Setting("MLTRACE_MAX_SEARCH_CHARS", "200", "Longest search text the server takes, in characters (longer: 400)."),
+    Setting(
+        "MLTRACE_ALLOWED_HOSTS",
+        "",
+        "Comma-separated Host names the server answers (.example.com: any subdomain); empty: any host.",
+    ),
 )
 
 
@@ -74,6 +82,10 @@ class Config:
     spool_max_mb: float
     code_snapshot_max: int
     staleness_days: float
+    max_body_bytes: int
+    max_runs_per_post: int
+    max_search_chars: int
+    allowed_hosts: tuple[str, ...]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -94,6 +106,10 @@ class Config:
             spool_max_mb=float(_lookup(env, "MLTRACE_SPOOL_MAX_MB")),
             code_snapshot_max=int(_lookup(env, "MLTRACE_CODE_SNAPSHOT_MAX")),
             staleness_days=float(_lookup(env, "MLTRACE_STALENESS_DAYS")),
+            max_body_bytes=int(_lookup(env, "MLTRACE_MAX_BODY_BYTES")),
+            max_runs_per_post=int(_lookup(env, "MLTRACE_MAX_RUNS_PER_POST")),
+            max_search_chars=int(_lookup(env, "MLTRACE_MAX_SEARCH_CHARS")),
+            allowed_hosts=tuple(h.strip() for h in _lookup(env, "MLTRACE_ALLOWED_HOSTS").split(",") if h.strip()),
         )
 
 

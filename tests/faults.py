@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,38 +114,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def live_server(db_uri: str, home: Path, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`mltrace serve` (gunicorn) on `db_uri` in a subprocess; yields its root URL and stops it after."""
+    """`mltrace serve` (gunicorn) on `db_uri`, created if needed, in a subprocess; yields its root URL."""
     from mltrace.client import Client
+    from tests.server.live import live_server as serving
 
-    Client(db_uri).upgrade()  # the server serves an existing database
-    port = port or free_port()
-    log_path = home / f"server-{port}.log"
-    home.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, "MLTRACE_HOME": str(home / "server-home"), "PYTHONPATH": str(ROOT), **(env or {})}
-    environment.pop("MLTRACE_DB_URI", None)
-    command = [sys.executable, "-c", "from mltrace.cli.main import main; main()", "serve", "--port", str(port)]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [*command, "--workers", "1", "--db", db_uri], env=environment, stdout=log, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/v1/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    Client(db_uri).upgrade()
+    with serving(db_uri, home, env, workers=1, port=port) as server:
+        yield server.url

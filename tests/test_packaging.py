@@ -282,19 +282,19 @@ def test_compose_runs_postgres_the_api_and_a_one_shot_seed() -> None:
         assert service["depends_on"] == {"db": {"condition": "service_healthy"}}
         assert service["environment"]["MLTRACE_DB_URI"].startswith("postgresql://")
         assert "@db:5432/" in service["environment"]["MLTRACE_DB_URI"]
-    assert api["command"][0] == "gunicorn" and api["command"][-1] == "mltrace.server.app:create_app()"
+    assert api["command"][:4] == ["mltrace", "serve", "--host", "0.0.0.0"]  # gunicorn as `mltrace serve` sets it up
     assert "populate_db.py" in " ".join(seed["command"]) and seed["restart"] == "no"
     published = [p for s in services.values() for p in s.get("ports", [])]
     assert published and all(p.startswith("127.0.0.1:") for p in published)  # nothing listens beyond this host
     assert "local" in db["environment"]["POSTGRES_PASSWORD"]  # clearly a local-only default
 
 
-def test_the_image_builds_the_console_then_serves_the_wheel_with_gunicorn() -> None:
+def test_the_image_builds_the_console_then_serves_the_wheel_with_mltrace_serve() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     stages = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("FROM ")]
     assert stages[0].startswith("node:") and stages[-1] == "python:3.11-slim"
     assert "npm run build" in dockerfile and "python -m build --wheel" in dockerfile
     assert "COPY pyproject.toml README.md LICENSE MANIFEST.in build_console.py ./" in dockerfile  # what the build reads
-    assert '"mltrace.server.app:create_app()"' in dockerfile and '"gunicorn"' in dockerfile
+    assert 'CMD ["mltrace", "serve", "--host", "0.0.0.0"' in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", "ui/node_modules", ".git"} <= set(ignored)

@@ -27,6 +27,9 @@ class LocalBackend:
     def runs(self, run_ids: list[int]) -> list[ComponentRun]:
         return self.store.query(queries.load_runs, run_ids)
 
+    def stored_run_ids(self, run_ids: list[int]) -> set[int]:
+        return self.store.query(queries.stored_run_ids, run_ids)
+
     def recent(self, limit: int, before: tuple[datetime, int] | None) -> list[ComponentRun]:
         return self.store.query(queries.recent_runs, limit, before)
 

@@ -92,6 +92,9 @@ class RemoteBackend:
                 found[data["id"]] = run_from_json(data)
         return [found[run_id] for run_id in run_ids if run_id in found]
 
+    def stored_run_ids(self, run_ids: list[int]) -> set[int]:
+        return {run.id for run in self.runs(run_ids) if run.id is not None}
+
     def recent(self, limit: int, before: tuple[datetime, int] | None) -> list[ComponentRun]:
         cursor = None if before is None else encode_cursor(*before)
         page = self._call("GET", "/runs", {"limit": limit, "before": cursor})

@@ -44,7 +44,7 @@ def tags(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(shapes.dumps({"tags": found}))
     elif found:
-        click.echo("\n".join(found))
+        click.echo("\n".join(text.safe_text(t) for t in found))
     else:
         click.echo("No tags yet.")
 
@@ -80,7 +80,8 @@ def tag(ctx: click.Context, tag: str, as_json: bool) -> None:
         )
         return
     blocks = [
-        f"{c.name} ({c.owner or 'no owner'}): {c.description or 'no description'}\n"
+        text.safe_text(f"{c.name} ({c.owner or 'no owner'}): {c.description or 'no description'}")
+        + "\n"
         + (text.runs_table(recent[c.name]) if recent[c.name] else "No runs yet.")
         for c in found
     ]

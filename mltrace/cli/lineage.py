@@ -115,7 +115,7 @@ def review(ctx: click.Context, limit: int, as_json: bool) -> None:
     if not flagged:
         click.echo("No outputs are flagged. Flag a bad one with: mltrace flag OUTPUT_ID --reason TEXT")
         return
-    shown = ", ".join(flagged[:3]) + (f" (+{len(flagged) - 3} more)" if len(flagged) > 3 else "")
+    shown = text.safe_text(", ".join(flagged[:3])) + (f" (+{len(flagged) - 3} more)" if len(flagged) > 3 else "")
     rows = [
         (
             rank,

@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 import mltrace
 from mltrace.cli import admin, catalog, lineage, runs
 from mltrace.cli.options import target_options
+from mltrace.cli.text import safe_text
 from mltrace.delivery.http_sink import ServerError
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError, StoreUnreachableError
 
@@ -70,7 +71,7 @@ class MltraceGroup(click.Group):
 
 
 def _fail(message: str, code: int, prefix: str = "Error: ") -> int:
-    click.echo(prefix + " ".join(message.split()), err=True)
+    click.echo(prefix + safe_text(" ".join(message.split())), err=True)
     return code
 
 

@@ -7,6 +7,7 @@ import math
 from datetime import datetime
 from typing import Any
 
+from mltrace.cli.text import safe_json
 from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.times import iso_utc
 
@@ -88,7 +89,7 @@ def iso(ts: datetime | None) -> str | None:
 
 def dumps(data: Any) -> str:
     """Indented JSON; times as ISO 8601, NaN and ±Infinity as strings (as the API sends them)."""
-    return json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_default)
+    return safe_json(json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_default))
 
 
 def _default(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -11,10 +12,36 @@ from typing import Any
 from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.times import utc
 
+# What a terminal would obey rather than show: C0 controls (ESC starts its sequences), DEL, C1 controls (U+009B is
+# a one-character CSI), the bidirectional controls that reorder what is shown (U+202E) and the line separators.
+_LAYOUT = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + _LAYOUT + "]")
+_UNSAFE_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _LAYOUT + "]")  # keeps tabs and newlines
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f" + _LAYOUT + "]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def safe_text(text: str, multiline: bool = False) -> str:
+    """Text from the database as it may reach a terminal: control characters shown as escapes (`\\x1b`, `\\r`,
+    `\\u202e`), so that stored text cannot move the cursor, recolour or retitle the terminal; `multiline` keeps
+    newlines and tabs."""
+    return (_UNSAFE_IN_LINES if multiline else _UNSAFE).sub(_escape, text)
+
+
+def safe_json(text: str) -> str:
+    """JSON text with the controls JSON leaves as they are (DEL, C1, `_LAYOUT`) written as `\\u` escapes: the same
+    JSON once decoded, but nothing a terminal obeys (JSON already escapes the C0 controls)."""
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Columns padded to their widest cell; the last column is not padded."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    """Columns padded to their widest cell; the last column is not padded. Cells are shown with `safe_text`."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else safe_text(str(c)) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = [
         "  ".join(c.ljust(w) if i < len(headers) - 1 else c for i, (c, w) in enumerate(zip(row, widths, strict=True)))
@@ -137,10 +164,10 @@ def run_card(run: ComponentRun, component: Component | None = None, with_code: b
     if run.error:
         lines += _block("Error", run.error.rstrip().splitlines()[-1:])
     width = max(len(label) for label, _ in lines)
-    body = "\n".join(f"  {label.ljust(width)}  {value}" for label, value in lines)
+    body = "\n".join(f"  {label.ljust(width)}  {safe_text(value)}" for label, value in lines)
     text = f"Run {run.id}\n{body}"
     if with_code:
-        text += "\n\nCode:\n" + (run.code_snapshot or "(no code snapshot)").rstrip()
+        text += "\n\nCode:\n" + safe_text((run.code_snapshot or "(no code snapshot)").rstrip(), multiline=True)
     return text
 
 
@@ -196,9 +223,9 @@ def _node_label(node: dict[str, Any]) -> str:
     if node["kind"] == "run":
         stale = "  STALE" if node.get("stale") else ""
         failed = "FAILED" if node.get("status") == "failed" else node.get("status")
-        return f"run {node['run_id']} {node['component']}  {local_time(node.get('start'))}  {failed}{stale}"
+        return f"run {node['run_id']} {safe_text(node['component'])}  {local_time(node.get('start'))}  {failed}{stale}"
     flag = "  FLAGGED" if node.get("flagged") else ""
-    return f"{node['name']} [{node.get('type')}]{flag}"
+    return f"{safe_text(node['name'])} [{node.get('type')}]{flag}"
 
 
 def _sort_key(node: dict[str, Any]) -> tuple[str, Any]:

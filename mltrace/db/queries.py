@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Integer, ScalarSelect, Table, bindparam, func
 
 from mltrace.db.json_sql import JsonArray, JsonRows
 from mltrace.db.locks import lock_for_writes
-from mltrace.db.membership import member_of
+from mltrace.db.membership import looked_up_in, member_of
 from mltrace.db.models import (
     ComponentRow,
     PointerRow,
@@ -118,6 +118,13 @@ def preview_runs(conn: Connection, run_ids: Sequence[int]) -> list[ComponentRun]
         return []
     found = {run.id: run for run in _previews(_PREVIEW_BY_ID.execute(conn, {"ids": run_ids}))}
     return [found[rid] for rid in run_ids if rid in found]
+
+
+def stored_run_ids(conn: Connection, run_ids: Sequence[int]) -> set[int]:
+    """Which of these run ids are stored."""
+    if not run_ids:
+        return set()
+    return set(conn.execute(select(runs.c.id).where(looked_up_in(runs.c.id, "ids")), {"ids": list(run_ids)}).scalars())
 
 
 def get_run(conn: Connection, run_id: int) -> ComponentRun:

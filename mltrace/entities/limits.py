@@ -174,3 +174,40 @@ def _text_problems(run: ComponentRun) -> list[tuple[str, str | None]]:
             found.append((what, text_problem(value)))
     found += [("a warning", text_problem(w)) for w in run.warnings]
     return found
+
+
+def json_problem(value: Any, max_depth: int = MAX_JSON_DEPTH) -> str | None:
+    """Why a JSON value (a param, a metric, a test result's field) cannot be stored: nested deeper than `max_depth`,
+    or a key or text holding a lone surrogate; None when it can. NUL is fine here: JSON text escapes it."""
+    waiting = [(value, 0)]
+    while waiting:
+        item, depth = waiting.pop()
+        if isinstance(item, (dict, list, tuple)):
+            if depth >= max_depth:
+                return f"is nested more than {max_depth} levels deep"
+            if isinstance(item, dict):
+                for key in item:
+                    if isinstance(key, str) and (problem := _surrogate_problem(key)):
+                        return f"has a key that {problem}"
+                waiting.extend((child, depth + 1) for child in item.values())
+            else:
+                waiting.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str) and (problem := _surrogate_problem(item)):
+            return problem
+    return None
+
+
+def cut_code(source: str, max_bytes: int) -> str:
+    """`source` as stored: when longer than `max_bytes` in UTF-8, cut there (at a character) and marked."""
+    encoded = source.encode("utf-8", "surrogatepass")
+    if len(encoded) <= max_bytes:
+        return source
+    return encoded[:max_bytes].decode("utf-8", "ignore") + f"\n# … cut at {max_bytes} bytes by mltrace"
+
+
+def _surrogate_problem(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"contains a lone surrogate (U+{ord(text[exc.start]):04X}) at position {exc.start}, which is not UTF-8"
+    return None

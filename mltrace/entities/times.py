@@ -31,16 +31,30 @@ def utc(ts: datetime) -> datetime:
 
 def parse_utc(text: str) -> datetime:
     """An ISO 8601 text (with `Z`, an offset, or naive meaning UTC) as aware UTC; ValueError if it is not one."""
+    return utc(_parse(text))
+
+
+def parse_utc_clamped(text: str) -> datetime:
+    """`parse_utc`, but a time beyond the years 1-9999 in UTC (`0001-01-01T00:00:00+14:00`) is EARLIEST or LATEST:
+    for a bound of a query, where "since before year 1" means since the beginning."""
+    parsed = _parse(text)
     try:
-        parsed = _fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except (ValueError, AttributeError):
-        raise ValueError(f"not an ISO 8601 timestamp: {text!r}") from None
-    return utc(parsed)
+        return utc(parsed)
+    except ValueError:
+        return EARLIEST if parsed.year == 1 else LATEST
 
 
 def iso_utc(ts: datetime) -> str:
     """ISO 8601 in UTC with microseconds (`2026-11-20T09:00:00.123456+00:00`): how the API and CLI write times."""
     return utc(ts).isoformat(timespec="microseconds")
+
+
+def _parse(text: str) -> datetime:
+    """An ISO 8601 text as written (naive or with its offset); ValueError if it is not one."""
+    try:
+        return _fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except (ValueError, AttributeError):
+        raise ValueError(f"not an ISO 8601 timestamp: {text!r}") from None
 
 
 _POSTGRESQL_TEXT = re.compile(r"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?([+-]\d\d)(?::(\d\d))?(?::(\d\d))?")

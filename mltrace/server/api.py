@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import flask_smorest
-from flask import current_app
-from webargs.flaskparser import FlaskParser
+import marshmallow as ma
+from flask import Request, current_app
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import BaseConverter
 
 from mltrace.client import Client
 from mltrace.errors import run_not_found
 from mltrace.server.errors import bad_request
-from mltrace.server.schemas import MAX_ID, ErrorSchema
+from mltrace.server.schemas import MAX_ID, NO_NUL, ErrorSchema
 
 EXTENSION = "mltrace"
 
 
 class ArgumentParser(FlaskParser):
-    """webargs' parser, answering invalid arguments with 400 (documented as such) rather than 422."""
+    """webargs' parser, answering invalid arguments with 400 (documented as such) rather than 422, and query
+    arguments the operation does not document (`?limt=5`) as invalid rather than ignoring them."""
 
     DEFAULT_VALIDATION_STATUS = 400
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": ma.RAISE,
+        "querystring": ma.RAISE,
+    }
+
+    def load_json(self, req: Request, schema: ma.Schema) -> Any:
+        """The JSON body; a body nested too deeply for the JSON parser is invalid JSON, not a server error."""
+        try:
+            return super().load_json(req, schema)
+        except RecursionError:
+            abort(400, messages={"json": ["The JSON body is nested too deeply."]})
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -59,7 +74,7 @@ class ConsolePathConverter(BaseConverter):
 
 
 CONVERTERS = {
-    "anypath": (AnyPathConverter, {"type": "string"}),
+    "anypath": (AnyPathConverter, {"type": "string", "minLength": 1, "pattern": NO_NUL}),
     "run_id": (RunIdConverter, {"type": "integer", "minimum": 1}),
 }
 
@@ -78,3 +93,15 @@ def parse_run_id(value: str) -> int:
 def get_client() -> Client:
     """The app's Client (one per app)."""
     return current_app.extensions[EXTENSION]
+
+
+def links(**named: dict[str, Any]) -> dict[str, Any]:
+    """`@blp.doc(**links(name=link_to(...)))`: OpenAPI links from the 200 answer to other operations."""
+    return {"responses": {200: {"links": named}}}
+
+
+def link_to(method: str, path: str, **parameters: str) -> dict[str, Any]:
+    """A link to the operation `method path`, its parameters taken from runtime expressions
+    (`$response.body#/runs/0/id`, `$request.path.output_id`)."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return {"operationRef": f"#/paths/{pointer}/{method.lower()}", "parameters": parameters}

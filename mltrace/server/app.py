@@ -12,7 +12,10 @@ from mltrace.config import Config
 from mltrace.server import console
 from mltrace.server.api import CONVERTERS, EXTENSION, Api, ConsolePathConverter
 from mltrace.server.errors import register_error_handlers
+from mltrace.server.limits import EXTENSION as LIMITS
+from mltrace.server.limits import ServerLimits, document_limits, refuse_long_streamed_bodies
 from mltrace.server.routes import BLUEPRINTS
+from mltrace.server.security import protect
 
 
 def create_app(settings: dict[str, Any] | None = None) -> Flask:
@@ -28,15 +31,19 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={"info": {"description": "Lineage tracing for machine-learning pipelines."}},
     )
-    app.config.update(settings or {})
     config = Config.from_env()
+    limits = ServerLimits.from_config(config)
+    app.config["MAX_CONTENT_LENGTH"] = limits.max_body_bytes
+    app.config.update(settings or {})
     client = Client(app.config["DB_URI"] or config.db_uri, server_url="", config=config)
     client.store  # noqa: B018 -- made now (no connection yet), not raced for by the first requests' threads
     app.extensions[EXTENSION] = client
+    app.extensions[LIMITS] = limits
 
     app.url_map.merge_slashes = False  # output ids like `s3://bucket//x` keep their slashes
     app.url_map.converters["console_path"] = ConsolePathConverter
     api = Api(app)
+    document_limits(api, limits)
     for name, (converter, schema) in CONVERTERS.items():
         app.url_map.converters[name] = converter
         api.register_converter(converter, lambda _converter, schema=schema: dict(schema))
@@ -44,4 +51,6 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(console.bp)
     register_error_handlers(app)
+    protect(app, config.allowed_hosts)
+    app.before_request(refuse_long_streamed_bodies)
     return app

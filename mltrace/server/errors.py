@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError, RunsRefusedError, StoreUnreachableError
 
@@ -22,6 +22,7 @@ ERROR_CODES = (
     "unauthorized",
     "conflict",
     "unavailable",
+    "too_large",
     "internal",
 )
 _CODE_BY_STATUS = {
@@ -30,8 +31,21 @@ _CODE_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
+    414: "too_large",
     422: "validation_error",
+    431: "too_large",
 }
+
+
+def code_for_status(status: int) -> str:
+    """The error code of an HTTP status the server answers without a more precise one."""
+    return _CODE_BY_STATUS.get(status, "internal" if status >= 500 else "bad_request")
+
+
+def error_body(code: str, message: str, details: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The error shape."""
+    return {"error": {"code": code, "message": message, "details": _json_keys(details or {})}}
 
 
 class ApiError(Exception):
@@ -58,7 +72,7 @@ def error_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """The JSON error answer."""
-    response = jsonify({"error": {"code": code, "message": message, "details": _json_keys(details or {})}})
+    response = jsonify(error_body(code, message, details))
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -73,11 +87,15 @@ def handle_http_exception(exc: HTTPException) -> Response:
     if "messages" in data:  # raised by webargs while parsing arguments
         details = _flatten_locations(data["messages"])
         if isinstance(getattr(exc, "exc", None), ma.ValidationError):
-            return error_response(400, "validation_error", _describe(details), details, headers)
+            return error_response(400, "validation_error", describe(details), details, headers)
         return error_response(400, "bad_request", "Invalid JSON body.", details, headers)
     if status >= 500:
         log.error("HTTP %s on %s %s: %s", status, request.method, request.path, exc.description)
         return error_response(status, "internal", "Internal server error.")
+    if isinstance(exc, RequestEntityTooLarge):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        message = f"The request body is larger than the server takes ({limit} bytes): send less at a time."
+        return error_response(413, "too_large", message, {"max_body_bytes": limit})
     if isinstance(exc, MethodNotAllowed):
         allowed = sorted(exc.valid_methods or [])
         headers["Allow"] = ", ".join(allowed)
@@ -90,7 +108,7 @@ def handle_http_exception(exc: HTTPException) -> Response:
         )
     if status == 404:
         return error_response(404, "not_found", f"No such endpoint: {request.method} {request.path}.")
-    return error_response(status, _CODE_BY_STATUS.get(status, "bad_request"), exc.description or exc.name)
+    return error_response(status, code_for_status(status), exc.description or exc.name)
 
 
 def handle_api_error(exc: ApiError) -> Response:
@@ -147,7 +165,7 @@ def _flatten_locations(messages: Any) -> dict[str, Any]:
     return flat
 
 
-def _describe(details: Mapping[str, Any]) -> str:
+def describe(details: Mapping[str, Any]) -> str:
     """A one-line message naming the first invalid field, e.g. `Invalid runs.3.start: Not a valid datetime.`"""
     path, message = _first_leaf(details)
     if not path or path == ["_schema"]:

@@ -7,7 +7,8 @@ Responses are dumped from the client's entities (ComponentRun, Component, IOPoin
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+import re
+from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
@@ -15,14 +16,26 @@ from marshmallow import fields, validate
 
 from mltrace.entities import ComponentRun, PointerType
 from mltrace.entities.component_run import MAX_RUN_ID, PREVIEW_SIZE
+from mltrace.entities.cursor import PATTERN as CURSOR_PATTERN
 from mltrace.entities.cursor import decode_cursor, encode_cursor
+from mltrace.entities.limits import (
+    MAX_DIGEST_CHARS,
+    MAX_NAME_CHARS,
+    MAX_POINTER_NAME_BYTES,
+    MAX_VALUE_HASH_CHARS,
+    cut_code,
+    json_problem,
+    text_problem,
+)
 from mltrace.entities.run_wire import from_wire
-from mltrace.entities.times import iso_utc, parse_utc
-from mltrace.server.errors import ERROR_CODES
+from mltrace.entities.times import iso_utc, parse_utc, parse_utc_clamped
+from mltrace.server.errors import ERROR_CODES, ApiError
+from mltrace.server.limits import current_limits, limited
 
 MAX_ID = MAX_RUN_ID
 MAX_LIMIT = 500
 MAX_IDS = 200  # run ids per `GET /runs?ids=`: a request line within 4 kB
+NO_NUL = "^[^\\u0000]*$"  # what PostgreSQL's text holds, as an OpenAPI pattern
 POINTER_TYPES = [t.value for t in PointerType]
 
 
@@ -41,13 +54,61 @@ class Extended:
 
 
 class Text(fields.String):
-    """A string that PostgreSQL can store (no NUL characters)."""
+    """A text both databases store as it is (`entities.limits`): no NUL, no lone surrogate, at least `min_chars`
+    characters, at most `max_chars` characters or `max_bytes` bytes of UTF-8, or the server's limit named `limit`."""
+
+    def __init__(
+        self,
+        *,
+        min_chars: int = 0,
+        max_chars: int | None = None,
+        max_bytes: int | None = None,
+        limit: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        metadata: dict[str, Any] = {"pattern": NO_NUL, **kwargs.pop("metadata", {})}
+        if min_chars:
+            metadata["minLength"] = min_chars
+        if max_chars is not None or max_bytes is not None:
+            metadata["maxLength"] = max_chars if max_chars is not None else max_bytes
+        if max_bytes is not None:
+            note = f"At most {max_bytes} bytes in UTF-8."
+            metadata["description"] = f"{metadata['description']} {note}" if "description" in metadata else note
+        if limit is not None:
+            metadata.update(limited(limit))
+        super().__init__(metadata=metadata, **kwargs)
+        self.min_chars, self.max_chars, self.max_bytes, self.limit = min_chars, max_chars, max_bytes, limit
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if text is not None and "\x00" in text:
-            raise ma.ValidationError("Must not contain NUL characters.")
+        if len(text) < self.min_chars:
+            raise ma.ValidationError("Must not be empty." if self.min_chars == 1 else f"Shorter than {self.min_chars}.")
+        max_chars = getattr(current_limits(), self.limit) if self.limit is not None else self.max_chars
+        if problem := text_problem(text, max_chars, self.max_bytes):
+            raise ma.ValidationError(f"Cannot be stored: it {problem}.")
         return text
+
+
+class JsonKey(fields.String):
+    """A key of free JSON: any text but a lone surrogate (JSON text escapes NUL)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if problem := json_problem(text):
+            raise ma.ValidationError(f"Cannot be stored: it {problem}.")
+        return text
+
+
+class RunTime(fields.DateTime):
+    """A time of a captured run: ISO 8601 (naive means UTC), kept as UTC within the years 1–9999."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        if not isinstance(value, str):
+            raise ma.ValidationError("Not a valid ISO 8601 time.")
+        try:
+            return parse_utc(value)
+        except ValueError:
+            raise ma.ValidationError("Not a valid ISO 8601 time within the years 1-9999 in UTC.") from None
 
 
 class UtcDateTime(fields.DateTime):
@@ -60,22 +121,29 @@ class UtcDateTime(fields.DateTime):
 
 
 class Timestamp(fields.DateTime):
-    """An ISO 8601 query argument; naive means UTC (`entities.times.parse_utc`)."""
+    """An ISO 8601 bound of a query; naive means UTC, and a bound beyond the years 1–9999 in UTC is the first or
+    last time there is (`since=0001-01-01T00:00:00+14:00` is every run)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         try:
-            return parse_utc(value if isinstance(value, str) else str(value))
+            return parse_utc_clamped(value if isinstance(value, str) else str(value))
         except ValueError:
-            raise ma.ValidationError("Not a valid ISO 8601 timestamp within the years 1-9999 in UTC.") from None
+            raise ma.ValidationError("Not a valid ISO 8601 timestamp.") from None
 
 
 class JsonData(fields.Raw):
-    """Free JSON (params, metrics, test results); NaN and ±Infinity travel as the strings "NaN", "Infinity"."""
+    """Free JSON (params, metrics, test results), null included, nested at most `MAX_JSON_DEPTH` levels;
+    NaN and ±Infinity travel as the strings "NaN", "Infinity"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_none=True, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return _finite(value)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if problem := json_problem(value):
+            raise ma.ValidationError(f"Cannot be stored: it {problem}.")
         return _finite(value)
 
 
@@ -90,10 +158,13 @@ def _finite(value: Any) -> Any:
 
 
 class Cursor(fields.String):
-    """The opaque `before` cursor of recent runs: urlsafe base64 of `start_iso|id`.
+    """The opaque `before` cursor of recent runs (`entities.cursor`): every text of its pattern is one.
 
     Dumped from the last run of a page; loaded as the `(start, id)` pair `Client.recent` takes.
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": CURSOR_PATTERN, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
@@ -105,29 +176,27 @@ class Cursor(fields.String):
     ) -> tuple[datetime, int]:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            ts, rid = decode_cursor(text)
+            return decode_cursor(text)
         except ValueError:
             raise ma.ValidationError("Not a valid cursor (use the `next` value of the previous page).") from None
-        if not 0 < rid <= MAX_ID:
-            raise ma.ValidationError("Not a valid cursor (use the `next` value of the previous page).")
-        return ts, rid
+
+
+RUN_IDS_PATTERN = f"^[0-9]{{1,10}}(,[0-9]{{1,10}}){{0,{MAX_IDS - 1}}}$"
+_RUN_IDS = re.compile(RUN_IDS_PATTERN)
 
 
 class RunIds(fields.String):
-    """Comma-separated run ids (`3,5,8`), loaded as a list of integers without repeats, in the order given."""
+    """Comma-separated run ids (`3,5,8`, at most `MAX_IDS`), loaded as a list of integers without repeats, in the
+    order given; ids no run can have (0, past the largest id) are left out like unknown ones."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": RUN_IDS_PATTERN, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[int]:  # type: ignore[override]
         text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            ids = [int(part) for part in text.split(",")]
-        except ValueError:
-            raise ma.ValidationError("Not a comma-separated list of run ids (`3,5,8`).") from None
-        if not all(0 < rid <= MAX_ID for rid in ids):
-            raise ma.ValidationError(f"Run ids are integers from 1 to {MAX_ID}.")
-        unique = list(dict.fromkeys(ids))
-        if len(unique) > MAX_IDS:
-            raise ma.ValidationError(f"At most {MAX_IDS} run ids at a time.")
-        return unique
+        if not _RUN_IDS.fullmatch(text):
+            raise ma.ValidationError(f"Not a comma-separated list of at most {MAX_IDS} run ids (`3,5,8`).")
+        return [rid for rid in dict.fromkeys(int(part) for part in text.split(",")) if 0 < rid <= MAX_ID]
 
 
 def _limit(default: int) -> fields.Integer:
@@ -142,11 +211,7 @@ def _limit(default: int) -> fields.Integer:
 
 
 class QueryArgs(ma.Schema):
-    """Query-string arguments; an empty value (`?tag=`) counts as absent."""
-
-    @ma.pre_load
-    def _drop_empty(self, data: Any, **kwargs: Any) -> dict[str, Any]:
-        return {k: v for k, v in data.items() if v != ""}
+    """Query-string arguments. An empty value is a value: `?limit=` is invalid, `?tag=` is an empty text."""
 
 
 class RecentArgs(QueryArgs):
@@ -155,15 +220,9 @@ class RecentArgs(QueryArgs):
     ids = RunIds(
         metadata={
             "description": f"Instead of the newest runs: the runs with these ids (comma-separated, at most "
-            f"{MAX_IDS}), whole, in the order given; unknown ids are left out. Not with `before` or `limit`."
+            f"{MAX_IDS}), whole, in the order given; unknown ids are left out. `before` and `limit` are ignored."
         }
     )
-
-    @ma.validates_schema(pass_original=True)
-    def _ids_alone(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        given = [name for name in ("before", "limit") if original.get(name) not in (None, "", ma.missing)]
-        if "ids" in data and given:
-            raise ma.ValidationError("`ids` names the runs to return: it goes without `before` and `limit`.", "ids")
 
 
 class HistoryArgs(QueryArgs):
@@ -174,15 +233,15 @@ class HistoryArgs(QueryArgs):
 
 
 class ComponentFilterArgs(QueryArgs):
-    tag = fields.String(metadata={"description": "Only components with this tag."})
-    owner = fields.String(metadata={"description": "Only components with this owner."})
+    tag = Text(metadata={"description": "Only components with this tag (empty: any)."})
+    owner = Text(metadata={"description": "Only components with this owner (empty: any)."})
 
 
 class TraceArgs(QueryArgs):
-    output_id = fields.String(required=True, metadata={"description": "The output whose lineage to trace."})
+    output_id = Text(required=True, min_chars=1, metadata={"description": "The output whose lineage to trace."})
     direction = fields.String(load_default="upstream", validate=validate.OneOf(["upstream", "downstream"]))
     depth = fields.Integer(
-        validate=validate.Range(min=1),
+        validate=validate.Range(1, MAX_ID),
         metadata={"description": "How many runs deep to go (1: the producer or direct readers)."},
     )
     run_id = fields.Integer(
@@ -201,7 +260,7 @@ class ReviewArgs(QueryArgs):
 
 
 class SearchArgs(QueryArgs):
-    q = fields.String(load_default="", metadata={"description": "Text to complete."})
+    q = Text(load_default="", limit="max_search_chars", metadata={"description": "Text to complete."})
     limit = _limit(20)
 
 
@@ -219,8 +278,8 @@ class FlagBody(ma.Schema):
 class PointerRecordSchema(ma.Schema):
     """An input or output as the client captured it."""
 
-    name = Text(required=True, validate=validate.Length(min=1))
-    value_hash = Text(allow_none=True, validate=validate.Length(max=128))
+    name = Text(required=True, min_chars=1, max_bytes=MAX_POINTER_NAME_BYTES)
+    value_hash = Text(allow_none=True, max_chars=MAX_VALUE_HASH_CHARS)
     type = fields.String(
         allow_none=True,
         validate=validate.OneOf(POINTER_TYPES),
@@ -228,34 +287,50 @@ class PointerRecordSchema(ma.Schema):
     )
 
 
+def _digest() -> Text:
+    return Text(allow_none=True, max_chars=MAX_DIGEST_CHARS)
+
+
 class RunRecordSchema(ma.Schema):
     """One captured run, as `entities.run_wire.to_wire` writes it (the client's spool format)."""
 
-    component = Text(required=True, validate=validate.Length(1, 255))
-    start = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
-    end = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    component = Text(required=True, min_chars=1, max_chars=MAX_NAME_CHARS)
+    start = RunTime(required=True, metadata={"description": "ISO 8601 (naive: UTC), within the years 1-9999 in UTC."})
+    end = RunTime(required=True, metadata={"description": "Not before `start`."})
     status = fields.String(validate=validate.OneOf(["success", "failed"]))
     error = Text(allow_none=True)
     inputs = fields.List(fields.Nested(PointerRecordSchema))
     outputs = fields.List(fields.Nested(PointerRecordSchema))
-    upstream = fields.List(fields.Integer(strict=True, validate=validate.Range(1, MAX_ID)))
-    code_snapshot = Text(allow_none=True)
-    code_hash = Text(allow_none=True, validate=validate.Length(max=64))
-    git_hash = Text(allow_none=True, validate=validate.Length(max=64))
+    upstream = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(1, MAX_ID)),
+        metadata={"description": "Ids of stored runs this run depends on besides those found through its inputs."},
+    )
+    code_snapshot = Text(allow_none=True, metadata={"description": "Cut at the server's MLTRACE_CODE_SNAPSHOT_MAX."})
+    code_hash = _digest()
+    git_hash = _digest()
     git_tags = fields.List(Text())
     notes = Text()
-    params = fields.Dict(keys=fields.String(), values=JsonData())
-    metrics = fields.Dict(keys=fields.String(), values=JsonData())
-    test_results = fields.List(fields.Dict(keys=fields.String(), values=JsonData()))
+    params = fields.Dict(keys=JsonKey(), values=JsonData())
+    metrics = fields.Dict(keys=JsonKey(), values=JsonData())
+    test_results = fields.List(fields.Dict(keys=JsonKey(), values=JsonData()))
     warnings = fields.List(Text())
     staleness_threshold_s = fields.Float(validate=validate.Range(min=0))
-    component_owner = Text(allow_none=True, validate=validate.Length(max=255))
+    component_owner = Text(allow_none=True, max_chars=MAX_NAME_CHARS)
     component_description = Text(allow_none=True)
-    component_tags = fields.List(Text(validate=validate.Length(1, 255)))
-    key = Text(validate=validate.Length(1, 64), metadata={"description": "Idempotency key: a stored key is skipped."})
+    component_tags = fields.List(Text(min_chars=1, max_chars=MAX_NAME_CHARS))
+    key = Text(
+        min_chars=1, max_chars=MAX_DIGEST_CHARS, metadata={"description": "Idempotency key: a stored key is skipped."}
+    )
+
+    @ma.validates_schema
+    def _ends_after_it_starts(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "start" in data and "end" in data and data["end"] < data["start"]:
+            raise ma.ValidationError("Must not be before start.", "end")
 
     @ma.post_load
     def _to_record(self, data: dict[str, Any], **kwargs: Any) -> ComponentRun:
+        if data.get("code_snapshot"):
+            data["code_snapshot"] = cut_code(data["code_snapshot"], current_limits().code_snapshot_max)
         try:
             record = from_wire(data)
         except (ValueError, TypeError, KeyError) as exc:
@@ -270,8 +345,36 @@ class IngestBody(ma.Schema):
     runs = fields.List(
         fields.Nested(RunRecordSchema),
         required=True,
-        metadata={"description": "Every record is validated before any is stored."},
+        metadata={"description": "Every record is validated before any is stored.", **limited("max_runs_per_post")},
     )
+
+    @ma.validates_schema(skip_on_field_errors=True)
+    def _upstream_is_stored(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Each run's `upstream` names stored runs: the one rule that asks the store."""
+        from mltrace.server.api import get_client  # api.py imports this module
+
+        records: list[ComponentRun] = data["runs"]
+        wanted = list(dict.fromkeys(run_id for record in records for run_id in record.dependencies))
+        stored = get_client().stored_run_ids(wanted) if wanted else set()
+        missing = {
+            index: {"upstream": [f"Run {run_id} not found." for run_id in record.dependencies if run_id not in stored]}
+            for index, record in enumerate(records)
+            if not stored.issuperset(record.dependencies)
+        }
+        if missing:
+            raise ma.ValidationError({"runs": missing})
+
+    @ma.pre_load
+    def _not_too_many(self, data: Any, **kwargs: Any) -> Any:
+        runs, most = data.get("runs") if isinstance(data, dict) else None, current_limits().max_runs_per_post
+        if isinstance(runs, list) and len(runs) > most:
+            raise ApiError(
+                413,
+                "too_large",
+                f"{len(runs)} runs in one request; at most {most} are taken: send them in smaller batches.",
+                {"runs": len(runs), "max_runs_per_post": most},
+            )
+        return data
 
 
 # --- responses -------------------------------------------------------------------

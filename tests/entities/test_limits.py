@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 
-from mltrace.entities.limits import MAX_POINTER_NAME_BYTES, json_depth, text_problem
+from mltrace.entities.limits import (
+    MAX_JSON_DEPTH,
+    MAX_POINTER_NAME_BYTES,
+    cut_code,
+    json_depth,
+    json_problem,
+    text_problem,
+)
 
 
 def test_ordinary_text_has_no_problem() -> None:
@@ -26,3 +33,19 @@ def test_json_depth_counts_nesting_without_recursion() -> None:
     for _ in range(5000):
         deep = [deep]
     assert json_depth(deep) == 5001
+
+
+def test_json_problem_names_deep_nesting_and_lone_surrogates_but_not_nul_or_null() -> None:
+    assert json_problem({"a": [1, None, "x\x00y", {"b": 2.5}]}) is None
+    deep: object = 1
+    for _ in range(MAX_JSON_DEPTH):
+        deep = [deep]
+    assert json_problem(deep) is None
+    assert json_problem([deep]) == f"is nested more than {MAX_JSON_DEPTH} levels deep"
+    assert "lone surrogate" in (json_problem({"k": ["\udc80"]}) or "")
+    assert (json_problem({"\ud800": 1}) or "").startswith("has a key that contains a lone surrogate")
+
+
+def test_cut_code_keeps_short_code_and_cuts_long_code_at_a_character() -> None:
+    assert cut_code("def f(): pass", 100) == "def f(): pass"
+    assert cut_code("é" * 10, 5) == "éé\n# … cut at 5 bytes by mltrace"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -15,16 +14,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from gunicorn.ctl.client import ControlClient
 
 from mltrace.delivery.http_sink import HttpSink
 from mltrace.entities.run_wire import to_wire
+from mltrace.server.serve import gunicorn_options
+from tests.server.live import live_server
 from tests.server.sample import ODD_IDS, prediction, record
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+pytestmark = pytest.mark.xdist_group("live-server")
 
 
 def call(base: str, method: str, path: str, body: object = None) -> tuple[int, object]:
@@ -42,34 +40,9 @@ def call(base: str, method: str, path: str, body: object = None) -> tuple[int, o
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`serve(workers=2)` on a free port and a fresh SQLite file; yields its root URL."""
-    tmp = tmp_path_factory.mktemp("serve")
-    port = free_port()
-    db_uri = f"sqlite:///{tmp / 'api.db'}"
-    code = f"from mltrace.server.serve import serve; serve(host='127.0.0.1', port={port}, workers=2, db_uri={db_uri!r})"
-    env = {**os.environ, "MLTRACE_HOME": str(tmp / "home"), "PYTHONPATH": str(Path(__file__).parents[2])}
-    env.pop("MLTRACE_DB_URI", None)
-    with open(tmp / "server.log", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if call(base, "GET", "/api/v1/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start:\n{(tmp / 'server.log').read_text()}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    folder = tmp_path_factory.mktemp("serve")
+    with live_server(f"sqlite:///{folder / 'api.db'}", folder) as live:
+        yield live.url
 
 
 def test_gunicorn_server_ingests_and_lists_runs(server: str):
@@ -111,3 +84,76 @@ def test_odd_output_ids_survive_real_http_percent_decoding(server: str):
         assert status == 200 and trace["root"] == f"pointer:{output_id}", trace
         status, body = call(server, "DELETE", "/api/v1/flags/" + quote(output_id, safe=""))
         assert (status, body["flagged"]) == (200, False)
+
+
+def test_health_answers_within_a_second_while_16_connections_trickle_their_headers(server: str):
+    port = int(server.rsplit(":", 1)[1])
+    stop = threading.Event()
+    slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+
+    def trickle(sock: socket.socket) -> None:
+        head = b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100
+        for i in range(len(head)):
+            if stop.wait(0.2):
+                return
+            try:
+                sock.send(head[i : i + 1])
+            except OSError:
+                return
+
+    threads = [threading.Thread(target=trickle, args=(sock,), daemon=True) for sock in slow]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1)  # every slow connection has started its request
+        for _ in range(5):
+            started = time.monotonic()
+            with urllib.request.urlopen(f"{server}/api/v1/health", timeout=1) as resp:
+                assert resp.status == 200
+            assert time.monotonic() - started < 1
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        for sock in slow:
+            sock.close()
+
+
+def test_a_request_head_that_takes_too_long_is_dropped(server: str):
+    port = int(server.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\n")
+        started = time.monotonic()
+        assert sock.recv(100) == b""  # closed by the server, without an answer
+        assert time.monotonic() - started < 15
+
+
+def test_each_server_has_its_own_control_socket():
+    with tempfile.TemporaryDirectory(prefix="mlt") as short:  # a Unix socket's path is short; tmp_path can be long
+        _two_servers_one_home(Path(short))
+
+
+def _two_servers_one_home(folder: Path) -> None:
+    with live_server(f"sqlite:///{folder / 'a.db'}", folder, workers=1) as first:
+        with live_server(f"sqlite:///{folder / 'b.db'}", folder, workers=1) as second:
+            sockets = {server.port: server.home / f"gunicorn-127.0.0.1-{server.port}.ctl" for server in (first, second)}
+            for port, path in sockets.items():
+                assert _listening_ports(path) == [port]
+        assert not sockets[second.port].exists()
+        assert _listening_ports(sockets[first.port]) == [first.port]  # stopping the other left it alone
+
+
+def _listening_ports(control_socket: Path) -> list[int]:
+    deadline = time.monotonic() + 20  # the arbiter opens it in a thread of its own, maybe after the first answer
+    while not control_socket.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with ControlClient(str(control_socket), timeout=10) as control:
+        listeners = control.send_command("show listeners")["listeners"]
+    return [int(listener["address"].rsplit(":", 1)[1]) for listener in listeners]
+
+
+def test_a_home_too_deep_for_a_unix_socket_runs_without_a_control_socket_rather_than_a_shared_one(tmp_path: Path):
+    short = gunicorn_options("127.0.0.1", 8080, 2, Path("/srv/mltrace"))
+    assert short["control_socket"] == "/srv/mltrace/gunicorn-127.0.0.1-8080.ctl"
+    deep = gunicorn_options("0.0.0.0", 8080, 2, tmp_path / ("d" * 120))
+    assert deep["control_socket_disable"] is True and "control_socket" not in deep

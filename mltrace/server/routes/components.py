@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mltrace.entities import Component
-from mltrace.server.api import Blueprint, get_client
+from mltrace.server.api import Blueprint, get_client, link_to, links
 from mltrace.server.schemas import ComponentFilterArgs, ComponentListSchema, ComponentSchema, HistoryArgs, HistorySchema
 
 blp = Blueprint("components", __name__, url_prefix="/api/v1", description="Pipeline components.")
@@ -14,9 +14,15 @@ blp = Blueprint("components", __name__, url_prefix="/api/v1", description="Pipel
 @blp.route("/components", methods=["GET"])
 @blp.arguments(ComponentFilterArgs, location="query")
 @blp.response(200, ComponentListSchema)
+@blp.doc(
+    **links(
+        component=link_to("GET", "/api/v1/components/{name}", name="$response.body#/components/0/name"),
+        history=link_to("GET", "/api/v1/components/{name}/runs", name="$response.body#/components/0/name"),
+    )
+)
 def list_components(args: dict[str, Any]) -> dict[str, Any]:
     """Every component by name, optionally only those with a tag and/or an owner."""
-    return {"components": get_client().components(args.get("tag"), args.get("owner"))}
+    return {"components": get_client().components(args.get("tag") or None, args.get("owner") or None)}
 
 
 @blp.route("/components/<anypath:name>", methods=["GET"])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from mltrace.entities import ComponentRun
-from mltrace.server.api import Blueprint, get_client, parse_run_id
+from mltrace.server.api import Blueprint, get_client, link_to, links, parse_run_id
 from mltrace.server.schemas import (
     Extended,
     IngestBody,
@@ -23,8 +24,19 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component r
 @blp.route("/runs", methods=["GET"])
 @blp.arguments(RecentArgs, location="query")
 @blp.response(200, RunPageSchema)
+@blp.doc(
+    **links(
+        inspect=link_to("GET", "/api/v1/runs/{run_id}", run_id="$response.body#/runs/0/id"),
+        notes=link_to("PUT", "/api/v1/runs/{run_id}/notes", run_id="$response.body#/runs/0/id"),
+        history=link_to("GET", "/api/v1/components/{name}/runs", name="$response.body#/runs/0/component"),
+        next_page=link_to("GET", "/api/v1/runs", before="$response.body#/next"),
+        trace=link_to("GET", "/api/v1/trace", output_id="$response.body#/runs/0/outputs/0/name"),
+        flag=link_to("PUT", "/api/v1/flags/{output_id}", output_id="$response.body#/runs/0/outputs/0/name"),
+    )
+)
 def recent(args: dict[str, Any]) -> dict[str, Any]:
-    """Newest runs first; pass `next` back as `before` for the following page. With `ids`: those runs, whole."""
+    """Newest runs first; pass `next` back as `before` for the following page. With `ids`: those runs, whole
+    (`before` and `limit` are then ignored)."""
     if "ids" in args:
         return {"runs": get_client().runs(args["ids"]), "next": None}
     limit = args["limit"]
@@ -38,6 +50,7 @@ def recent(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, IngestResultSchema)
 @blp.alt_response(400, response="BAD_REQUEST", description="Some runs cannot be stored: `details.runs` names them.")
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="The database cannot be reached; send again.")
+@blp.alt_response(413, response=HTTPStatus(413).name, description="More runs or bytes than the server takes at once.")
 def ingest(body: dict[str, Any]) -> dict[str, int]:
     """Stores a batch of captured runs (all or nothing); runs already stored (same key) are skipped.
 

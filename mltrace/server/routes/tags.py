@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mltrace.errors import NotFoundError
-from mltrace.server.api import Blueprint, get_client
+from mltrace.server.api import Blueprint, get_client, link_to, links
 from mltrace.server.schemas import Extended, TagComponentsSchema, TagListSchema
 
 RECENT_RUNS = 5
@@ -14,6 +14,7 @@ blp = Blueprint("tags", __name__, url_prefix="/api/v1", description="Component t
 
 @blp.route("/tags", methods=["GET"])
 @blp.response(200, TagListSchema)
+@blp.doc(**links(components=link_to("GET", "/api/v1/tags/{tag}/components", tag="$response.body#/tags/0")))
 def list_tags() -> dict[str, Any]:
     """Every tag in use, sorted."""
     return {"tags": get_client().tags()}
