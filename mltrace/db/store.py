@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from mltrace.db import ingest as ingest_module
+from mltrace.db import queries
 from mltrace.db.engine import make_engine, sqlite_path
 from mltrace.db.migrate import ensure_schema
 from mltrace.db.models import Base
@@ -134,6 +135,9 @@ class Store:
 
         def work() -> list[int]:
             with self.write() as conn:
+                unknown = _unknown_upstream(conn, records)
+                if unknown:
+                    raise RunsRefusedError(f"{len(unknown)} of {len(records)} runs name unknown upstream runs", unknown)
                 return ingest_module.ingest(conn, records, next(attempts))
 
         try:
@@ -157,6 +161,20 @@ class Store:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         self._ready = False
         self.ensure_ready()
+
+
+def _unknown_upstream(conn: Connection, records: list[ComponentRun]) -> dict[int, str]:
+    """The runs whose explicit upstream links name runs that are not stored, with why (by position)."""
+    wanted = list(dict.fromkeys(run_id for record in records for run_id in record.dependencies))
+    if not wanted:
+        return {}
+    stored = queries.stored_run_ids(conn, wanted)
+    unknown = {}
+    for position, record in enumerate(records):
+        missing = [run_id for run_id in record.dependencies if run_id not in stored]
+        if missing:
+            unknown[position] = f"upstream run {', '.join(map(str, missing))} not found"
+    return unknown
 
 
 def _reachable(work: Callable[[], T]) -> T:

@@ -119,7 +119,7 @@ def run_problems(run: ComponentRun) -> list[str]:
             found.append("end is before start")
     except (ValueError, TypeError, AttributeError) as exc:
         found.append(f"start/end: {exc}")
-    if not run.component_name.strip():
+    if not run.component_name:
         found.append("the component name is empty")
     for pointer in (*run.inputs, *run.outputs):
         if not pointer.name:

@@ -10,7 +10,14 @@ import marshmallow as ma
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from mltrace.errors import InvalidInputError, MltraceError, NotFoundError, RunsRefusedError, StoreUnreachableError
+from mltrace.errors import (
+    InvalidInputError,
+    MissingDatabaseError,
+    MltraceError,
+    NotFoundError,
+    RunsRefusedError,
+    StoreUnreachableError,
+)
 
 log = logging.getLogger("mltrace.server")
 
@@ -124,6 +131,9 @@ def handle_mltrace_error(exc: MltraceError) -> Response:
     if isinstance(exc, RunsRefusedError):
         runs = {str(position): [reason] for position, reason in exc.reasons.items()}
         return error_response(400, "validation_error", str(exc), {"runs": runs} if runs else {})
+    if isinstance(exc, MissingDatabaseError):
+        log.error("%s", exc)
+        return error_response(503, "unavailable", "The server's database does not exist.")
     if isinstance(exc, StoreUnreachableError):
         log.warning("database unreachable on %s %s: %s", request.method, request.path, exc)
         return error_response(503, "unavailable", "The database cannot be reached; try again later.")

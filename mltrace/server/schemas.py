@@ -348,22 +348,6 @@ class IngestBody(ma.Schema):
         metadata={"description": "Every record is validated before any is stored.", **limited("max_runs_per_post")},
     )
 
-    @ma.validates_schema(skip_on_field_errors=True)
-    def _upstream_is_stored(self, data: dict[str, Any], **kwargs: Any) -> None:
-        """Each run's `upstream` names stored runs: the one rule that asks the store."""
-        from mltrace.server.api import get_client  # api.py imports this module
-
-        records: list[ComponentRun] = data["runs"]
-        wanted = list(dict.fromkeys(run_id for record in records for run_id in record.dependencies))
-        stored = get_client().stored_run_ids(wanted) if wanted else set()
-        missing = {
-            index: {"upstream": [f"Run {run_id} not found." for run_id in record.dependencies if run_id not in stored]}
-            for index, record in enumerate(records)
-            if not stored.issuperset(record.dependencies)
-        }
-        if missing:
-            raise ma.ValidationError({"runs": missing})
-
     @ma.pre_load
     def _not_too_many(self, data: Any, **kwargs: Any) -> Any:
         runs, most = data.get("runs") if isinstance(data, dict) else None, current_limits().max_runs_per_post

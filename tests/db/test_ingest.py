@@ -6,7 +6,10 @@ import random
 import re
 from datetime import timedelta
 
+import pytest
+
 from mltrace.client import Client
+from mltrace.errors import RunsRefusedError
 from tests.factories import run
 
 
@@ -115,10 +118,19 @@ def test_threshold_is_per_run(client: Client) -> None:
 def test_explicit_upstream_links_are_kept_when_inputs_are_resolved(client: Client) -> None:
     client.ingest([run("a", 0, outputs=["x"])])
     (a,) = client.history("a")
-    client.ingest([run("b", 10, inputs=["x"], upstream=[a.id]), run("c", 20, upstream=[a.id, 9999])])
+    client.ingest([run("b", 10, inputs=["x"], upstream=[a.id]), run("c", 20, upstream=[a.id])])
     (b,), (c,) = client.history("b"), client.history("c")
     assert b.dependencies == [a.id]
     assert c.dependencies == [a.id]
+
+
+def test_a_run_linked_to_an_unknown_upstream_run_is_refused_by_name_on_every_store(client: Client) -> None:
+    client.ingest([run("a", 0, outputs=["x"])])
+    (a,) = client.history("a")
+    with pytest.raises(RunsRefusedError) as refused:
+        client.ingest([run("b", 10, upstream=[a.id]), run("c", 20, upstream=[a.id, 9999])])
+    assert refused.value.reasons == {1: "upstream run 9999 not found"}
+    assert [r.component_name for r in client.recent()] == ["a"]  # nothing of the batch was stored
 
 
 def test_timestamps_are_utc_aware_with_microseconds(client: Client) -> None:

@@ -209,7 +209,7 @@ def test_a_run_that_ends_before_it_starts_is_refused(server: LiveServer):
 
 def test_upstream_ids_must_name_stored_runs(server: LiveServer):
     details = refused(server, run(upstream=[987654]))
-    assert details == {"upstream": ["Run 987654 not found."]}
+    assert details == ["upstream run 987654 not found"]
     known = get(server, "/api/v1/components/known/runs").json["runs"][0]["id"]
     record = run(upstream=[known])
     assert server.call("POST", "/api/v1/runs", {"runs": [record]}).json == {"ingested": 1}

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mltrace.db.store import dispose_engines
+from mltrace.entities.run_wire import to_wire
 from tests.conftest import drop_schema, fresh_postgres_uri
 from tests.server.live import ROOT, LiveServer, live_server
 from tests.server.sample import PIPELINE_RECORDS
@@ -37,7 +38,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         uri, schema = fresh_postgres_uri(database)
     try:
         with live_server(uri, folder) as live:
-            answer = live.call("POST", "/api/v1/runs", {"runs": [r.to_json() for r in PIPELINE_RECORDS]})
+            answer = live.call("POST", "/api/v1/runs", {"runs": [to_wire(r) for r in PIPELINE_RECORDS]})
             assert answer.status == 200, answer.raw
             assert live.call("PUT", "/api/v1/flags/pred%2F1", {"reason": "wrong"}).status == 200
             yield live

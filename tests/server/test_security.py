@@ -19,6 +19,7 @@ def console(tmp_path: Path, mltrace_home: Path) -> FlaskClient:
     (static / "assets").mkdir(parents=True)
     (static / "index.html").write_text("<!doctype html><title>mltrace</title><script src=/assets/app.js></script>")
     (static / "assets" / "app.js").write_text("console.log(1)")
+    (tmp_path / "x.db").touch()  # an empty database
     app = create_app({"DB_URI": f"sqlite:///{tmp_path / 'x.db'}", "MLTRACE_STATIC_FOLDER": str(static)})
     return app.test_client()
 
