@@ -21,7 +21,7 @@ from mltrace import client as client_module
 from mltrace.config import Config
 from mltrace.entities import ComponentRun, IOPointer, PointerType, new_run_key
 from mltrace.entities.json_values import strict_json
-from mltrace.entities.limits import escape_unstorable
+from mltrace.entities.limits import cut_code, escape_unstorable
 from mltrace.entities.times import now_utc
 from mltrace.tracking import capture, context
 from mltrace.tracking.hashing import file_fingerprint
@@ -250,8 +250,4 @@ def _code_of(func: Callable[..., Any]) -> tuple[str | None, str | None]:
     except (OSError, TypeError):
         return None, None
     code_hash = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
-    limit = Config.from_env().code_snapshot_max
-    encoded = source.encode("utf-8", "surrogatepass")
-    if len(encoded) > limit:
-        source = encoded[:limit].decode("utf-8", "ignore") + f"\n# … cut at {limit} bytes by mltrace"
-    return source, code_hash
+    return cut_code(source, Config.from_env().code_snapshot_max), code_hash
