@@ -78,7 +78,7 @@ class BackgroundWriter:
         self._held: list[ComponentRun] = []
         self._spool_buffer: list[ComponentRun] = []
         self._spool_buffer_since = 0.0
-        self._in_flight: list[ComponentRun] = []
+        self._in_hand: list[list[ComponentRun]] = []  # batches the thread took out of the lists above
         self._flush_requests = 0
         self._flushes_done = 0
         self._last_failure = 0.0
@@ -99,7 +99,9 @@ class BackgroundWriter:
             queue = self._queue
             if len(queue) < self.queue_size:
                 queue.append(record)
-                if (len(queue) == 1 or len(queue) >= self.batch_size) and not self._wake.is_set():
+                if self._stopped:  # closed between the check above and the append: `close` may have missed it
+                    self._persist_memory(stop=True)
+                elif (len(queue) == 1 or len(queue) >= self.batch_size) and not self._wake.is_set():
                     self._wake.set()  # the first run wakes an idle writer; a full batch is stored at once
                 return
             self._overflow_add(record)
@@ -122,6 +124,32 @@ class BackgroundWriter:
             self._hold(batch)
             self._wake.set()
 
+    def _persist_memory(self, stop: bool) -> int:
+        """Writes what memory holds to the spool: the queue, the overflow, held and buffered runs, and a copy of
+        what the thread has in hand (it may store those too; the store keeps a run once per key). With `stop`
+        the thread takes nothing more and runs that the spool cannot take are dropped (the process is leaving);
+        without, they stay in memory. Returns how many runs it wrote or dropped."""
+        with self._lock:
+            if stop:
+                self._stopped = True
+            taken = [*self._queue, *self._overflow, *self._held, *self._spool_buffer]
+            self._queue.clear()
+            self._overflow, self._held, self._spool_buffer = [], [], []
+            runs = [record for batch in self._in_hand for record in batch] + taken
+        if not runs:
+            return 0
+        fill_git_info(runs)
+        try:
+            self._set_aside(self.spool.write(runs))
+        except OSError as exc:
+            if stop:
+                self._drop(runs, f"the spool could not take them at exit ({exc})")
+            else:
+                self._spool_failed(exc)
+                with self._lock:
+                    self._held = taken + self._held  # still in memory: the thread delivers them
+        return len(runs)
+
     def _spool_now(self, runs: list[ComponentRun]) -> None:
         fill_git_info(runs)
         try:
@@ -131,15 +159,22 @@ class BackgroundWriter:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Waits until everything submitted so far is stored; False if some runs wait in the spool, or were
-        refused or dropped. Batches another live process is delivering from the shared spool are waited for."""
+        refused or dropped. Batches another live process is delivering from the shared spool are waited for.
+        When time is up first, what memory still holds is written to the spool: once `flush` returns, every
+        run logged before it is stored, refused, counted as dropped, or in the spool."""
+        return self._flush(timeout, persist=True)
+
+    def _flush(self, timeout: float | None, persist: bool) -> bool:
         try:
             if not self._start():
                 return False
             deadline = None if timeout is None else time.monotonic() + timeout
             while True:
                 if not self._flush_round(deadline):
+                    if persist:
+                        self._persist_memory(stop=False)  # time is up: what memory holds is made durable
                     return False
-                if self._queue or self._overflow or self._held or self._spool_buffer or self._in_flight:
+                if self._queue or self._overflow or self._held or self._spool_buffer or self._in_hand:
                     return False
                 if self.spool.pending() == 0:
                     return self.dropped == 0 and self.rejected == 0
@@ -152,7 +187,8 @@ class BackgroundWriter:
 
     def held(self) -> int:
         """Runs in memory beyond the queue: the overflow, the batch in the sink, held and buffered runs."""
-        return len(self._overflow) + len(self._in_flight) + len(self._held) + len(self._spool_buffer)
+        in_hand = sum(len(batch) for batch in self._in_hand)
+        return len(self._overflow) + in_hand + len(self._held) + len(self._spool_buffer)
 
     def _flush_round(self, deadline: float | None) -> bool:
         """Asks the writer thread for one full drain; False if the deadline passed first."""
@@ -173,21 +209,11 @@ class BackgroundWriter:
         store keeps a run once per key)."""
         if self._thread is None or self._stopped or self._pid != os.getpid():
             return
-        self.flush(timeout)
-        with self._lock:
-            self._stopped = True
-            leftovers = [*self._in_flight, *self._queue, *self._overflow, *self._held, *self._spool_buffer]
-            self._queue.clear()
-            self._overflow, self._held, self._spool_buffer = [], [], []
+        self._flush(timeout, persist=False)
+        left = self._persist_memory(stop=True)
         self._wake.set()
-        if leftovers:
-            fill_git_info(leftovers)
-            try:
-                self._set_aside(self.spool.write(leftovers))
-            except OSError as exc:
-                self._drop(leftovers, f"the spool could not take them at exit ({exc})")
         if self._thread is not threading.current_thread():
-            self._thread.join(0.1 if leftovers else 1.0)
+            self._thread.join(0.1 if left else 1.0)
         try:
             atexit.unregister(self._close_at_exit)
         except Exception:
@@ -256,26 +282,38 @@ class BackgroundWriter:
 
     def _drain(self, flushing: bool) -> None:
         while True:
-            with self._lock:
-                if self._stopped or not self._queue:
-                    break
-                batch = [self._queue.popleft() for _ in range(min(self.batch_size, len(self._queue)))]
-                self._in_flight = batch
-            try:
-                self._deliver(batch, flushing, never_delivered=True)
+            batch, from_queue = self._take_batch()
+            if not batch:
+                break
+            try:  # straight from the queue, no store was ever handed the batch: its keys need no lookup
+                self._deliver(batch, flushing, never_delivered=from_queue)
             finally:
-                self._in_flight = []
-        with self._lock:
-            overflow, self._overflow = self._overflow, []
-            held, self._held = self._held, []
-        for batch in (overflow, held):
-            if batch:
-                self._deliver(batch, flushing, never_delivered=False)
+                self._drop_from_hand(batch)
         self._write_spool_buffer(force=flushing)
         if flushing or not self._spool_checked or self._retry_due():
             self._spool_checked = True
             self.spool.remove_orphans()
             self._deliver_spool()
+
+    def _take_batch(self) -> tuple[list[ComponentRun], bool]:
+        """Up to a batch from the queue, else the overflow, else the held runs, now in the thread's hand (where
+        `close` finds them); whether it came from the queue."""
+        with self._lock:
+            if self._stopped:
+                return [], False
+            if self._queue:
+                batch, from_queue = [self._queue.popleft() for _ in range(min(self.batch_size, len(self._queue)))], True
+            elif self._overflow:
+                batch, self._overflow, from_queue = self._overflow, [], False
+            else:
+                batch, self._held, from_queue = self._held, [], False
+            if batch:
+                self._in_hand.append(batch)
+        return batch, from_queue
+
+    def _drop_from_hand(self, batch: list[ComponentRun]) -> None:
+        with self._lock:
+            self._in_hand = [held for held in self._in_hand if held is not batch]
 
     def _deliver(self, batch: list[ComponentRun], flushing: bool, never_delivered: bool) -> None:
         """Stores a batch taken from memory, or keeps it for later while the store is away."""
@@ -355,25 +393,28 @@ class BackgroundWriter:
         if self._spool_broken:
             self._hold(runs)
             return
-        if not self._spool_buffer:
-            self._spool_buffer_since = time.monotonic()
-        self._spool_buffer += runs
+        with self._lock:
+            if not self._spool_buffer:
+                self._spool_buffer_since = time.monotonic()
+            self._spool_buffer += runs
         self._write_spool_buffer(force=False)
 
     def _write_spool_buffer(self, force: bool) -> None:
-        buffer = self._spool_buffer
-        if not buffer:
-            return
-        due = time.monotonic() - self._spool_buffer_since >= _SPOOL_COALESCE_S
-        if not (force or due or len(buffer) >= self.batch_size):
-            return
-        self._spool_buffer = []
+        with self._lock:
+            buffer = self._spool_buffer
+            due = time.monotonic() - self._spool_buffer_since >= _SPOOL_COALESCE_S
+            if not buffer or not (force or due or len(buffer) >= self.batch_size):
+                return
+            self._spool_buffer = []
+            self._in_hand.append(buffer)
         try:
             self._set_aside(self.spool.write(buffer))
             self._spool_broken = False
         except OSError as exc:
             self._spool_failed(exc)
             self._hold(buffer)
+        finally:
+            self._drop_from_hand(buffer)
 
     def _hold(self, runs: list[ComponentRun]) -> None:
         """Keeps runs the spool could not take in memory, for the thread to deliver straight to the store. While
