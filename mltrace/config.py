@@ -50,6 +50,13 @@ SETTINGS: tuple[Setting, ...] = (
         "MLTRACE_CODE_SNAPSHOT_MAX", "1048576", "Largest code snapshot stored, in bytes; longer code is cut and marked."
     ),
     Setting("MLTRACE_STALENESS_DAYS", "30", "Default staleness threshold in days."),
+    Setting(
+        "MLTRACE_ARTIFACT_URI",
+        "",
+        "Where artifacts are stored: a folder or any fsspec URL (s3://bucket/prefix, file:///mnt/shared/…); "
+        "empty means MLTRACE_HOME/artifacts.",
+    ),
+    Setting("MLTRACE_CACHE", "on", "`off` runs every step marked cache=True without looking for an earlier result."),
 )
 
 
@@ -74,6 +81,8 @@ class Config:
     spool_max_mb: float
     code_snapshot_max: int
     staleness_days: float
+    artifact_uri: str = ""
+    cache: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -94,6 +103,8 @@ class Config:
             spool_max_mb=float(_lookup(env, "MLTRACE_SPOOL_MAX_MB")),
             code_snapshot_max=int(_lookup(env, "MLTRACE_CODE_SNAPSHOT_MAX")),
             staleness_days=float(_lookup(env, "MLTRACE_STALENESS_DAYS")),
+            artifact_uri=_lookup(env, "MLTRACE_ARTIFACT_URI") or str(home / "artifacts"),
+            cache=_lookup(env, "MLTRACE_CACHE").strip().lower() not in ("off", "0", "false", "no"),
         )
 
 

@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 from mltrace.entities import ComponentRun, PointerType
 from mltrace.entities.component_run import MAX_RUN_ID, PREVIEW_SIZE
 from mltrace.entities.cursor import decode_cursor, encode_cursor
+from mltrace.entities.limits import RUN_STATUSES
 from mltrace.entities.run_wire import from_wire
 from mltrace.entities.times import iso_utc, parse_utc
 from mltrace.server.errors import ERROR_CODES
@@ -228,13 +229,32 @@ class PointerRecordSchema(ma.Schema):
     )
 
 
+class ArtifactRecordSchema(ma.Schema):
+    """An output of a captured run whose bytes the client stored in the artifact store."""
+
+    name = Text(required=True, validate=validate.Length(min=1))
+    digest = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    size = fields.Integer(required=True, strict=True, validate=validate.Range(0, 2**63 - 1))
+    serializer = fields.String(required=True, validate=validate.Length(1, 16))
+
+
+class CacheRecordSchema(ma.Schema):
+    """The cache key of a captured run of a step marked `cache=True`."""
+
+    key = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    parts = fields.Dict(keys=Text(), values=Text(validate=validate.Length(max=128)))
+    result_digest = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    result_serializer = fields.String(allow_none=True, validate=validate.Length(1, 16))
+    reused_run_key = Text(allow_none=True, validate=validate.Length(1, 64))
+
+
 class RunRecordSchema(ma.Schema):
     """One captured run, as `entities.run_wire.to_wire` writes it (the client's spool format)."""
 
     component = Text(required=True, validate=validate.Length(1, 255))
     start = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
     end = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
-    status = fields.String(validate=validate.OneOf(["success", "failed"]))
+    status = fields.String(validate=validate.OneOf(RUN_STATUSES))
     error = Text(allow_none=True)
     inputs = fields.List(fields.Nested(PointerRecordSchema))
     outputs = fields.List(fields.Nested(PointerRecordSchema))
@@ -253,6 +273,8 @@ class RunRecordSchema(ma.Schema):
     component_description = Text(allow_none=True)
     component_tags = fields.List(Text(validate=validate.Length(1, 255)))
     key = Text(validate=validate.Length(1, 64), metadata={"description": "Idempotency key: a stored key is skipped."})
+    artifacts = fields.List(fields.Nested(ArtifactRecordSchema), metadata={"description": "Outputs stored as bytes."})
+    cache = fields.Nested(CacheRecordSchema, allow_none=True, metadata={"description": "A cached step's key."})
 
     @ma.post_load
     def _to_record(self, data: dict[str, Any], **kwargs: Any) -> ComponentRun:
@@ -320,7 +342,7 @@ class RunSchema(ma.Schema):
     start = UtcDateTime(attribute="start_timestamp")
     end = UtcDateTime(attribute="end_timestamp")
     duration_ms = fields.Float(allow_none=True)
-    status = fields.String(validate=validate.OneOf(["success", "failed"]))
+    status = fields.String(validate=validate.OneOf(RUN_STATUSES))
     error = fields.String(allow_none=True)
     inputs = fields.List(fields.Nested(RunPointerSchema), metadata={"description": _PREVIEW_NOTE})
     outputs = fields.List(fields.Nested(RunPointerSchema), metadata={"description": _PREVIEW_NOTE})
@@ -343,6 +365,9 @@ class RunDetailSchema(RunSchema):
 
     code_snapshot = fields.String(allow_none=True)
     component_info = fields.Nested(ComponentSchema)
+    reused_run_id = fields.Integer(
+        allow_none=True, metadata={"description": "Only for a `cached` run: the run whose result it returned (null if not stored)."}
+    )
 
 
 class RankedRunSchema(RunSchema):
@@ -396,6 +421,7 @@ class TraceNodeSchema(ma.Schema):
     end = UtcDateTime()
     status = fields.String()
     stale = fields.List(fields.String())
+    reused_run_id = fields.Integer(allow_none=True, metadata={"description": "A `cached` run: the run it reused."})
     name = fields.String()
     type = fields.String(validate=validate.OneOf(POINTER_TYPES))
     flagged = fields.Boolean()

@@ -143,6 +143,8 @@ class Call:
             component_description=spec.description,
             component_tags=list(spec.tags),
             key=new_run_key(),
+            artifacts=list(self.run.artifacts),
+            cache=self.run.cache,
         )
 
     def _bare_record(self, error: BaseException | None, problem: Exception) -> ComponentRun:
