@@ -104,10 +104,16 @@ class Config:
             code_snapshot_max=int(_lookup(env, "MLTRACE_CODE_SNAPSHOT_MAX")),
             staleness_days=float(_lookup(env, "MLTRACE_STALENESS_DAYS")),
             artifact_uri=_lookup(env, "MLTRACE_ARTIFACT_URI") or str(home / "artifacts"),
-            cache=_lookup(env, "MLTRACE_CACHE").strip().lower() not in ("off", "0", "false", "no"),
+            cache=cache_enabled(env),
         )
 
 
 def default_db_uri(home: Path) -> str:
     """The embedded SQLite database inside `home`."""
     return f"sqlite:///{home / 'mltrace.db'}"
+
+
+def cache_enabled(env: Mapping[str, str] | None = None) -> bool:
+    """Whether steps marked cache=True look for earlier results (MLTRACE_CACHE is not `off`); read at each call."""
+    value = (os.environ if env is None else env).get("MLTRACE_CACHE", "on")
+    return value.strip().lower() not in ("off", "0", "false", "no")

@@ -366,7 +366,8 @@ class RunDetailSchema(RunSchema):
     code_snapshot = fields.String(allow_none=True)
     component_info = fields.Nested(ComponentSchema)
     reused_run_id = fields.Integer(
-        allow_none=True, metadata={"description": "Only for a `cached` run: the run whose result it returned (null if not stored)."}
+        allow_none=True,
+        metadata={"description": "Only for a `cached` run: the run whose result it returned (null if not stored)."},
     )
 
 
