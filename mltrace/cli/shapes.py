@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from mltrace.entities import Component, ComponentRun, IOPointer
+from mltrace.entities.artifact import StoredArtifact
 from mltrace.entities.times import iso_utc
 
 
@@ -105,3 +106,16 @@ def _finite(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_finite(v) for v in value]
     return value
+
+
+def artifact_json(artifact: StoredArtifact) -> dict[str, Any]:
+    """A stored artifact as `GET /artifacts` shows it."""
+    return {
+        "name": artifact.name,
+        "hash": artifact.digest,
+        "size": artifact.size,
+        "serializer": artifact.serializer,
+        "run_id": artifact.run_id,
+        "component": artifact.component,
+        "stored_at": iso(artifact.stored_at),
+    }

@@ -57,6 +57,18 @@ def duration(ms: float | None) -> str:
     return f"{hours // 24} d {hours % 24:02d} h"
 
 
+def size(n: int) -> str:
+    """A size in bytes as people read it, the same as the console: `512 B`, `1.5 kB`, `12.0 MB` (powers of 1,000)."""
+    if n < 1000:
+        return f"{n} B"
+    value = float(n)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 999.95 or unit == "TB":
+            return f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
 def _rounded(value: float) -> int:
     """Half up, as JavaScript's Math.round (Python's round() goes to even: 0.5 → 0)."""
     return math.floor(value + 0.5)
