@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from mltrace.artifacts import known_files
 from mltrace.artifacts.blobs import BlobStore
 from mltrace.artifacts.digests import copy_hashing, is_digest
 from mltrace.errors import InvalidInputError
@@ -44,6 +45,7 @@ def track(store: BlobStore, path: str | os.PathLike[str]) -> tuple[TrackedFile, 
         raise InvalidInputError(f"{source} is not a file")
     before = source.stat()
     blob = store.put_file(source)
+    known_files.remember(source, blob.digest)
     tracked = TrackedFile(
         pointer_of(source), blob.digest, blob.size, before.st_mtime_ns, datetime.now(timezone.utc).isoformat()
     )
@@ -104,6 +106,7 @@ def pull(store: BlobStore, tracked: TrackedFile) -> bool:
         return False
     store.get_to_path(tracked.digest, tracked.path, label=str(tracked.path))
     os.utime(tracked.path, ns=(tracked.mtime_ns, tracked.mtime_ns))  # as tracked: `status` then needs no hash
+    known_files.remember(tracked.path, tracked.digest)
     return True
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mltrace import client as client_module
+from mltrace.artifacts import known_files
 from mltrace.artifacts.blobs import Blob, BlobStore
 from mltrace.artifacts.digests import is_digest
 from mltrace.artifacts.serializers import DEFAULT, serializer_named
@@ -49,6 +50,7 @@ def log_artifact(path: str | os.PathLike[str], name: str | None = None) -> str:
     """Stores the file at `path` in the artifact store (read and written a chunk at a time) and, inside a decorated
     call, records it as an output named `name` (default: `path` as given); returns the SHA-256 of its bytes."""
     blob = _store().put_file(path)
+    known_files.remember(path, blob.digest)
     _record_output(name if name is not None else os.fspath(path), blob, "file")
     return blob.digest
 

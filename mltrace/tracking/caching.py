@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mltrace import client as client_module
+from mltrace.artifacts import known_files
 from mltrace.artifacts.blobs import BlobStore
 from mltrace.artifacts.serializers import DEFAULT, serializer_named
 from mltrace.config import cache_enabled
@@ -359,6 +360,7 @@ def _put_back_files(store: BlobStore, artifacts: list[ArtifactRef]) -> None:
             same = False
         if not same:
             store.get_to_path(ref.digest, ref.name, label=ref.name)
+        known_files.remember(ref.name, ref.digest)
 
 
 def _bound(step: Step, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -95,7 +95,9 @@ def test_a_large_blob_is_verified_before_it_is_handed_over(tmp_path: Path) -> No
 
 def test_a_missing_blob_is_named(blob_store: BlobStore) -> None:
     digest = hashlib.sha256(b"never stored").hexdigest()
-    with pytest.raises(ArtifactMissingError, match=f"'data/x.csv' \\(sha256 {digest[:12]}.*is not in the artifact store"):
+    with pytest.raises(
+        ArtifactMissingError, match=f"'data/x.csv' \\(sha256 {digest[:12]}.*is not in the artifact store"
+    ):
         blob_store.read_bytes(digest, label="data/x.csv")
     with pytest.raises(ArtifactMissingError):
         blob_store.chunks(digest)  # at once, not when the first chunk is read

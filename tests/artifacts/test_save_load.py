@@ -37,7 +37,12 @@ def test_save_and_load_record_the_bytes_as_an_output_and_an_input(pipeline_store
     assert [(p.name, p.value_hash) for p in serve_run.inputs] == [("models/model.pkl", digest)]
     assert serve_run.dependencies == [fit_run.id]
     (listed,) = mltrace.client.default_client().artifacts(run_id=fit_run.id)
-    assert (listed.name, listed.digest, listed.serializer, listed.component) == ("models/model.pkl", digest, "pickle", "fit")
+    assert (listed.name, listed.digest, listed.serializer, listed.component) == (
+        "models/model.pkl",
+        digest,
+        "pickle",
+        "fit",
+    )
     assert listed.size == pipeline_store.size(digest)
 
 
