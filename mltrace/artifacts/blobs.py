@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import tempfile
 import time
@@ -153,17 +154,28 @@ class BlobStore:
             yield copy  # type: ignore[misc]
 
     def chunks(self, digest: str, label: str | None = None) -> Iterator[bytes]:
-        """The blob's bytes a CHUNK at a time, for streaming; opened now (ArtifactMissingError now, not while
-        streaming). The last chunk is held back until the whole blob is verified: a corrupt blob raises
-        CorruptArtifactError before its end is sent, so a reader never gets a complete corrupt copy."""
+        """The blob's bytes a CHUNK at a time, for streaming. Opened and read up to its first chunk now: a missing
+        blob, and a corrupt one of a single chunk, raise here rather than while streaming. Later, the last chunk is
+        held back until the whole blob is verified: a corrupt blob raises CorruptArtifactError before its end is
+        sent, so a reader never gets a complete corrupt copy."""
         source = self._open_source(digest, label)
-        return self._verified_chunks(source, digest, label)
+        try:
+            first = source.read(CHUNK)
+            rest = source.read(CHUNK) if first else b""
+            if not rest:
+                _check(digest, hashlib.sha256(first).hexdigest(), label, self.location)
+                source.close()
+                return iter([first] if first else [])
+        except BaseException:
+            source.close()
+            raise
+        return self._verified_chunks(source, [first, rest], digest, label)
 
-    def _verified_chunks(self, source: BinaryIO, digest: str, label: str | None) -> Iterator[bytes]:
+    def _verified_chunks(self, source: BinaryIO, read: list[bytes], digest: str, label: str | None) -> Iterator[bytes]:
         sha = hashlib.sha256()
         with source:
             previous = b""
-            while block := source.read(CHUNK):
+            for block in itertools.chain(read, iter(lambda: source.read(CHUNK), b"")):
                 sha.update(block)
                 if previous:
                     yield previous

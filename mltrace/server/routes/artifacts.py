@@ -52,9 +52,13 @@ def download(args: dict[str, Any], hash: str) -> Response:  # noqa: A002 - the p
             response.content_length = size
         else:
             source = store.open_unverified(digest, label)
-            response = Response(wrap_file(request.environ, source), mimetype="application/octet-stream")
-            response.content_length = size
-            response.make_conditional(request, accept_ranges=True, complete_length=size)
+            try:
+                response = Response(wrap_file(request.environ, source), mimetype="application/octet-stream")
+                response.content_length = size
+                response.make_conditional(request, accept_ranges=True, complete_length=size)
+            except BaseException:  # a range outside the artifact (416)
+                source.close()
+                raise
     except CorruptArtifactError as exc:
         raise ApiError(500, "internal", str(exc)) from None
     response.direct_passthrough = True
