@@ -72,7 +72,9 @@ def trace_json(graph: dict[str, Any]) -> dict[str, Any]:
     run_fields = ("id", "kind", "run_id", "component", "start", "end", "status", "stale")
     pointer_fields = ("id", "kind", "name", "type", "flagged")
     nodes = [
-        {k: node.get(k) for k in (run_fields if node["kind"] == "run" else pointer_fields)} for node in graph["nodes"]
+        {k: node.get(k) for k in (run_fields if node["kind"] == "run" else pointer_fields)}
+        | ({"reused_run_id": node["reused_run_id"]} if "reused_run_id" in node else {})  # a cached run's
+        for node in graph["nodes"]
     ]
     return {
         "root": graph["root"],

@@ -114,8 +114,10 @@ def components_table(components: Sequence[Component]) -> str:
     return table(("NAME", "OWNER", "TAGS", "DESCRIPTION"), rows)
 
 
-def run_card(run: ComponentRun, component: Component | None = None, with_code: bool = False) -> str:
-    """Everything recorded about one run, one labelled line (or block) per fact."""
+def run_card(
+    run: ComponentRun, component: Component | None = None, with_code: bool = False, reused_run_id: int | None = None
+) -> str:
+    """Everything recorded about one run, one labelled line (or block) per fact (a cached run: the run it reused)."""
     lines: list[tuple[str, str]] = [
         ("Component", run.component_name),
         ("Status", status(run)),
@@ -123,6 +125,8 @@ def run_card(run: ComponentRun, component: Component | None = None, with_code: b
         ("Ended", f"{local_time(run.end_timestamp)} {local_zone()}"),
         ("Duration", duration(run.duration_ms)),
     ]
+    if run.status == "cached":
+        lines.append(("Reused", f"the stored result of run {reused_run_id}" if reused_run_id else "an unstored run"))
     if component is not None:
         lines.append(("Owner", component.owner or "-"))
         lines.append(("Tags", ", ".join(component.tags) or "-"))

@@ -139,3 +139,22 @@ def test_gc_deletes_only_blobs_nothing_references(logging_to: str, workspace: Pa
     assert without_pointer.exit_code == 0
     server = cli("artifacts", "gc", "--server", "http://127.0.0.1:9", db=False)
     assert server.exit_code == 2 and "works on a database" in one_line_error(server)
+
+
+def test_a_cached_run_names_the_run_it_reused_in_text_and_json(shown_demo, show: Invoke) -> None:
+    from mltrace.client import Client
+    from mltrace.server import schemas
+
+    client = Client(shown_demo.db_uri)
+    cached = shown_demo.cached_run_ids[-1]
+    reused = client.reused_runs([cached])[cached]
+    assert reused is not None and client.get_run(reused).status == "success"
+    card = show("inspect", str(cached))
+    assert "cached" in card.stdout and f"the stored result of run {reused}" in card.stdout
+    assert json.loads(show("inspect", str(cached), "--json").stdout)["reused_run_id"] == reused
+    graph = client.trace("models/model.pkl")
+    node = next(n for n in graph["nodes"] if n.get("run_id") == cached)
+    assert node["status"] == "cached" and node["reused_run_id"] == reused
+    assert json.loads(show("trace", "models/model.pkl", "--json").stdout) == schemas.TraceSchema().dump(graph)
+    listed = json.loads(show("artifacts", "ls", "--run", str(cached), "--json").stdout)["artifacts"]
+    assert [a["name"] for a in listed] == ["models/model.pkl"]
