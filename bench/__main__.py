@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import browser_trace, decorator_cost, ingest, memory, queries, spool_delivery
+from bench import artifacts, browser_trace, decorator_cost, ingest, memory, queries, spool_delivery
 
 BENCHES = {
     "decorator": decorator_cost,
@@ -18,6 +18,7 @@ BENCHES = {
     "spool": spool_delivery,
     "queries": queries,
     "browser": browser_trace,
+    "artifacts": artifacts,
 }
 
 
