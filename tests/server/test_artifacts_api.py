@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import subprocess
 import sys
 import time
@@ -25,7 +26,7 @@ from tests.artifacts.conftest import overwrite_blob
 from tests.factories import run
 from tests.server.test_serve import call, free_port
 
-DATA = os.urandom(300_000)
+DATA = random.Random(7).randbytes(300_000)  # the same in every test worker (a parameter names its hash)
 DIGEST = hashlib.sha256(DATA).hexdigest()
 
 
@@ -96,6 +97,38 @@ def test_bad_requests_are_answered_in_the_error_shape(api, path: str, status: in
     response = api.get(path)
     assert response.status_code == status and response.is_json
     assert response.get_json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("name", "disposition"),
+    [
+        ("a\r\nSet-Cookie: x=1/evil.pkl", "attachment; filename=evil.pkl"),
+        ("modèles/modèle.pkl", "attachment; filename=modele.pkl; filename*=UTF-8''mod%C3%A8le.pkl"),
+        ("/", f"attachment; filename={DIGEST}"),
+    ],
+)
+def test_a_suggested_file_name_never_breaks_the_headers(api, stored: int, name: str, disposition: str) -> None:
+    response = api.get(f"/api/v1/artifacts/{DIGEST}", query_string={"name": name})
+    assert response.status_code == 200 and response.data == DATA
+    assert response.headers["Content-Disposition"] == disposition
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_run_with_status_cached_is_stored_through_the_api(api, store) -> None:
+    from mltrace.entities.artifact import CacheEntry
+    from mltrace.entities.run_wire import to_wire
+
+    original = run("square", 0, outputs=["out"], cache=CacheEntry("ef" * 32, {"code": "c"}, DIGEST, "pickle"))
+    cached = run(
+        "square", 5, outputs=["out"], status="cached", cache=CacheEntry("ef" * 32, {}, DIGEST, "pickle", original.key)
+    )
+    response = api.post("/api/v1/runs", json={"runs": [to_wire(original), to_wire(cached)]})
+    assert response.status_code == 200, response.get_json()
+    assert [r.status for r in store.recent(5)] == ["cached", "success"]
+    unnamed = run("square", 9, status="cached")
+    refused = api.post("/api/v1/runs", json={"runs": [to_wire(unnamed)]})
+    assert refused.status_code == 400
+    assert "must name the run it reused" in str(refused.get_json()["error"]["details"])
 
 
 def test_a_corrupt_artifact_never_arrives_complete(api, stored: int, store) -> None:

@@ -85,7 +85,7 @@ def cache_entries(args: dict[str, Any]) -> dict[str, Any]:
 
 def _file_name(label: str | None, digest: str) -> dict[str, str]:
     """`Content-Disposition` options: the last part of the name (ASCII, and UTF-8 when it is not)."""
-    name = PurePosixPath(label or "").name or digest
+    name = "".join(c for c in PurePosixPath(label or "").name if c.isprintable()) or digest  # no header breaks
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace('"', "") or digest
     if ascii_name == name:
         return {"filename": name}
