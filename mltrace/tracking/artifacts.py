@@ -19,7 +19,7 @@ from typing import Any
 from mltrace import client as client_module
 from mltrace.artifacts import known_files
 from mltrace.artifacts.blobs import Blob, BlobStore
-from mltrace.artifacts.digests import is_digest
+from mltrace.artifacts.digests import copy_hashing, is_digest
 from mltrace.artifacts.serializers import DEFAULT, serializer_named
 from mltrace.entities import IOPointer
 from mltrace.entities.artifact import ArtifactRef
@@ -108,17 +108,18 @@ def _record_input(name: str, digest: str) -> None:
 
 
 def _find(wanted: str) -> _Saved | None:
-    """The artifact `wanted` names: by digest, or the latest saved under that name, here or in any run stored."""
+    """The artifact `wanted` names: exactly by digest, or the newest saved under that name by this process or by any
+    run stored; None when neither knows it."""
     location = _store().location
+    if is_digest(wanted):
+        with _saved_lock:
+            mine = next((s for (where, _), s in _saved.items() if where == location and s.digest == wanted), None)
+        known = _stored(digest=wanted) or mine
+        if known is None:  # bytes stored without a run (`mltrace track`): pickle, unless told otherwise
+            return _Saved(f"sha256:{wanted}", wanted, DEFAULT, 0.0)
+        return _Saved(known.name, wanted, known.serializer, 0.0)
     with _saved_lock:
         here = _saved.get((location, fit_pointer_name(wanted)[0]))
-    if is_digest(wanted):
-        mine = next((s for s in list(_saved.values()) if s.digest == wanted), None)
-        stored = _stored(digest=wanted)
-        known = stored or mine
-        if known is not None:
-            return _Saved(known.name, wanted, known.serializer, 0.0)
-        return _Saved(f"sha256:{wanted}", wanted, DEFAULT, 0.0)
     stored = _stored(name=wanted)
     if here is not None and (stored is None or here.at >= stored.at):
         return here
@@ -153,8 +154,6 @@ def _load_file(path: str, serializer: str | None) -> Any:
             value = serializer_named(serializer).load(handle)
     else:
         value = _joblib_or_pickle(path)
-    from mltrace.artifacts.digests import copy_hashing
-
     with open(path, "rb") as handle:
         digest = copy_hashing(handle, None).hexdigest()
     _record_input(path, digest)
