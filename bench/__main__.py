@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import browser_trace, decorator_cost, ingest, memory, queries, server, spool_delivery
+from bench import artifacts, browser_trace, decorator_cost, ingest, memory, queries, server, spool_delivery
 
 BENCHES = {
     "decorator": decorator_cost,
@@ -19,6 +19,7 @@ BENCHES = {
     "queries": queries,
     "server": server,
     "browser": browser_trace,
+    "artifacts": artifacts,
 }
 
 

@@ -30,7 +30,8 @@ from mltrace.client import (
 from mltrace.delivery.gitinfo import get_git_hash, get_git_tags
 from mltrace.entities import ComponentRun, IOPointer
 from mltrace.errors import InvalidInputError, NotFoundError
-from mltrace.tracking.artifacts import load, save
+from mltrace.tracking.artifacts import load, log_artifact, save
+from mltrace.tracking.caching import cache_plan
 from mltrace.tracking.component import Component
 from mltrace.tracking.decorator import register
 from mltrace.tracking.testing import Test
@@ -77,4 +78,6 @@ __all__ = [
     "unflag_output_id",
     "web_trace",
     "backtrace",
+    "cache_plan",
+    "log_artifact",
 ]

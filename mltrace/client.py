@@ -30,8 +30,10 @@ from mltrace.lineage.pointer_types import infer_pointer_type
 log = logging.getLogger("mltrace")
 
 if TYPE_CHECKING:  # the database layer (SQLAlchemy, Alembic) is imported when first used: `import mltrace` stays light
+    from mltrace.artifacts.blobs import BlobStore
     from mltrace.backends.local import LocalBackend
     from mltrace.db.store import Store
+    from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
 
 
 class Client:
@@ -257,8 +259,16 @@ class Client:
     def trace(
         self, output_id: str, direction: str = "upstream", depth: int | None = None, run_id: int | None = None
     ) -> dict[str, Any]:
-        """The lineage graph of an output (SPEC §9 shape)."""
-        return self.backend.trace(output_id, direction, depth, run_id)
+        """The lineage graph of an output (SPEC §9 shape); a `cached` run's node names the run it reused
+        (`reused_run_id`)."""
+        graph = self.backend.trace(output_id, direction, depth, run_id)
+        cached = [n["run_id"] for n in graph["nodes"] if n.get("status") == "cached" and "reused_run_id" not in n]
+        if cached:
+            reused = self.backend.reused_runs(cached)
+            for node in graph["nodes"]:
+                if node.get("status") == "cached" and "reused_run_id" not in node:
+                    node["reused_run_id"] = reused.get(node["run_id"])
+        return graph
 
     def runs(self, run_ids: list[int]) -> list[ComponentRun]:
         """The runs with these ids, whole (every input and output), in the order given; unknown ids are left out."""
@@ -300,6 +310,38 @@ class Client:
         """Command-bar completions for `q`."""
         _require_limit(limit)
         return self.backend.search(q, limit)
+
+    # --- the artifact store and cached steps ------------------------------------
+    @property
+    def artifact_store(self) -> BlobStore:
+        """The artifact store of `MLTRACE_ARTIFACT_URI` (default: the `artifacts` folder of MLTRACE_HOME)."""
+        from mltrace.artifacts.location import open_blob_store
+
+        return open_blob_store(self.config.artifact_uri)
+
+    def artifacts(
+        self, run_id: int | None = None, name: str | None = None, digest: str | None = None, limit: int = 100
+    ) -> list[StoredArtifact]:
+        """Outputs of runs whose bytes were stored in the artifact store, newest first: of one run, one name or one
+        digest, or all."""
+        _require_limit(limit)
+        return self.backend.artifacts(run_id, name, digest, limit)
+
+    def cache_hits(self, key: str) -> list[StoredCacheEntry]:
+        """The newest successful runs recorded with this cache key, whole, with their stored outputs."""
+        return self.backend.cache_hits(key)
+
+    def latest_cache_entry(self, component: str) -> StoredCacheEntry | None:
+        """The newest successful or cached run of `component` that recorded a cache key."""
+        return self.backend.latest_cache_entry(component)
+
+    def reused_runs(self, run_ids: list[int]) -> dict[int, int | None]:
+        """For each of these runs that returned an earlier run's result (status `cached`), that run's id."""
+        return self.backend.reused_runs(run_ids)
+
+    def referenced_digests(self, digests: list[str]) -> set[str]:
+        """Those of `digests` that some run references (what an artifact collection must keep)."""
+        return self.backend.referenced_digests(digests)
 
 
 def _hop_counts(graph: dict[str, Any]) -> dict[int, int]:

@@ -58,6 +58,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Comma-separated Host names the server answers (.example.com: any subdomain); empty: any host.",
     ),
+    Setting(
+        "MLTRACE_ARTIFACT_URI",
+        "",
+        "Where artifacts are stored: a folder or any fsspec URL (s3://bucket/prefix, file:///mnt/shared/…); "
+        "empty means MLTRACE_HOME/artifacts.",
+    ),
+    Setting("MLTRACE_CACHE", "on", "`off` runs every step marked cache=True without looking for an earlier result."),
 )
 
 
@@ -86,6 +93,8 @@ class Config:
     max_runs_per_post: int
     max_search_chars: int
     allowed_hosts: tuple[str, ...]
+    artifact_uri: str = ""
+    cache: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -110,9 +119,17 @@ class Config:
             max_runs_per_post=int(_lookup(env, "MLTRACE_MAX_RUNS_PER_POST")),
             max_search_chars=int(_lookup(env, "MLTRACE_MAX_SEARCH_CHARS")),
             allowed_hosts=tuple(h.strip() for h in _lookup(env, "MLTRACE_ALLOWED_HOSTS").split(",") if h.strip()),
+            artifact_uri=_lookup(env, "MLTRACE_ARTIFACT_URI") or str(home / "artifacts"),
+            cache=cache_enabled(env),
         )
 
 
 def default_db_uri(home: Path) -> str:
     """The embedded SQLite database inside `home`."""
     return f"sqlite:///{home / 'mltrace.db'}"
+
+
+def cache_enabled(env: Mapping[str, str] | None = None) -> bool:
+    """Whether steps marked cache=True look for earlier results (MLTRACE_CACHE is not `off`); read at each call."""
+    value = (os.environ if env is None else env).get("MLTRACE_CACHE", "on")
+    return value.strip().lower() not in ("off", "0", "false", "no")

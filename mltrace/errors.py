@@ -39,3 +39,11 @@ class RunsRefusedError(MltraceError):
 def run_not_found(run_id: object) -> NotFoundError:
     """The error for a run id that is not in the store, worded the same wherever it is raised."""
     return NotFoundError(f"Run {run_id} not found.")
+
+
+class ArtifactMissingError(NotFoundError):
+    """An artifact whose bytes are not in the artifact store (never stored there, or deleted)."""
+
+
+class CorruptArtifactError(MltraceError):
+    """An artifact whose bytes in the store no longer hash to its SHA-256: nothing was returned or written."""

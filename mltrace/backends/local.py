@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from mltrace.db import lineage_queries, queries
+from mltrace.db import artifact_queries, lineage_queries, queries
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
+from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
 
 
 class LocalBackend:
@@ -93,6 +94,22 @@ class LocalBackend:
 
     def clean(self) -> None:
         self.store.clean()
+
+    # --- the artifact store's side of runs ---------------------------------------
+    def artifacts(self, run_id: int | None, name: str | None, digest: str | None, limit: int) -> list[StoredArtifact]:
+        return self.store.query(artifact_queries.list_artifacts, run_id, name, digest, limit)
+
+    def cache_hits(self, key: str) -> list[StoredCacheEntry]:
+        return self.store.query(artifact_queries.cache_hits, key)
+
+    def latest_cache_entry(self, component: str) -> StoredCacheEntry | None:
+        return self.store.query(artifact_queries.latest_cache_entry, component)
+
+    def reused_runs(self, run_ids: list[int]) -> dict[int, int | None]:
+        return self.store.query(artifact_queries.reused_runs, run_ids)
+
+    def referenced_digests(self, digests: list[str]) -> set[str]:
+        return self.store.query(artifact_queries.referenced_digests, digests)
 
 
 def _review_of_previews(conn: Connection, limit: int, offset: int) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from mltrace.delivery.http_sink import HttpSink, ServerError, request_json
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
+from mltrace.entities.artifact import ArtifactRef, CacheEntry, StoredArtifact, StoredCacheEntry
 from mltrace.entities.cursor import encode_cursor
 from mltrace.entities.times import parse_utc
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
@@ -181,6 +182,24 @@ class RemoteBackend:
                 break
         return {"flagged": flagged, "runs": ranked}
 
+    # --- the artifact store's side of runs ---------------------------------------
+    def artifacts(self, run_id: int | None, name: str | None, digest: str | None, limit: int) -> list[StoredArtifact]:
+        query = {"run": run_id, "name": name, "hash": digest, "limit": min(limit, PAGE)}
+        return [artifact_from_json(a) for a in self._call("GET", "/artifacts", query)["artifacts"]]
+
+    def cache_hits(self, key: str) -> list[StoredCacheEntry]:
+        return [cache_entry_from_json(e) for e in self._call("GET", "/cache", {"key": key})["entries"]]
+
+    def latest_cache_entry(self, component: str) -> StoredCacheEntry | None:
+        entries = self._call("GET", "/cache", {"component": component})["entries"]
+        return cache_entry_from_json(entries[0]) if entries else None
+
+    def reused_runs(self, run_ids: list[int]) -> dict[int, int | None]:
+        return {run_id: self._call("GET", f"/runs/{int(run_id)}").get("reused_run_id") for run_id in run_ids}
+
+    def referenced_digests(self, digests: list[str]) -> set[str]:
+        raise self._unsupported("collecting the artifact store")
+
 
 def _time(value: str | None) -> datetime | None:
     return None if value is None else parse_utc(value)
@@ -232,4 +251,37 @@ def run_from_json(data: dict[str, Any]) -> ComponentRun:
         warnings=list(data.get("warnings", [])),
         inputs_total=data.get("inputs_count"),
         outputs_total=data.get("outputs_count"),
+    )
+
+
+def artifact_from_json(data: dict[str, Any]) -> StoredArtifact:
+    """A stored artifact from the API's Artifact shape."""
+    return StoredArtifact(
+        name=data["name"],
+        digest=data["hash"],
+        size=int(data["size"]),
+        serializer=data["serializer"],
+        run_id=int(data["run_id"]),
+        component=data["component"],
+        stored_at=_time(data.get("stored_at")),
+    )
+
+
+def cache_entry_from_json(data: dict[str, Any]) -> StoredCacheEntry:
+    """A cache entry from the API's CacheEntry shape."""
+    return StoredCacheEntry(
+        run_id=int(data["run_id"]),
+        run_key=data["run_key"],
+        status=data["status"],
+        entry=CacheEntry(
+            key=data["key"],
+            parts=dict(data.get("parts") or {}),
+            result_digest=data.get("result_hash"),
+            result_serializer=data.get("result_serializer"),
+            reused_run_key=data.get("reused_run_key"),
+        ),
+        artifacts=[
+            ArtifactRef(a["name"], a["hash"], int(a["size"]), a["serializer"]) for a in data.get("artifacts", [])
+        ],
+        run=run_from_json(data["run"]) if data.get("run") else None,
     )

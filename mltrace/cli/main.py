@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import mltrace
-from mltrace.cli import admin, catalog, lineage, runs
+from mltrace.cli import admin, artifacts, catalog, lineage, runs
 from mltrace.cli.options import target_options
 from mltrace.cli.text import safe_text
 from mltrace.delivery.http_sink import ServerError
@@ -106,6 +106,10 @@ for command in (
     runs.notes,
     admin.rejected,
     admin.db,
+    artifacts.track,
+    artifacts.pull,
+    artifacts.status,
+    artifacts.artifacts,
 ):
     cli.add_command(command)
 

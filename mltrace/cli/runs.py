@@ -69,12 +69,12 @@ def inspect(ctx: click.Context, run_id: int, code: bool, as_json: bool) -> None:
     client = open_client(ctx)
     run = client.get_run(run_id)
     component = client.component(run.component_name)
+    reused = {"reused_run_id": client.reused_runs([run_id]).get(run_id)} if run.status == "cached" else {}
     if as_json:
-        click.echo(
-            shapes.dumps({**shapes.run_json(run, with_code=True), "component_info": shapes.component_json(component)})
-        )
+        data = {**shapes.run_json(run, with_code=True), "component_info": shapes.component_json(component), **reused}
+        click.echo(shapes.dumps(data))
     else:
-        click.echo(text.run_card(run, component, with_code=code))
+        click.echo(text.run_card(run, component, with_code=code, reused_run_id=reused.get("reused_run_id")))
 
 
 @click.command()

@@ -9,6 +9,7 @@ from typing import Any
 
 from mltrace.cli.text import safe_json
 from mltrace.entities import Component, ComponentRun, IOPointer
+from mltrace.entities.artifact import StoredArtifact
 from mltrace.entities.times import iso_utc
 
 
@@ -72,7 +73,9 @@ def trace_json(graph: dict[str, Any]) -> dict[str, Any]:
     run_fields = ("id", "kind", "run_id", "component", "start", "end", "status", "stale")
     pointer_fields = ("id", "kind", "name", "type", "flagged")
     nodes = [
-        {k: node.get(k) for k in (run_fields if node["kind"] == "run" else pointer_fields)} for node in graph["nodes"]
+        {k: node.get(k) for k in (run_fields if node["kind"] == "run" else pointer_fields)}
+        | ({"reused_run_id": node["reused_run_id"]} if "reused_run_id" in node else {})  # a cached run's
+        for node in graph["nodes"]
     ]
     return {
         "root": graph["root"],
@@ -106,3 +109,16 @@ def _finite(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_finite(v) for v in value]
     return value
+
+
+def artifact_json(artifact: StoredArtifact) -> dict[str, Any]:
+    """A stored artifact as `GET /artifacts` shows it."""
+    return {
+        "name": artifact.name,
+        "hash": artifact.digest,
+        "size": artifact.size,
+        "serializer": artifact.serializer,
+        "run_id": artifact.run_id,
+        "component": artifact.component,
+        "stored_at": iso(artifact.stored_at),
+    }

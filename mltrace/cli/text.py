@@ -84,6 +84,18 @@ def duration(ms: float | None) -> str:
     return f"{hours // 24} d {hours % 24:02d} h"
 
 
+def size(n: int) -> str:
+    """A size in bytes as people read it, the same as the console: `512 B`, `1.5 kB`, `12.0 MB` (powers of 1,000)."""
+    if n < 1000:
+        return f"{n} B"
+    value = float(n)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 999.95 or unit == "TB":
+            return f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
 def _rounded(value: float) -> int:
     """Half up, as JavaScript's Math.round (Python's round() goes to even: 0.5 → 0)."""
     return math.floor(value + 0.5)
@@ -129,8 +141,10 @@ def components_table(components: Sequence[Component]) -> str:
     return table(("NAME", "OWNER", "TAGS", "DESCRIPTION"), rows)
 
 
-def run_card(run: ComponentRun, component: Component | None = None, with_code: bool = False) -> str:
-    """Everything recorded about one run, one labelled line (or block) per fact."""
+def run_card(
+    run: ComponentRun, component: Component | None = None, with_code: bool = False, reused_run_id: int | None = None
+) -> str:
+    """Everything recorded about one run, one labelled line (or block) per fact (a cached run: the run it reused)."""
     lines: list[tuple[str, str]] = [
         ("Component", run.component_name),
         ("Status", status(run)),
@@ -138,6 +152,8 @@ def run_card(run: ComponentRun, component: Component | None = None, with_code: b
         ("Ended", f"{local_time(run.end_timestamp)} {local_zone()}"),
         ("Duration", duration(run.duration_ms)),
     ]
+    if run.status == "cached":
+        lines.append(("Reused", f"the stored result of run {reused_run_id}" if reused_run_id else "an unstored run"))
     if component is not None:
         lines.append(("Owner", component.owner or "-"))
         lines.append(("Tags", ", ".join(component.tags) or "-"))

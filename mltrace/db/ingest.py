@@ -25,6 +25,7 @@ from sqlalchemy import (
     update,
 )
 
+from mltrace.db.artifact_rows import store_artifact_rows
 from mltrace.db.bulk import allocate_ids, bulk_insert
 from mltrace.db.locks import lock_for_writes, prefer_index_walks
 from mltrace.db.membership import looked_up_in, member_of
@@ -56,6 +57,7 @@ def ingest(conn: Connection, records: list[ComponentRun], never_delivered: bool 
     run_ids = _insert_runs(conn, records)
     _insert_io(conn, records, run_ids, pointer_ids)
     _insert_explicit_links(conn, records, run_ids)
+    store_artifact_rows(conn, records, run_ids, pointer_ids)
     # a pointer created by this batch has no stored readers: only rewritten pointers can affect stored runs
     rewritten = {pointer_ids[p.name] for r in records for p in r.outputs if p.name not in created}
     affected = _readers_after_new_writes(conn, run_ids, sorted(rewritten)) if rewritten else set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mltrace.db.types import UTCDateTime
@@ -137,6 +137,36 @@ dependencies = Table(
     Index("ix_run_dependencies_upstream", "upstream_id"),
 )
 
+
+# The outputs of runs whose bytes are in the artifact store (`mltrace.save`, `log_artifact`, a cached step's outputs):
+# written by ingest with the run, never changed. `digest` is the output's value hash.
+run_artifacts = Table(
+    "run_artifacts",
+    Base.metadata,
+    Column("run_id", Integer, primary_key=True),
+    Column("pointer_id", Integer, primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("serializer", String(16), nullable=False),
+    Index("ix_run_artifacts_digest", "digest"),
+    Index("ix_run_artifacts_pointer", "pointer_id", "run_id"),
+)
+
+# The cache key of each run of a step marked cache=True. A `cached` run names the run it reused by that run's key,
+# resolved when read (so the link holds whichever of the two runs reaches the store first).
+run_cache = Table(
+    "run_cache",
+    Base.metadata,
+    Column("run_id", Integer, primary_key=True),
+    Column("cache_key", String(64), nullable=False),
+    Column("component_name", String(255), nullable=False),
+    Column("parts", JSON, nullable=False),
+    Column("result_digest", String(64), nullable=True),
+    Column("result_serializer", String(16), nullable=True),
+    Column("reused_run_key", String(64), nullable=True),
+    Index("ix_run_cache_key", "cache_key", "run_id"),
+    Index("ix_run_cache_component", "component_name", "run_id"),
+)
 
 components = cast(Table, ComponentRow.__table__)
 component_tags = cast(Table, ComponentTagRow.__table__)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mltrace.entities.artifact import ArtifactRef, CacheEntry
 from mltrace.entities.io_pointer import IOPointer
 from mltrace.entities.limits import MAX_RUN_ID as MAX_RUN_ID  # re-exported: where run ids were defined before
 from mltrace.entities.limits import run_problems
@@ -28,7 +29,8 @@ class ComponentRun:
     and staleness; queries return it.
 
     `key` makes delivery idempotent (a run is stored once per key); `staleness_threshold_s` and the
-    `component_*` metadata travel with a captured run for the store to apply. `dependencies` are upstream
+    `component_*` metadata travel with a captured run for the store to apply, as do `artifacts` (outputs stored
+    in the artifact store) and `cache` (the cache key of a step marked `cache=True`). `dependencies` are upstream
     run ids: the explicit links of a captured run, every upstream run of a stored one. Pointers typed
     UNKNOWN get their type from their name when stored.
 
@@ -62,6 +64,8 @@ class ComponentRun:
     component_owner: str | None = None
     component_description: str | None = None
     component_tags: list[str] = field(default_factory=list)
+    artifacts: list[ArtifactRef] = field(default_factory=list)  # outputs whose bytes the artifact store holds
+    cache: CacheEntry | None = None  # the key of a step marked cache=True, and the run a `cached` run reused
 
     def with_key(self) -> ComponentRun:
         """The run, given a new unique key when it has none (returned for chaining)."""

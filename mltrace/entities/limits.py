@@ -23,6 +23,8 @@ MAX_POINTER_NAME_BYTES = 2000
 MAX_VALUE_HASH_CHARS = 128  # a pointer's version
 MAX_DIGEST_CHARS = 64  # code hashes, git commits and run keys
 MAX_JSON_DEPTH = 32  # nesting of params, metrics and test results; deeper values are cut (json.dumps recurses)
+RUN_STATUSES = ("success", "failed", "cached")  # cached: a step marked cache=True that returned an earlier result
+MAX_SIZE = 2**63 - 1  # an artifact's size in bytes: a BIGINT
 
 
 def text_problem(text: str, max_chars: int | None = None, max_bytes: int | None = None) -> str | None:
@@ -110,8 +112,8 @@ def run_problems(run: ComponentRun) -> list[str]:
     makes them storable.
     """
     found = [f"{what} {problem}" for what, problem in _text_problems(run) if problem]
-    if run.status not in ("success", "failed"):
-        found.append(f"status must be success or failed, not {run.status!r}")
+    if run.status not in RUN_STATUSES:
+        found.append(f"status must be one of {', '.join(RUN_STATUSES)}, not {run.status!r}")
     try:
         if run.end_timestamp is None or run.start_timestamp is None:
             found.append("start and end are required")
@@ -131,7 +133,50 @@ def run_problems(run: ComponentRun) -> list[str]:
     threshold = run.staleness_threshold_s
     if not (isinstance(threshold, (int, float)) and 0 <= threshold < math.inf):
         found.append("the staleness threshold must be a finite number of seconds")
+    if run.artifacts or run.cache is not None or run.status == "cached":
+        found += _artifact_problems(run)
     return found
+
+
+def _artifact_problems(run: ComponentRun) -> list[str]:
+    """Why the artifacts or the cache entry of a run cannot be stored."""
+    from mltrace.entities.artifact import SERIALIZER_NAMES
+
+    found = []
+    outputs = {p.name for p in run.outputs}
+    for ref in run.artifacts:
+        if ref.name not in outputs:
+            found.append(f"the artifact {ref.name[:80]!r} is not an output of the run")
+        if not _is_digest(ref.digest):
+            found.append(f"the artifact {ref.name[:80]!r} has no SHA-256 digest")
+        if isinstance(ref.size, bool) or not isinstance(ref.size, int) or not 0 <= ref.size <= MAX_SIZE:
+            found.append(f"the size of the artifact {ref.name[:80]!r} is not a number of bytes")
+        if ref.serializer not in SERIALIZER_NAMES:
+            found.append(f"the artifact {ref.name[:80]!r} has an unknown serializer {ref.serializer!r}")
+    cache = run.cache
+    if cache is not None:
+        if not _is_digest(cache.key):
+            found.append("the cache key is not a SHA-256 digest")
+        if cache.result_digest is not None and not _is_digest(cache.result_digest):
+            found.append("the cached result has no SHA-256 digest")
+        if cache.result_serializer is not None and cache.result_serializer not in SERIALIZER_NAMES:
+            found.append("the cached result's serializer is unknown")
+        if cache.reused_run_key is not None and text_problem(cache.reused_run_key, MAX_DIGEST_CHARS) is not None:
+            found.append("the key of the reused run is not a run key")
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in cache.parts.items()):
+            found.append("the parts of the cache key must map texts to hashes")
+        elif any(text_problem(k) or text_problem(v, MAX_VALUE_HASH_CHARS) for k, v in cache.parts.items()):
+            found.append("a part of the cache key cannot be stored")
+    if run.status == "cached" and (cache is None or cache.reused_run_key is None):
+        found.append("a cached run must name the run it reused")
+    return found
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _is_digest(value: object) -> bool:
+    return isinstance(value, str) and _DIGEST.fullmatch(value) is not None
 
 
 def _text_problems(run: ComponentRun) -> list[tuple[str, str | None]]:

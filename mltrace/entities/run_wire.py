@@ -1,10 +1,14 @@
 """The JSON form of a captured run: what the spool keeps, `POST /api/v1/runs` receives and `.rejected.ndjson`
-holds (`component`, `start`, `end`, `upstream`, pointers as `{name, value_hash, type}`)."""
+holds (`component`, `start`, `end`, `upstream`, pointers as `{name, value_hash, type}`, and, when a run has them,
+`artifacts` as `{name, digest, size, serializer}` and `cache` as `{key, parts, result_digest, result_serializer,
+reused_run_key}`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from mltrace.entities.artifact import ArtifactRef, CacheEntry
 from mltrace.entities.component_run import ComponentRun
 from mltrace.entities.io_pointer import IOPointer, PointerType
 from mltrace.entities.json_values import strict_json
@@ -28,6 +32,7 @@ _SAME = (
 )
 _RENAMED = {"component": "component_name", "upstream": "dependencies"}
 _FREE_FORM = ("params", "metrics", "test_results")
+_OPTIONAL = ("artifacts", "cache")  # written only when a run has them
 _TYPES = {t.value: t for t in PointerType}
 
 
@@ -43,13 +48,19 @@ def to_wire(run: ComponentRun) -> dict[str, Any]:
     data["outputs"] = [_pointer(p) for p in run.outputs]
     for name in _FREE_FORM:
         data[name] = strict_json(getattr(run, name))
+    if run.artifacts:
+        data["artifacts"] = [
+            {"name": a.name, "digest": a.digest, "size": a.size, "serializer": a.serializer} for a in run.artifacts
+        ]
+    if run.cache is not None:
+        data["cache"] = dataclasses.asdict(run.cache)
     return data
 
 
 def from_wire(data: dict[str, Any]) -> ComponentRun:
     """A captured run from `to_wire`'s form; ValueError, TypeError or KeyError when it is not one."""
     fields = dict(data)
-    unknown = set(fields) - {*_SAME, *_RENAMED, *_FREE_FORM, "start", "end", "inputs", "outputs"}
+    unknown = set(fields) - {*_SAME, *_RENAMED, *_FREE_FORM, "start", "end", "inputs", "outputs", *_OPTIONAL}
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
     values: dict[str, Any] = {_RENAMED.get(name, name): value for name, value in fields.items()}
@@ -57,6 +68,9 @@ def from_wire(data: dict[str, Any]) -> ComponentRun:
     values["end_timestamp"] = _time(values.pop("end"))
     values["inputs"] = [_from_pointer(p) for p in values.get("inputs", [])]
     values["outputs"] = [_from_pointer(p) for p in values.get("outputs", [])]
+    values["artifacts"] = [ArtifactRef(**a) for a in values.get("artifacts") or []]
+    cache = values.get("cache")
+    values["cache"] = None if cache is None else CacheEntry(**{**cache, "parts": dict(cache.get("parts") or {})})
     return ComponentRun(**values)
 
 

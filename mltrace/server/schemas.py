@@ -23,6 +23,7 @@ from mltrace.entities.limits import (
     MAX_NAME_CHARS,
     MAX_POINTER_NAME_BYTES,
     MAX_VALUE_HASH_CHARS,
+    RUN_STATUSES,
     cut_code,
     json_problem,
     text_problem,
@@ -291,13 +292,32 @@ def _digest() -> Text:
     return Text(allow_none=True, max_chars=MAX_DIGEST_CHARS)
 
 
+class ArtifactRecordSchema(ma.Schema):
+    """An output of a captured run whose bytes the client stored in the artifact store."""
+
+    name = Text(required=True, validate=validate.Length(min=1))
+    digest = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    size = fields.Integer(required=True, strict=True, validate=validate.Range(0, 2**63 - 1))
+    serializer = fields.String(required=True, validate=validate.Length(1, 16))
+
+
+class CacheRecordSchema(ma.Schema):
+    """The cache key of a captured run of a step marked `cache=True`."""
+
+    key = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    parts = fields.Dict(keys=Text(), values=Text(validate=validate.Length(max=128)))
+    result_digest = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    result_serializer = fields.String(allow_none=True, validate=validate.Length(1, 16))
+    reused_run_key = Text(allow_none=True, validate=validate.Length(1, 64))
+
+
 class RunRecordSchema(ma.Schema):
     """One captured run, as `entities.run_wire.to_wire` writes it (the client's spool format)."""
 
     component = Text(required=True, min_chars=1, max_chars=MAX_NAME_CHARS)
     start = RunTime(required=True, metadata={"description": "ISO 8601 (naive: UTC), within the years 1-9999 in UTC."})
     end = RunTime(required=True, metadata={"description": "Not before `start`."})
-    status = fields.String(validate=validate.OneOf(["success", "failed"]))
+    status = fields.String(validate=validate.OneOf(RUN_STATUSES))
     error = Text(allow_none=True)
     inputs = fields.List(fields.Nested(PointerRecordSchema))
     outputs = fields.List(fields.Nested(PointerRecordSchema))
@@ -321,6 +341,8 @@ class RunRecordSchema(ma.Schema):
     key = Text(
         min_chars=1, max_chars=MAX_DIGEST_CHARS, metadata={"description": "Idempotency key: a stored key is skipped."}
     )
+    artifacts = fields.List(fields.Nested(ArtifactRecordSchema), metadata={"description": "Outputs stored as bytes."})
+    cache = fields.Nested(CacheRecordSchema, allow_none=True, metadata={"description": "A cached step's key."})
 
     @ma.validates_schema
     def _ends_after_it_starts(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -407,7 +429,7 @@ class RunSchema(ma.Schema):
     start = UtcDateTime(attribute="start_timestamp")
     end = UtcDateTime(attribute="end_timestamp")
     duration_ms = fields.Float(allow_none=True)
-    status = fields.String(validate=validate.OneOf(["success", "failed"]))
+    status = fields.String(validate=validate.OneOf(RUN_STATUSES))
     error = fields.String(allow_none=True)
     inputs = fields.List(fields.Nested(RunPointerSchema), metadata={"description": _PREVIEW_NOTE})
     outputs = fields.List(fields.Nested(RunPointerSchema), metadata={"description": _PREVIEW_NOTE})
@@ -430,6 +452,10 @@ class RunDetailSchema(RunSchema):
 
     code_snapshot = fields.String(allow_none=True)
     component_info = fields.Nested(ComponentSchema)
+    reused_run_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Only for a `cached` run: the run whose result it returned (null if not stored)."},
+    )
 
 
 class RankedRunSchema(RunSchema):
@@ -483,6 +509,7 @@ class TraceNodeSchema(ma.Schema):
     end = UtcDateTime()
     status = fields.String()
     stale = fields.List(fields.String())
+    reused_run_id = fields.Integer(allow_none=True, metadata={"description": "A `cached` run: the run it reused."})
     name = fields.String()
     type = fields.String(validate=validate.OneOf(POINTER_TYPES))
     flagged = fields.Boolean()

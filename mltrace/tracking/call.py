@@ -55,7 +55,7 @@ class Step:
 class Call:
     """Started when the body starts; `finish` runs the after-tests and queues the record."""
 
-    __slots__ = ("step", "start", "static_inputs", "arguments", "test_results", "run", "notes")
+    __slots__ = ("step", "start", "static_inputs", "arguments", "test_results", "run", "notes", "record")
 
     def __init__(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         spec = step.spec
@@ -68,6 +68,7 @@ class Call:
             self.test_results += _run_tests(spec.before_tests, "before", self.arguments)
         self.run = context.ActiveRun()
         self.notes: list[str] = []
+        self.record: ComponentRun | None = None  # the run queued by `finish`
 
     def finish(self, error: BaseException | None) -> ComponentTestError | None:
         """Records the call as ended with `error` (None: it returned); returns the failure of an after-test,
@@ -86,6 +87,7 @@ class Call:
         except Exception as exc:  # a case the per-value guards missed: keep the run without its values
             log.exception("mltrace: could not capture the values of a run of %s", self.step.spec.component)
             record = self._bare_record(error or failure, exc)
+        self.record = record
         try:
             client_module.default_client().submit(record)
         except Exception:
@@ -143,6 +145,8 @@ class Call:
             component_description=spec.description,
             component_tags=list(spec.tags),
             key=new_run_key(),
+            artifacts=list(self.run.artifacts),
+            cache=self.run.cache,
         )
 
     def _bare_record(self, error: BaseException | None, problem: Exception) -> ComponentRun:

@@ -46,9 +46,11 @@ class Component:
         endpoint: bool = False,
         staleness_threshold: int | float | timedelta | None = None,
         auto_log: bool = False,
+        cache: bool = False,
     ) -> Any:
         """Decorator (bare `@c.run` or `@c.run(...)`); `input_filenames`/`output_filenames` name
-        local variables, as in the original, and are treated like `input_vars`/`output_vars`."""
+        local variables, as in the original, and are treated like `input_vars`/`output_vars`; `cache=True` as
+        for `register`."""
         spec = make_spec(
             self.name,
             inputs=inputs,
@@ -60,6 +62,7 @@ class Component:
             endpoint=endpoint,
             staleness_threshold=staleness_threshold,
             auto_log=auto_log,
+            cache=cache,
             owner=self.owner,
             description=self.description,
             tags=list(self.tags),

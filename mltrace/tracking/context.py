@@ -8,18 +8,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mltrace.entities import IOPointer
+from mltrace.entities.artifact import ArtifactRef, CacheEntry
 
 
 @dataclass
 class ActiveRun:
-    """What a decorated call collects while it runs: pointers, params and metrics added by its body,
-    and its local variables when it returns."""
+    """What a decorated call collects while it runs: pointers, params, metrics and stored artifacts added by its
+    body, and its local variables when it returns."""
 
     inputs: list[IOPointer] = field(default_factory=list)
     outputs: list[IOPointer] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     local_vars: dict[str, Any] = field(default_factory=dict)
+    artifacts: list[ArtifactRef] = field(default_factory=list)  # outputs stored by `save`/`log_artifact`
+    cache: CacheEntry | None = None  # set by a step marked cache=True
 
 
 # A tuple, never changed in place: each asyncio task works on a copy of its creator's context, so

@@ -31,6 +31,7 @@ def register(
     endpoint: bool = False,
     staleness_threshold: int | float | timedelta | None = None,
     auto_log: bool = False,
+    cache: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Records every call of the decorated function as a run of `component_name`.
 
@@ -38,6 +39,8 @@ def register(
     whose values (read at return) are pointer names; a list gives one pointer per element.
     `input_kwargs`/`output_kwargs` map a local holding a name to a local holding its value.
     `staleness_threshold` (seconds or a timedelta) defaults to MLTRACE_STALENESS_DAYS (30 days).
+    `cache=True`: a call whose key (code, arguments by content, params) matches a successful earlier run returns
+    that run's stored result without running the body (see `tracking/caching.py`; the step must be deterministic).
     """
     spec = make_spec(
         component_name,
@@ -50,6 +53,7 @@ def register(
         endpoint=endpoint,
         staleness_threshold=staleness_threshold,
         auto_log=auto_log,
+        cache=cache,
     )
     return lambda func: instrument(func, spec)
 
@@ -61,7 +65,11 @@ def instrument(func: Callable[..., Any], spec: CaptureSpec) -> Callable[..., Any
     capturing = locals_capturing(func) if spec.needs_locals else None
     step = Step.of(func, spec, capturing)
     body = capturing or func
-    if inspect.isasyncgenfunction(func):
+    if spec.cache:  # decided here: a step without cache=True pays nothing for caching
+        from mltrace.tracking.caching import cached_wrapper
+
+        wrapper = cached_wrapper(step, body, func, _function_wrapper(step, body), _coroutine_wrapper(step, body))
+    elif inspect.isasyncgenfunction(func):
         wrapper = _async_generator_wrapper(step, body)
     elif inspect.iscoroutinefunction(func):
         wrapper = _coroutine_wrapper(step, body)

@@ -28,6 +28,8 @@ import sys
 from types import FunctionType
 from typing import Any
 
+from mltrace.artifacts import known_files
+
 MAX_DEPTH = 100  # levels of nesting encoded; deeper values are unhashable (and Python's stack stays safe)
 
 
@@ -234,12 +236,13 @@ def _only_text(values: Any) -> bool:
 
 
 def file_fingerprint(path: str | os.PathLike[str]) -> str | None:
-    """A version marker of a file from its size and modification time; None if it does not exist."""
+    """A version marker of a file from its size and modification time (the SHA-256 of its bytes when this process
+    stored or restored them unchanged as an artifact, `artifacts/known_files.py`); None if it does not exist."""
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    return f"f{st.st_size:x}-{st.st_mtime_ns:x}"
+    return known_files.digest_of(path, st.st_size, st.st_mtime_ns) or f"f{st.st_size:x}-{st.st_mtime_ns:x}"
 
 
 def file_content_hash(path: str | os.PathLike[str]) -> str | None:

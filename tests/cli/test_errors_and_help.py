@@ -42,9 +42,14 @@ def test_the_documented_commands_all_exist() -> None:
         "notes",
         "rejected",
         "db",
+        "track",
+        "pull",
+        "status",
+        "artifacts",
     }
     assert set(cli.commands) == expected
     assert {("db", "upgrade"), ("db", "clean")} <= set(COMMANDS)
+    assert {("artifacts", "get"), ("artifacts", "ls"), ("artifacts", "gc")} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", [(), *COMMANDS], ids=lambda c: " ".join(c) or "mltrace")
@@ -69,8 +74,8 @@ def test_version() -> None:
 
 
 def test_db_works_before_or_after_the_subcommand(shown_demo: DemoInfo, show: Invoke) -> None:
-    before = show("--db", shown_demo.db_uri, "recent", "-n", "3", db=False)
-    after = show("recent", "-n", "3", "--db", shown_demo.db_uri, db=False)
+    before = show("--db", shown_demo.db_uri, "recent", "-n", "5", db=False)
+    after = show("recent", "-n", "5", "--db", shown_demo.db_uri, db=False)
     assert before.exit_code == after.exit_code == 0
     assert before.stdout == after.stdout and str(shown_demo.run_ids["predict"][-1]) in before.stdout
     nested = show("db", "--db", shown_demo.db_uri, "upgrade", db=False)

@@ -22,21 +22,22 @@ def test_recent_shows_the_newest_runs_first_in_an_aligned_table(shown_demo: Demo
     header, *rows = result.stdout.splitlines()
     assert header.split()[:4] == ["ID", "COMPONENT", "STARTED", f"({text.local_zone()})"]
     assert len(rows) == 5
-    newest = shown_demo.run_ids["predict"][-1]
-    assert rows[0].split()[:2] == [str(newest), "predict"]
+    newest = shown_demo.cached_run_ids[-1]  # the demo's last run: train, returning an earlier result
+    assert rows[0].split()[:2] == [str(newest), "train"]
     assert [int(r.split()[0]) for r in rows] == sorted((int(r.split()[0]) for r in rows), reverse=True)
     status_column = header.index("STATUS")
-    assert all(r[status_column:].startswith(("success", "FAILED")) for r in rows)  # columns line up
+    assert all(r[status_column:].startswith(("success", "FAILED", "cached")) for r in rows)  # columns line up
 
 
 def test_recent_json_has_the_api_field_names(shown_demo: DemoInfo, show: Invoke) -> None:
-    result = show("recent", "-n", "3", "--json")
+    result = show("recent", "-n", "5", "--json")
     assert result.exit_code == 0, result.output
     runs = json.loads(result.stdout)["runs"]
-    assert len(runs) == 3
-    assert set(runs[0]) == RUN_KEYS
-    assert set(runs[0]["outputs"][0]) == {"name", "type", "value_hash", "flagged"}
-    assert runs[0]["outputs"][0]["type"] == "endpoint"
+    assert len(runs) == 5
+    assert all(set(run) == RUN_KEYS for run in runs)
+    predict = next(run for run in runs if run["component"] == "predict")
+    assert set(predict["outputs"][0]) == {"name", "type", "value_hash", "flagged"}
+    assert predict["outputs"][0]["type"] == "endpoint"
 
 
 def test_history_lists_one_component_within_a_time_window(shown_demo: DemoInfo, show: Invoke) -> None:

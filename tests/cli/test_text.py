@@ -23,6 +23,7 @@ def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 DURATION_CASES = json.loads((Path(__file__).parents[2] / "ui" / "src" / "lib" / "durationCases.json").read_text())
+SIZE_CASES = json.loads((Path(__file__).parents[2] / "ui" / "src" / "lib" / "sizeCases.json").read_text())
 
 
 @pytest.mark.parametrize("ms, shown", [(None, "-"), *map(tuple, DURATION_CASES["cases"])])
@@ -105,3 +106,8 @@ def test_a_trace_thousands_deep_draws_without_recursion_and_stops_moving_right()
     assert "[level" not in lines[text.MAX_INDENT]
     assert lines[-1] == " " * 4 * (text.MAX_INDENT - 1) + "`-- [level 6000] x0 [data]"
     assert max(len(line) for line in lines) < 4 * text.MAX_INDENT + 60
+
+
+@pytest.mark.parametrize(("size", "shown"), SIZE_CASES["cases"])
+def test_sizes_read_as_in_the_console(size: int, shown: str) -> None:
+    assert text.size(size) == shown

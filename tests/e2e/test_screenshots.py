@@ -56,6 +56,14 @@ def show_inspect(page: Page, demo: dict[str, Any]) -> None:
     expect(card.get_by_text(re.compile(r"threshold 3 days"))).to_be_visible()
 
 
+def show_cached(page: Page, demo: dict[str, Any]) -> None:
+    # The train run that returned an earlier result: the run it reused, and its stored model to download.
+    run_id = demo["cached_run_ids"][-1]
+    page.goto(f"/inspect/{run_id}")
+    card = page.get_by_role("article", name=f"Run {run_id} details")
+    expect(card.get_by_role("link", name=re.compile(r"^Download models\/model\.pkl"))).to_be_visible()
+
+
 def show_trace(page: Page, demo: dict[str, Any]) -> None:
     bad = demo["bad_prediction_ids"][0]
     page.goto(f"/trace/{enc(bad)}")
@@ -87,6 +95,7 @@ VIEWS: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "recent": show_recent,
     "history": show_history,
     "inspect": show_inspect,
+    "cached": show_cached,
     "trace": show_trace,
     "tag": show_tag,
     "review": show_review,
@@ -130,6 +139,13 @@ def test_the_review_is_photographed_on_a_phone_with_every_column_in_view(
     table = page.locator(".table-scroll").first
     assert table.evaluate("t => t.scrollWidth - t.clientWidth") <= 0, "the ranking scrolls sideways"
     shoot(page, "review-narrow-light")
+
+
+def test_a_cached_run_is_photographed_on_a_phone(new_page: Callable[..., Page], demo: dict[str, Any]) -> None:
+    page = open_at_demo_time(new_page, demo, viewport=PHONE, is_mobile=True, has_touch=True, color_scheme="dark")
+    show_cached(page, demo)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the run page scrolls sideways"
+    shoot(page, "cached-narrow-dark")
 
 
 def test_the_tests_write_screenshots_to_an_ignored_folder_and_leave_the_documented_ones_alone(

@@ -49,3 +49,24 @@ def test_json_problem_names_deep_nesting_and_lone_surrogates_but_not_nul_or_null
 def test_cut_code_keeps_short_code_and_cuts_long_code_at_a_character() -> None:
     assert cut_code("def f(): pass", 100) == "def f(): pass"
     assert cut_code("é" * 10, 5) == "éé\n# … cut at 5 bytes by mltrace"
+
+
+def test_stored_outputs_and_cache_entries_are_checked_as_every_store_does() -> None:
+    from mltrace.entities import ComponentRun, IOPointer
+    from mltrace.entities.artifact import ArtifactRef, CacheEntry
+    from tests.factories import run
+
+    digest = "ab" * 32
+    good = run("fit", 0, outputs=[IOPointer("m.pkl", value_hash=digest)])
+    good.artifacts = [ArtifactRef("m.pkl", digest, 10, "pickle")]
+    good.cache = CacheEntry("cd" * 32, {"code": "x"}, digest, "pickle")
+    assert good.problems() == []
+    bad: ComponentRun = run("fit", 0, status="cached", outputs=["other"])
+    bad.artifacts = [ArtifactRef("m.pkl", "not a digest", -1, "yaml")]
+    assert bad.problems() == [
+        "the artifact 'm.pkl' is not an output of the run",
+        "the artifact 'm.pkl' has no SHA-256 digest",
+        "the size of the artifact 'm.pkl' is not a number of bytes",
+        "the artifact 'm.pkl' has an unknown serializer 'yaml'",
+        "a cached run must name the run it reused",
+    ]

@@ -24,6 +24,9 @@ ROUTES = {
     ("/api/v1/flags/{output_id}", "delete"),
     ("/api/v1/review", "get"),
     ("/api/v1/search", "get"),
+    ("/api/v1/artifacts", "get"),
+    ("/api/v1/artifacts/{hash}", "get"),
+    ("/api/v1/cache", "get"),
 }
 RUN_FIELDS = {
     "id",
@@ -71,7 +74,7 @@ def test_openapi_lists_every_route_and_only_those(spec):
 def test_openapi_describes_shapes_from_the_schemas(spec):
     schemas = spec["components"]["schemas"]
     assert set(schemas["Run"]["properties"]) == RUN_FIELDS
-    assert set(schemas["RunDetail"]["properties"]) == RUN_FIELDS | {"code_snapshot", "component_info"}
+    assert set(schemas["RunDetail"]["properties"]) == RUN_FIELDS | {"code_snapshot", "component_info", "reused_run_id"}
     assert set(schemas["Error"]["properties"]) == {"error"}
     assert set(schemas["ErrorBody"]["properties"]) == {"code", "message", "details"}
     run_param = spec["paths"]["/api/v1/runs/{run_id}"]["parameters"][0]

@@ -1,5 +1,15 @@
 """One blueprint per resource of the API, all under `/api/v1`."""
 
-from mltrace.server.routes import components, flags, health, review, runs, search, tags, trace
+from mltrace.server.routes import artifacts, components, flags, health, review, runs, search, tags, trace
 
-BLUEPRINTS = [health.blp, runs.blp, components.blp, tags.blp, trace.blp, flags.blp, review.blp, search.blp]
+BLUEPRINTS = [
+    health.blp,
+    runs.blp,
+    components.blp,
+    tags.blp,
+    trace.blp,
+    flags.blp,
+    review.blp,
+    search.blp,
+    artifacts.blp,
+]

@@ -64,10 +64,13 @@ def ingest(body: dict[str, Any]) -> dict[str, int]:
 @blp.alt_response(400, response="BAD_REQUEST", description="The run id is not an integer.")
 @blp.alt_response(404, response="NOT_FOUND")
 def inspect(run_id: str) -> Extended:
-    """One run with its code snapshot and its component."""
+    """One run with its code snapshot and its component (and, for a `cached` run, the run it reused)."""
     client = get_client()
     run = client.get_run(parse_run_id(run_id))
-    return Extended(run, component_info=client.component(run.component_name))
+    extra: dict[str, Any] = {"component_info": client.component(run.component_name)}
+    if run.status == "cached" and run.id is not None:
+        extra["reused_run_id"] = client.reused_runs([run.id]).get(run.id)
+    return Extended(run, **extra)
 
 
 @blp.route("/runs/<run_id:run_id>/notes", methods=["PUT"])

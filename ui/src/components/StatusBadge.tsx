@@ -1,7 +1,9 @@
-// A run's status (success / failed) as a coloured, labelled badge.
+// A run's status (success / failed / cached) as a coloured, labelled badge.
+
+const TONES: Record<string, string> = { success: "ok", failed: "danger", cached: "cached" };
 
 export function StatusBadge({ status }: { status: string }) {
-  const tone = status === "success" ? "ok" : status === "failed" ? "danger" : "muted";
+  const tone = TONES[status] ?? "muted";
   return <span className={`badge badge-${tone}`}>{status}</span>;
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import durationCases from "./durationCases.json";
+import sizeCases from "./sizeCases.json";
 import {
   count,
+  formatBytes,
   formatDuration,
   formatPercent,
   formatValue,
@@ -14,6 +16,13 @@ describe("format", () => {
     "shows %s ms as %s, as the command line does",
     (ms, shown) => {
       expect(formatDuration(ms)).toBe(shown);
+    },
+  );
+
+  it.each(sizeCases.cases as [number, string][])(
+    "shows %s bytes as %s, as the command line does",
+    (bytes, shown) => {
+      expect(formatBytes(bytes)).toBe(shown);
     },
   );
 

@@ -29,6 +29,20 @@ export function formatDuration(ms: number | null | undefined): string {
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
+/**
+ * A size in bytes as "512 B", "1.5 kB", "12.0 MB" (powers of 1,000), as the command line's `size`
+ * shows it; both are tested on sizeCases.json.
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  let value = bytes;
+  for (const unit of ["kB", "MB", "GB", "TB"]) {
+    value /= 1000;
+    if (value < 999.95 || unit === "TB") return `${value.toFixed(1)} ${unit}`;
+  }
+  return `${bytes} B`;
+}
+
 /** "1 run", "2 runs": a number with its noun (`plural` when it is not the singular plus "s"). */
 export function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;

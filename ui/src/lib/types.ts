@@ -23,7 +23,8 @@ export interface Run {
   start: string;
   end: string | null;
   duration_ms: number | null;
-  status: "success" | "failed" | string;
+  /** `cached`: a step marked cache=True that returned an earlier run's stored result. */
+  status: "success" | "failed" | "cached" | string;
   error: string | null;
   /** In lists of runs, a preview (at most 10); the run page has them all. */
   inputs: RunPointer[];
@@ -52,6 +53,19 @@ export interface Component {
 
 export interface RunDetail extends Run {
   component_info: Component | null;
+  /** Only for a `cached` run: the run whose result it returned (null when that run is not stored). */
+  reused_run_id?: number | null;
+}
+
+/** An output whose bytes are in the artifact store (GET /artifacts). */
+export interface Artifact {
+  name: string;
+  hash: string;
+  size: number;
+  serializer: string;
+  run_id: number;
+  component: string;
+  stored_at: string | null;
 }
 
 export interface Pointer {
@@ -87,6 +101,8 @@ export interface RunNode {
   end: string | null;
   status: string;
   stale: string[];
+  /** A `cached` run: the run it reused. */
+  reused_run_id?: number | null;
 }
 
 export interface PointerNode {

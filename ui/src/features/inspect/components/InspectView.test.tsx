@@ -1,8 +1,11 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { culprit } from "../../../testing/demo";
+import { formatBytes } from "../../../lib/format";
+import { cachedTrain, culprit, storedOutputs } from "../../../testing/demo";
 import { renderAt } from "../../../testing/render";
 import { server } from "../../../testing/server";
+import { recorded } from "../../../testing/apiDump";
+import type { RunDetail } from "../../../lib/types";
 
 describe("InspectView", () => {
   it("shows the whole run, hashes short with a way to copy them whole", async () => {
@@ -46,6 +49,26 @@ describe("InspectView", () => {
       expect(screen.getByRole("button", { name: "Save notes" })).toBeEnabled(),
     );
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("links a cached run to the run it reused and each stored output to its bytes", async () => {
+    const detail = recorded<RunDetail>(`/api/v1/runs/${cachedTrain.id}`);
+    const [stored] = storedOutputs(cachedTrain.id);
+    renderAt(`/inspect/${cachedTrain.id}`);
+    const card = await screen.findByRole("article", { name: `Run ${cachedTrain.id} details` });
+    expect(within(card).getByText("cached", { selector: ".badge" })).toBeInTheDocument();
+    expect(within(card).getByRole("link", { name: `run ${detail.reused_run_id}` })).toHaveAttribute(
+      "href",
+      `/inspect/${detail.reused_run_id}`,
+    );
+    const download = await within(card).findByRole("link", {
+      name: `Download ${stored!.name} (${formatBytes(stored!.size)})`,
+    });
+    expect(download).toHaveAttribute(
+      "href",
+      `/api/v1/artifacts/${stored!.hash}?name=${encodeURIComponent(stored!.name)}`,
+    );
+    expect(download).toHaveAttribute("download", "model.pkl");
   });
 
   it("words an unknown run as the server does", async () => {

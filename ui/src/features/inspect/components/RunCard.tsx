@@ -1,5 +1,5 @@
-// Everything recorded about one run: component, status, times, git, I/O with flags, staleness,
-// tests, params, metrics, code and notes.
+// Everything recorded about one run: component, status (and the run a cached one reused), times,
+// git, I/O with flags and downloads of stored outputs, staleness, tests, params, metrics, code, notes.
 
 import { Link } from "react-router-dom";
 import { Hash } from "../../../components/Hash";
@@ -10,11 +10,13 @@ import { formatDuration } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
 import type { RunDetail } from "../../../lib/types";
 import { PointerList } from "../../runs/components/PointerList";
+import { useRunArtifacts } from "../api/getRunArtifacts";
 import { NotesEditor } from "./NotesEditor";
 import { TestResults } from "./TestResults";
 
 export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: boolean }) {
   const info = run.component_info;
+  const stored = useRunArtifacts(run.id).data ?? [];
   return (
     <article className="run-card" aria-label={`Run ${run.id} details`}>
       <section className="run-card-head card">
@@ -54,6 +56,22 @@ export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: b
           </dd>
           <dt>Duration</dt>
           <dd>{formatDuration(run.duration_ms)}</dd>
+          {run.status === "cached" ? (
+            <>
+              <dt>Reused</dt>
+              <dd>
+                {run.reused_run_id ? (
+                  <>
+                    the stored result of{" "}
+                    <Link to={paths.inspect(run.reused_run_id)}>run {run.reused_run_id}</Link> (its
+                    body did not run)
+                  </>
+                ) : (
+                  <span className="muted">an earlier run that is not stored</span>
+                )}
+              </dd>
+            </>
+          ) : null}
           <dt>Git commit</dt>
           <dd>
             <Hash value={run.git_hash} label="git commit" />
@@ -114,7 +132,7 @@ export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: b
 
       <div className="grid-2">
         <PointerList title="Inputs" pointers={run.inputs} />
-        <PointerList title="Outputs" pointers={run.outputs} />
+        <PointerList title="Outputs" pointers={run.outputs} stored={stored} />
       </div>
 
       <TestResults results={run.test_results} />

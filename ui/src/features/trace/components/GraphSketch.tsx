@@ -11,7 +11,7 @@ import { edgesPath } from "../zoomDetail";
 function blockClass(node: TraceFlowNode, selected: boolean): string {
   const classes = [`block-${node.type}`];
   if (node.type === "run") {
-    if (node.data.node.status !== "success") classes.push("is-failed");
+    if (node.data.node.status === "failed") classes.push("is-failed");
     if (node.data.node.stale.length > 0) classes.push("is-stale");
   } else if (node.type === "pointer") {
     if (node.data.node.flagged) classes.push("is-flagged");

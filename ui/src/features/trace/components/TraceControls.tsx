@@ -60,6 +60,9 @@ export function Legend() {
         <span className="legend-icon status-failed">{ICON.failed}</span> failed
       </li>
       <li>
+        <span className="legend-icon status-cached">{ICON.cached}</span> cached
+      </li>
+      <li>
         <span className="legend-icon is-stale">{ICON.stale}</span> stale
       </li>
       <li>

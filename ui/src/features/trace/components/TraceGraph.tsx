@@ -59,7 +59,7 @@ const NO_EDGES: Edge[] = [];
 function miniMapColor(node: TraceFlowNode): string {
   if (node.type === "run") {
     if (node.data.node.stale.length > 0) return "var(--warn)";
-    return node.data.node.status === "success" ? "var(--accent)" : "var(--danger)";
+    return node.data.node.status === "failed" ? "var(--danger)" : "var(--accent)";
   }
   const flagged = node.type === "pointer" ? node.data.node.flagged : node.data.group.flagged > 0;
   return flagged ? "var(--flag)" : "var(--text-muted)";

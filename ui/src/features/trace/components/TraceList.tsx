@@ -4,7 +4,7 @@
 
 import { useMemo, type ReactNode } from "react";
 import type { Trace, TraceNode } from "../../../lib/types";
-import { ICON } from "./TraceNodes";
+import { ICON, statusIcon } from "./TraceNodes";
 
 const collator = new Intl.Collator("en", { numeric: true });
 
@@ -15,7 +15,7 @@ function Label({ node, suspect, onPath }: { node: TraceNode; suspect: boolean; o
       <>
         <span className="trace-list-main">{node.component}</span> · Run {node.run_id}{" "}
         <span className={`trace-node-status status-${node.status}`}>
-          {node.status === "success" ? ICON.success : ICON.failed} {node.status}
+          {statusIcon(node.status)} {node.status}
         </span>
         {node.stale.length > 0 ? (
           <span className="trace-node-stale"> {ICON.stale} stale</span>

@@ -12,6 +12,7 @@ import type { GroupFlowNode, PathMark, PointerFlowNode, RunFlowNode } from "../t
 export const ICON = {
   success: "✓",
   failed: "✕",
+  cached: "↺",
   stale: "⚠\uFE0E",
   flagged: "⚑",
   suspect: "◉",
@@ -22,8 +23,14 @@ export const ICON = {
   unknown: "◇",
 } as const;
 
-const statusIcon = (status: string) =>
-  status === "success" ? ICON.success : status === "failed" ? ICON.failed : "•";
+export const statusIcon = (status: string) =>
+  status === "success"
+    ? ICON.success
+    : status === "failed"
+      ? ICON.failed
+      : status === "cached"
+        ? ICON.cached
+        : "•";
 
 function pathClass(mark: PathMark): string | null {
   return mark === "on" ? "on-path" : mark === "off" ? "off-path" : null;
@@ -95,7 +102,7 @@ const RunNodeView = memo(function RunNodeView({ data, selected }: NodeProps<RunF
       marks={
         <>
           {isSuspect ? <Mark kind="suspect" /> : null}
-          {node.status !== "success" ? <Mark kind="failed" /> : null}
+          {node.status === "failed" ? <Mark kind="failed" /> : null}
           {stale ? <Mark kind="stale" /> : null}
         </>
       }
