@@ -1,4 +1,9 @@
-"""Runs every benchmark and writes the figures to .bench/results.json."""
+"""Runs every benchmark and writes the figures to .bench/results.json.
+
+`python -m bench` runs them all, each in a fresh interpreter; `python -m bench queries ingest` runs those named.
+The query, ingest and decorated-call figures are printed as ratios to the floor (`bench/floor.py`), timed side
+by side in the same run. BENCH_DATABASES, BENCH_SIZES, BENCH_INGEST_SIZES and BENCH_SEARCH_POINTERS narrow them.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import artifacts, browser_trace, decorator_cost, ingest, memory, queries, server, spool_delivery
+from bench import (
+    artifacts,
+    browser_trace,
+    decorated_call,
+    decorator_cost,
+    ingest,
+    memory,
+    queries,
+    server,
+    spool_delivery,
+)
+from bench.common import load_average
 
 BENCHES = {
     "decorator": decorator_cost,
+    "call": decorated_call,
     "ingest": ingest,
     "memory": memory,
     "spool": spool_delivery,
@@ -31,9 +48,12 @@ def main() -> None:
         results = BENCHES[names[0]].run()
         (out / f"{names[0]}.json").write_text(json.dumps(results, indent=2, default=str))
         return
-    print(f"mltrace benchmarks on {os.cpu_count()} cores, Python {platform.python_version()} (medians)\n")
+    print(f"mltrace benchmarks on {os.cpu_count()} cores, Python {platform.python_version()} (medians)")
+    print(f"load average at the start: {load_average()}\n", flush=True)
     for name in names:  # each in a fresh interpreter: no writer threads or pools left by the others
+        print(f"\n## {name}\n", flush=True)
         subprocess.run([sys.executable, "-m", "bench", name], check=True)
+    print(f"\nload average at the end: {load_average()}", flush=True)
     merged = {name: json.loads((out / f"{name}.json").read_text()) for name in names}
     (out / "results.json").write_text(json.dumps(merged, indent=2))
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks: timing, fresh databases, printing."""
+"""Helpers shared by the benchmarks: timing side by side, fresh databases, the table of ratios."""
 
 from __future__ import annotations
 
@@ -27,6 +27,25 @@ def median_seconds(fn: Callable[[], object], repeat: int = 21, warmup: int = 2) 
         fn()
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def paired_medians(
+    ours: Callable[[], object], floor: Callable[[], object], repeat: int = 21, warmup: int = 2
+) -> tuple[float, float]:
+    """Median wall times of `ours` and `floor`, timed in turn, so that both see the same moments of a noisy host."""
+    for _ in range(warmup):
+        ours()
+        floor()
+    ours_samples, floor_samples = [], []
+    clock = time.perf_counter
+    for _ in range(repeat):
+        started = clock()
+        ours()
+        middle = clock()
+        floor()
+        ours_samples.append(middle - started)
+        floor_samples.append(clock() - middle)
+    return statistics.median(ours_samples), statistics.median(floor_samples)
 
 
 def scratch_dir(prefix: str = "mltrace-bench-") -> str:
@@ -68,3 +87,24 @@ def _admin(statement: str) -> None:
 def report(name: str, value: str, target: str = "") -> None:
     """One line of the results table."""
     print(f"{name:<58} {value:>16}   {target}", flush=True)
+
+
+def load_average() -> str:
+    """The host's load averages over 1, 5 and 15 minutes."""
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def ratio_header() -> None:
+    """The header of the table of ratios."""
+    print(f"| {'figure':<44} | {'db':<10} | {'tables':<8} | {'mltrace':>10} | {'floor':>10} | {'ratio':>6} | target")
+    print(f"|{'-' * 46}|{'-' * 12}|{'-' * 10}|{'-' * 12}|{'-' * 12}|{'-' * 8}|-------")
+
+
+def ratio_row(figure: str, db: str, tables: str, ours: float, floor: float, unit: str, target: str) -> float:
+    """One row of the table of ratios (times in seconds, shown in `unit`; rates as they are); returns the ratio."""
+    scale = {"ms": 1e3, "µs": 1e6, "runs/s": 1.0}[unit]
+    ratio = ours / floor if floor else float("inf")
+    shown = f"{ours * scale:,.2f} {unit}" if unit != "runs/s" else f"{ours:,.0f}"
+    floor_shown = f"{floor * scale:,.2f} {unit}" if unit != "runs/s" else f"{floor:,.0f}"
+    print(f"| {figure:<44} | {db:<10} | {tables:<8} | {shown:>10} | {floor_shown:>10} | {ratio:>5.2f}× | {target}")
+    return ratio

@@ -1,65 +1,61 @@
-"""Ingest throughput: runs/s from submission to `flush()` returning, on SQLite and PostgreSQL."""
+"""Logging until stored, against the floor: runs/s from the first `submit` to `flush()` returning, with the
+default settings and runs that carry a real code snapshot, on PostgreSQL and SQLite; the floor stores the same
+runs in batches of the same size (`bench/floor.py`)."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
+from typing import Any
 
-from bench.common import fresh_postgres_uri, report, scratch_dir
+from bench.common import fresh_postgres_uri, ratio_header, ratio_row, scratch_dir
+from bench.data import pipeline_records
+from bench.floor import Floor, PostgresFloor, SqliteFloor
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.entities import ComponentRun, IOPointer, new_run_key
+from mltrace.entities import ComponentRun
 
-STAGES = ("ingest", "clean", "featurize", "predict")
-
-
-def pipeline_records(n_runs: int, prefix: str = "") -> list[ComponentRun]:
-    """A 4-stage pipeline repeated until `n_runs` runs, each stage reading the previous one's output."""
-    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    records = []
-    for i in range(n_runs):
-        k, item = i % 4, i // 4
-        start = t0 + timedelta(milliseconds=i)
-        source = IOPointer(f"{prefix}{item}/s{k}") if k else IOPointer(f"{prefix}raw/{item % 97}.csv")
-        records.append(
-            ComponentRun(
-                key=new_run_key(),
-                component_name=STAGES[k],
-                start_timestamp=start,
-                end_timestamp=start + timedelta(microseconds=500),
-                inputs=[source],
-                outputs=[IOPointer(f"{prefix}{item}/s{k + 1}")],
-            )
-        )
-    return records
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_INGEST_SIZES", "10000 100000").split())
+REPEAT = 3
 
 
-def throughput(uri: str, n_runs: int) -> float:
-    """Runs/s through the background writer into `uri` (submit everything, then flush)."""
-    client = Client(uri, config=Config.from_env({"MLTRACE_HOME": scratch_dir(), "MLTRACE_QUEUE_SIZE": "200000"}))
+def mltrace_rate(uri: str, records: list[ComponentRun]) -> float:
+    """Runs/s through the background writer into `uri`, default settings (submit everything, then flush)."""
+    client = Client(uri, config=Config.from_env({"MLTRACE_HOME": scratch_dir()}))
     client.store.ensure_ready()
-    records = pipeline_records(n_runs)
     started = time.perf_counter()
     for record in records:
         client.submit(record)
-    assert client.flush(600), "runs left in the spool"
-    return n_runs / (time.perf_counter() - started)
+    assert client.flush(900), "runs left in the spool"
+    rate = len(records) / (time.perf_counter() - started)
+    client.writer.close(10)
+    return rate
 
 
-def run(n_runs: int = 40_000, repeat: int = 3) -> dict[str, float]:
-    """Median throughput of `repeat` loads, each into a fresh database."""
-    results = {}
+def floor_rate(floor: Floor, records: list[ComponentRun]) -> float:
+    started = time.perf_counter()
+    floor.load(records)
+    return len(records) / (time.perf_counter() - started)
+
+
+def run() -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    ratio_header()
     targets = {
-        "SQLite": lambda: f"sqlite:///{scratch_dir()}/ingest.db",
-        "PostgreSQL": fresh_postgres_uri,
+        "PostgreSQL": (fresh_postgres_uri, lambda: PostgresFloor(fresh_postgres_uri())),
+        "SQLite": (lambda: f"sqlite:///{scratch_dir()}/ingest.db", lambda: SqliteFloor(f"{scratch_dir()}/floor.db")),
     }
-    for label, new_uri in targets.items():
-        rate = statistics.median(throughput(new_uri(), n_runs) for _ in range(repeat))
-        results[label] = rate
-        report(
-            f"ingest throughput, {label} ({n_runs:,} runs incl. flush)",
-            f"{rate:,.0f} runs/s",
-            f"target ≥ 10,000 runs/s (PostgreSQL); median of {repeat}",
-        )
+    for size in SIZES:
+        records = pipeline_records(size, with_code=True)
+        for label, (new_uri, new_floor) in targets.items():
+            ours, floors = [], []
+            for _ in range(REPEAT):  # in turn, each into a fresh database
+                ours.append(mltrace_rate(new_uri(), records))
+                floors.append(floor_rate(new_floor(), records))
+            name = f"logging {size:,} runs until stored (runs/s)"
+            ratio = ratio_row(
+                name, label, "-", statistics.median(ours), statistics.median(floors), "runs/s", "≥ 0.5× (rate)"
+            )
+            results[f"{name} | {label}"] = {"mltrace": ours, "floor": floors, "ratio": ratio}
     return results

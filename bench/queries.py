@@ -1,115 +1,169 @@
-"""Trace and query latency on PostgreSQL with 100,000 stored runs (Python API, medians)."""
+"""Query latency against the floor (`bench/floor.py`), side by side on the same data: PostgreSQL and SQLite,
+10,000 and 100,000 runs, on tables never analyzed and then analyzed; search over 1,000,000 output ids."""
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import psycopg2
 from sqlalchemy import text
 
-from bench.common import fresh_postgres_uri, median_seconds, report, scratch_dir, settle_disks
-from bench.ingest import pipeline_records
+from bench.common import fresh_postgres_uri, paired_medians, ratio_header, ratio_row, scratch_dir, settle_disks
+from bench.data import CHAIN, FAN_IN, lineage_records, prediction_ids
+from bench.floor import BATCH, Floor, PostgresFloor, SqliteFloor
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.entities import ComponentRun, IOPointer, new_run_key
+from mltrace.entities import ComponentRun
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
-
-
-def _run(component: str, second: float, inputs: list[str], outputs: list[str]) -> ComponentRun:
-    start = T0 + timedelta(seconds=second)
-    return ComponentRun(
-        key=new_run_key(),
-        component_name=component,
-        start_timestamp=start,
-        end_timestamp=start + timedelta(seconds=0.5),
-        inputs=[IOPointer(n) for n in inputs],
-        outputs=[IOPointer(n) for n in outputs],
-    )
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "10000 100000").split())
+SEARCH_POINTERS = int(os.environ.get("BENCH_SEARCH_POINTERS", "1000000"))
+TARGET = "≤ 2×"
+Figure = tuple[str, Callable[[], object], Callable[[], object], int, str]
 
 
-def dataset(total_runs: int = 100_000) -> tuple[list[ComponentRun], list[str]]:
-    """A 1,000-deep chain, a 500-input fan-in, a prediction pipeline with 100,000 predictions
-    (100 of them from a planted bad batch) and filler pipelines up to `total_runs` runs."""
-    records: list[ComponentRun] = []
-    t = 10_000.0
-    for i in range(1000):
-        records.append(_run("chain", t + i, [f"chain/{i}"] if i else [], [f"chain/{i + 1}"]))
-    t += 2000
-    for i in range(500):
-        records.append(_run("source", t + i, [], [f"src/{i}"]))
-    records.append(_run("merge", t + 600, [f"src/{i}" for i in range(500)], ["merged"]))
-    t += 1000
-    records.append(_run("train", t, ["history.csv"], ["model.pkl"]))
-    for b in range(200):
-        records.append(_run("ingest", t + 10 + b, [f"raw/{b}"], [f"batch/{b}"]))
-        records.append(_run("featurize", t + 300 + b, [f"batch/{b}"], [f"features/{b}"]))
-    flagged: list[str] = []
-    for p in range(500):  # 500 predict runs × 200 predictions; runs on batch 7 are the bad ones
-        batch = p % 200
-        names = [f"pred/{p}/{k}" for k in range(200)]
-        records.append(_run("predict", t + 600 + p, [f"features/{batch}", "model.pkl"], names))
-        if batch == 7 and len(flagged) < 100:
-            flagged += random.Random(p).sample(names, 34)
-    filler = total_runs - len(records)
-    records[:0] = pipeline_records(filler, prefix="filler/")
-    return records, flagged[:100]
+@contextmanager
+def stores(dialect: str) -> Iterator[tuple[Client, Floor, Callable[[], None]]]:
+    """An empty mltrace store and an empty floor on `dialect`, both never analyzed, and what analyzes both."""
+    config = Config.from_env({"MLTRACE_HOME": scratch_dir()})
+    if dialect == "postgresql":
+        uri, floor_dsn = fresh_postgres_uri(), fresh_postgres_uri()
+        client = Client(uri, config=config)
+        client.store.ensure_ready()
+        floor: Floor = PostgresFloor(floor_dsn)
+        for dsn in (uri, floor_dsn):
+            _without_autovacuum(dsn)
+    else:
+        folder = scratch_dir()
+        client = Client(f"sqlite:///{folder}/mltrace.db", config=config)
+        client.store.ensure_ready()
+        floor = SqliteFloor(f"{folder}/floor.db")
+
+    def analyze() -> None:
+        with client.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+        floor.analyze()
+
+    yield client, floor, analyze
 
 
-def run() -> dict[str, float]:
-    uri = fresh_postgres_uri()
-    client = Client(uri, config=Config.from_env({"MLTRACE_HOME": scratch_dir()}))
-    records, flagged = dataset()
-    for i in range(0, len(records), 2000):
-        client.ingest(records[i : i + 2000])
-    for name in flagged:
-        client.flag(name, "bench")
-    # what autovacuum does within a minute of a bulk load (inserts trigger VACUUM too since PostgreSQL 13)
-    with client.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
-        conn.execute(text("CHECKPOINT"))  # write the load's pages now, not while the queries are timed
-    settle_disks()
-    chain_writer, predict_run = client.history("chain", limit=1)[0].id, client.history("predict", limit=1)[0].id
-    assert chain_writer is not None and predict_run is not None
-    bare_walk = _bare_walk(uri, chain_writer)
-    timings = {
-        "trace of the 1,000-deep chain": (lambda: client.trace("chain/1000"), "≤ 10 ms"),
-        "for scale: the chain's bare recursive walk (psycopg2)": (bare_walk, ""),
-        "trace of the 500-input fan-in": (lambda: client.trace("merged"), "≤ 10 ms"),
-        "recent (20 runs)": (lambda: client.recent(20), "≤ 2 ms"),
-        "history (10 runs of predict)": (lambda: client.history("predict", 10), "≤ 2 ms"),
-        "inspect (one run)": (lambda: client.get_run(predict_run), "≤ 2 ms"),
-        "review (100 flagged among 100,000 predictions)": (lambda: client.review(), "≤ 1 s"),
-    }
-    chain = client.trace("chain/1000")
-    assert sum(n["kind"] == "run" for n in chain["nodes"]) == 1000
-    top = client.review()["runs"][0][0]
-    assert top.component_name == "featurize" or top.component_name == "ingest", top
-    results = {}
-    for name, (fn, target) in timings.items():
-        seconds = median_seconds(fn, repeat=5 if name.startswith("review") else 31)
-        results[name] = seconds
-        report(f"{name}, PostgreSQL 100k runs", f"{seconds * 1000:.2f} ms", f"target {target}" if target else "")
-    return results
-
-
-def _bare_walk(uri: str, start: int) -> Callable[[], object]:
-    """The chain's recursive walk alone, over `run_dependencies`, as plain psycopg2 runs it: what the host
-    gives a minimal recursive query, to read the trace figures against on a noisy machine."""
-    conn = psycopg2.connect(uri)
+def _without_autovacuum(dsn: str) -> None:
+    """Keeps autovacuum from analyzing the tables while the fresh figures are taken."""
+    conn = psycopg2.connect(dsn)
     conn.autocommit = True
-    cursor = conn.cursor()
-    cursor.execute("SET enable_hashjoin = off; SET enable_mergejoin = off; SET jit = off")
-    sql = (
-        "WITH RECURSIVE walk(via, run_id, pointer_id) AS (SELECT NULL::int, %s::int, NULL::int UNION "
-        "SELECT d.run_id, d.upstream_id, d.pointer_id FROM walk JOIN run_dependencies d ON d.run_id = walk.run_id) "
-        "SELECT via, run_id, pointer_id FROM walk"
-    )
+    with conn.cursor() as cur:
+        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        for (table,) in cur.fetchall():
+            cur.execute(f'ALTER TABLE "{table}" SET (autovacuum_enabled = false)')
+    conn.close()
 
-    def walk() -> object:
-        cursor.execute(sql, (start,))
-        return cursor.fetchall()
 
-    return walk
+def load(client: Client, floor: Floor, records: list[ComponentRun]) -> None:
+    """The same runs into both, in batches of the writer's default size."""
+    for start in range(0, len(records), BATCH):
+        client.ingest(records[start : start + BATCH])
+    floor.load(records)
+
+
+def lineage_figures(client: Client, floor: Floor, flagged: list[str]) -> list[Figure]:
+    """(name, mltrace's call, the floor's call, repeats, unit) for each figure, after checking both agree."""
+    predict_run = client.history("predict", 1)[0].id
+    assert predict_run is not None
+    prediction = flagged[0]
+    _same_trace(client.trace(prediction), floor.trace(prediction))
+    _same_trace(client.trace(CHAIN), floor.trace(CHAIN))
+    _same_trace(client.trace(FAN_IN), floor.trace(FAN_IN))
+    assert [r.id for r in client.recent(50)] == [r[0] for r in floor.recent(50)]
+    ours, theirs = client.review(), floor.review()
+    assert [(r.id, count) for r, count, *_ in ours["runs"]] == [(r[0], count) for r, count, *_ in theirs[1]]
+    return [
+        ("recent (50 runs)", lambda: client.recent(50), lambda: floor.recent(50), 101, "µs"),
+        (
+            "history (10 runs of a component)",
+            lambda: client.history("predict", 10),
+            lambda: floor.history("predict", 10),
+            31,
+            "µs",
+        ),
+        (
+            "inspect (a run of 202 pointers)",
+            lambda: client.get_run(predict_run),
+            lambda: floor.inspect(predict_run),
+            31,
+            "µs",
+        ),
+        ("trace of a prediction", lambda: client.trace(prediction), lambda: floor.trace(prediction), 101, "µs"),
+        ("flag", lambda: client.flag(prediction, "bench"), lambda: floor.flag(prediction, "bench"), 101, "µs"),
+        ("review (100 flagged)", lambda: client.review(), lambda: floor.review(), 11, "ms"),
+        ("trace, 1,000-deep chain", lambda: client.trace(CHAIN), lambda: floor.trace(CHAIN), 21, "ms"),
+        ("trace, 500-input fan-in", lambda: client.trace(FAN_IN), lambda: floor.trace(FAN_IN), 21, "ms"),
+    ]
+
+
+def _same_trace(ours: dict[str, Any], floor: dict[str, Any]) -> None:
+    """Both answer the same question: the same nodes and edges (run ids agree: both number runs as they come)."""
+    assert {n["id"] for n in ours["nodes"]} == {n["id"] for n in floor["nodes"]}
+    assert {(e["source"], e["target"]) for e in ours["edges"]} == {(e["source"], e["target"]) for e in floor["edges"]}
+
+
+def search_figures(client: Client, floor: Floor, names: list[str]) -> list[Figure]:
+    """Command-bar searches as someone types: one character, the start of an id, a fragment from its middle,
+    a whole id, and text that matches nothing."""
+    known = names[len(names) // 2]
+    cases = {
+        "search 'p'": "p",
+        "search the start of an id": known[:9],
+        "search a fragment of an id": known[12:20],
+        "search a whole id": known,
+        "search text found nowhere": "zz-nowhere",
+    }
+    figures: list[Figure] = []
+    for label, q in cases.items():
+        ours = [(r["kind"], r["value"]) for r in client.search(q)]
+        assert ours == floor.search(q, 20), (q, ours, floor.search(q, 20))
+        figures.append((label, lambda q=q: client.search(q), lambda q=q: floor.search(q, 20), 51, "ms"))
+    return figures
+
+
+def time_figures(figures: list[Figure], db: str, tables: str, results: dict[str, Any]) -> None:
+    """Times each figure side by side with its floor and prints its row."""
+    for name, ours, floor, repeat, unit in figures:
+        ours_s, floor_s = paired_medians(ours, floor, repeat=repeat)
+        ratio = ratio_row(name, db, tables, ours_s, floor_s, unit, TARGET)
+        results[f"{name} | {db} | {tables}"] = {"mltrace_s": ours_s, "floor_s": floor_s, "ratio": ratio}
+
+
+def run() -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    dialects = [d for d in ("postgresql", "sqlite") if d in os.environ.get("BENCH_DATABASES", "postgresql sqlite")]
+    ratio_header()
+    for dialect in dialects:
+        label = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}[dialect]
+        for size in SIZES:
+            records, flagged = lineage_records(size)
+            with stores(dialect) as (client, floor, analyze):
+                load(client, floor, records)
+                for name in flagged:
+                    client.flag(name, "bench")
+                    floor.flag(name, "bench")
+                settle_disks()
+                figures = lineage_figures(client, floor, flagged)
+                db = f"{label} {size // 1000}k"
+                time_figures(figures, db, "fresh", results)
+                analyze()
+                time_figures(figures, db, "analyzed", results)
+        if not SEARCH_POINTERS:
+            continue
+        records = prediction_ids(SEARCH_POINTERS)
+        names = [p.name for r in records for p in r.outputs]
+        with stores(dialect) as (client, floor, analyze):
+            load(client, floor, records)
+            settle_disks()
+            figures = search_figures(client, floor, names)
+            db = f"{label} {SEARCH_POINTERS // 1000:,}k ids"
+            time_figures(figures, db, "fresh", results)
+            analyze()
+            time_figures(figures, db, "analyzed", results)
+    return results

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench.common import fresh_postgres_uri, median_seconds, report, scratch_dir, settle_disks
-from bench.ingest import pipeline_records
+from bench.data import pipeline_records
 from mltrace.client import Client
 from mltrace.config import Config
 

@@ -9,7 +9,7 @@ import uuid
 import psycopg2
 
 from bench.common import PG_ADMIN, report, scratch_dir
-from bench.ingest import pipeline_records
+from bench.data import pipeline_records
 from mltrace.client import Client
 from mltrace.config import Config
 

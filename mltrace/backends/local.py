@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
-from mltrace.db import artifact_queries, lineage_queries, queries
+from mltrace.db import artifact_queries, lineage_queries, queries, search
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
@@ -66,19 +64,19 @@ class LocalBackend:
         return self.store.query(queries.flagged_pointers)
 
     def search(self, q: str, limit: int) -> list[dict[str, str]]:
-        return self.store.query(queries.search, q, limit)
+        return self.store.query(search.search, q, limit)
 
     def trace(self, output_id: str, direction: str, depth: int | None, run_id: int | None) -> dict[str, Any]:
         return self.store.query(lineage_queries.trace, output_id, direction, depth, run_id)
 
     def review(self, limit: int, offset: int = 0) -> dict[str, Any]:
-        return self.store.query(_review_of_previews, limit, offset)
+        return self.store.query(lineage_queries.review, limit, offset)
 
     def flag(self, output_id: str, reason: str | None) -> IOPointer:
-        return self.store.change(queries.set_flag, output_id, True, reason)
+        return self.store.change_in_one_statement(queries.set_flag, output_id, True, reason)
 
     def unflag(self, output_id: str) -> IOPointer:
-        return self.store.change(queries.set_flag, output_id, False)
+        return self.store.change_in_one_statement(queries.set_flag, output_id, False)
 
     def unflag_all(self) -> int:
         return self.store.change(queries.unflag_all)
@@ -110,12 +108,3 @@ class LocalBackend:
 
     def referenced_digests(self, digests: list[str]) -> set[str]:
         return self.store.query(artifact_queries.referenced_digests, digests)
-
-
-def _review_of_previews(conn: Connection, limit: int, offset: int) -> dict[str, Any]:
-    """The review with its runs previewed, as every listing of runs shows them; the `limit` runs after the
-    `offset` most suspicious."""
-    result = lineage_queries.review(conn, limit + offset)
-    result = {**result, "runs": result["runs"][offset:]}
-    previews = {run.id: run for run in queries.preview_runs(conn, [run.id for run, *_ in result["runs"]])}
-    return {**result, "runs": [(previews[run.id], *scores) for run, *scores in result["runs"]]}

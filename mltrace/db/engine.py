@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from mltrace.config import Config
+from mltrace.db.postgres import READ_SESSION_SETTINGS, SESSION_SETTINGS
 
 
 def sqlite_path(uri: str) -> Path | None:
@@ -50,23 +51,19 @@ def make_engine(uri: str, reads: bool = False) -> Engine:
         engine = create_engine(
             url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=5, connect_args=connect_args
         )
-        # the prepared statements of queries (`db/prepared.py`) keep one plan: their plans do not depend on
-        # the values, and with the default PostgreSQL plans again, at every run, a statement whose LIMIT is
-        # a parameter (its generic plan's estimate assumes a tenth of the table)
-        _configure_postgresql(engine, "SET jit = off; SET plan_cache_mode = force_generic_plan")
+        _configure_postgresql(engine, READ_SESSION_SETTINGS)
         return engine
     # writers queue on one lock anyway; execute_batch for the executemany UPDATEs of ingest
     engine = create_engine(
         url, pool_size=2, max_overflow=3, executemany_mode="values_plus_batch", connect_args=connect_args
     )
-    _configure_postgresql(engine, f"SET jit = off; SET statement_timeout = {round(timeout * 1000)}")
+    _configure_postgresql(engine, f"{SESSION_SETTINGS}; SET statement_timeout = {round(timeout * 1000)}")
     return engine
 
 
 def _configure_postgresql(engine: Engine, settings: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # every mltrace query is short; JIT compiling one (on stale row estimates) costs more than running it
         cur = dbapi_conn.cursor()
         cur.execute(settings)
         cur.close()

@@ -27,9 +27,10 @@ from sqlalchemy import (
 
 from mltrace.db.artifact_rows import store_artifact_rows
 from mltrace.db.bulk import allocate_ids, bulk_insert
-from mltrace.db.locks import lock_for_writes, prefer_index_walks
+from mltrace.db.locks import lock_for_writes
 from mltrace.db.membership import looked_up_in, member_of
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
+from mltrace.db.postgres import prefer_index_walks
 from mltrace.entities import ComponentRun, IOPointer, PointerType
 from mltrace.entities.json_values import strict_json
 from mltrace.lineage.pointer_types import infer_pointer_type

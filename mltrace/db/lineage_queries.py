@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from mltrace.db.copy_out import NULL, copy_out, copy_text
-from mltrace.db.locks import index_walks_prefix
 from mltrace.db.membership import ValueList, id_rows
-from mltrace.db.prepared import Prepared
-from mltrace.db.queries import load_runs
+from mltrace.db.models import pointers
+from mltrace.db.postgres import NULL, Prepared, copy_out, copy_text, index_walks_prefix
+from mltrace.db.queries import FLAGGED, preview_runs
 from mltrace.entities.component_run import MAX_RUN_ID
-from mltrace.entities.times import parse_utc
+from mltrace.entities.times import parse_utc, utc
 from mltrace.errors import InvalidInputError, NotFoundError, run_not_found
 from mltrace.lineage.review import Suspect, rank_suspects
 from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph
@@ -195,63 +195,85 @@ def _sqlite_run(run: Sequence[Any]) -> RunFacts:
     return component, parse_utc(start), parse_utc(end), status, messages, pointer_count
 
 
-_FLAGGED_EVIDENCE = """
+# Review's evidence, in one statement: for each run upstream of a flagged output, how many flagged outputs it is
+# upstream of (the walk from the latest writer of each), how many outputs of the components that wrote flagged
+# ones, not flagged themselves, are downstream of it, and when it started. Everything is reached from the flagged
+# pointers (their partial index) through indexes: the large tables appear only as the inner side of lookups by
+# key (`{writers}`, `{outputs}`: a LATERAL subquery that PostgreSQL cannot turn into a join, a CROSS JOIN whose
+# order SQLite keeps) or of the walks' steps, so the plan does not depend on statistics.
+_REVIEW_EVIDENCE = """
 WITH RECURSIVE
-origin(pointer_id, run_id) AS (
-    SELECT p.id, (SELECT o.run_id FROM run_outputs o WHERE o.pointer_id = p.id
+flagged AS {materialized} (SELECT id FROM io_pointers WHERE {is_flagged}),
+origin(pointer_id, run_id) AS {materialized} (
+    SELECT f.id, (SELECT o.run_id FROM run_outputs o WHERE o.pointer_id = f.id
                   ORDER BY o.end_ts DESC, o.run_id DESC LIMIT 1)
-    FROM io_pointers p WHERE p.flag = :flag
+    FROM flagged f
 ),
-walk(pointer_id, run_id) AS (
+up(pointer_id, run_id) AS (
     SELECT pointer_id, run_id FROM origin WHERE run_id IS NOT NULL
     UNION
-    SELECT walk.pointer_id, d.upstream_id FROM run_dependencies d JOIN walk ON d.run_id = walk.run_id
-)
-SELECT run_id, COUNT(DISTINCT pointer_id) FROM walk GROUP BY run_id
-"""
-_FLAGGED_COMPONENTS = """
-SELECT DISTINCT r.component_name FROM io_pointers p
-JOIN run_outputs o ON o.pointer_id = p.id JOIN component_runs r ON r.id = o.run_id
-WHERE p.flag = :flag
-"""
-_PASSING_EVIDENCE = """
-WITH RECURSIVE walk(suspect, run_id) AS (
-    SELECT id, id FROM component_runs WHERE id IN :suspects
+    SELECT up.pointer_id, d.upstream_id FROM up JOIN run_dependencies d ON d.run_id = up.run_id
+),
+suspects(run_id, flagged) AS {materialized} (SELECT run_id, COUNT(*) FROM up GROUP BY run_id),
+culprits(component) AS {materialized} (
+    SELECT DISTINCT (SELECT r.component_name FROM component_runs r WHERE r.id = w.run_id) FROM flagged f {writers}
+),
+down(suspect, run_id) AS (
+    SELECT run_id, run_id FROM suspects
     UNION
-    SELECT walk.suspect, d.run_id FROM run_dependencies d JOIN walk ON d.upstream_id = walk.run_id
+    SELECT down.suspect, d.run_id FROM down JOIN run_dependencies d ON d.upstream_id = down.run_id
+),
+evidence(suspect, run_id) AS {materialized} (
+    SELECT suspect, run_id FROM down
+    WHERE (SELECT r.component_name FROM component_runs r WHERE r.id = down.run_id) IN (SELECT component FROM culprits)
+),
+passing(suspect, passing) AS (
+    SELECT e.suspect, COUNT(DISTINCT o.pointer_id) FROM evidence e {outputs}
+    WHERE o.pointer_id NOT IN (SELECT id FROM flagged)
+    GROUP BY e.suspect
 )
-SELECT walk.suspect, COUNT(DISTINCT o.pointer_id) FROM walk
-JOIN component_runs r ON r.id = walk.run_id AND r.component_name IN :components
-JOIN run_outputs o ON o.run_id = walk.run_id
-JOIN io_pointers p ON p.id = o.pointer_id AND p.flag = :unflagged
-GROUP BY walk.suspect
+SELECT s.run_id, s.flagged, COALESCE(p.passing, 0), (SELECT r.start_ts FROM component_runs r WHERE r.id = s.run_id)
+FROM suspects s LEFT JOIN passing p ON p.suspect = s.run_id
 """
+_REVIEW_JOINS = {
+    "postgresql": {
+        "is_flagged": "flag",  # the condition of the partial index of flagged pointers, as it is written there
+        "materialized": "MATERIALIZED",
+        "writers": "CROSS JOIN LATERAL (SELECT o.run_id FROM run_outputs o WHERE o.pointer_id = f.id OFFSET 0) w",
+        "outputs": "CROSS JOIN LATERAL (SELECT o.pointer_id FROM run_outputs o WHERE o.run_id = e.run_id OFFSET 0) o",
+    },
+    "sqlite": {  # SQLite keeps the left side of a CROSS JOIN outside: each of its rows is looked up by key
+        "is_flagged": "flag = 1",
+        "materialized": "",
+        "writers": "CROSS JOIN run_outputs w ON w.pointer_id = f.id",
+        "outputs": "CROSS JOIN run_outputs o ON o.run_id = e.run_id",
+    },
+}
+_REVIEW_STATEMENTS = {
+    dialect: Prepared("review_evidence", text(_REVIEW_EVIDENCE.format(**joins)), prefix=index_walks_prefix(dialect))
+    for dialect, joins in _REVIEW_JOINS.items()
+}
+_FLAGGED_NAMES = Prepared("flagged_names", FLAGGED.with_only_columns(pointers.c.name))
 
 
-def review(conn: Connection, limit: int = 20) -> dict[str, Any]:
-    """Flagged outputs and the runs behind them, most suspicious first (SPEC §5)."""
-    dialect = conn.dialect.name
-    flagged = list(
-        conn.execute(
-            text("SELECT name FROM io_pointers WHERE flag = :flag ORDER BY flagged_at DESC, name"), {"flag": True}
-        ).scalars()
-    )
+def review(conn: Connection, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Flagged outputs and the runs behind them, most suspicious first (SPEC §5), each run previewed as listings
+    show it: `{"flagged": [names], "runs": [(run, count, coverage, score)]}`; the `limit` runs after the `offset`
+    most suspicious.
+
+    Three statements: the flagged names, the evidence of every suspect (with its start, which breaks ties), and
+    the previews of the `limit` runs shown."""
+    flagged = list(_FLAGGED_NAMES.execute(conn).scalars())
     if not flagged:
         return {"flagged": [], "runs": []}
-    flagged_counts: dict[int, int] = {
-        rid: n for rid, n in conn.execute(text(index_walks_prefix(dialect) + _FLAGGED_EVIDENCE), {"flag": True})
-    }
-    components = list(conn.execute(text(index_walks_prefix(dialect) + _FLAGGED_COMPONENTS), {"flag": True}).scalars())
+    flagged_counts: dict[int, int] = {}
     passing_counts: dict[int, int] = {}
-    if flagged_counts and components:
-        sql = text(index_walks_prefix(dialect) + _PASSING_EVIDENCE).bindparams(
-            bindparam("suspects", expanding=True), bindparam("components", expanding=True)
-        )
-        params = {"suspects": sorted(flagged_counts), "components": components, "unflagged": False}
-        passing_counts = {rid: n for rid, n in conn.execute(sql, params)}
-    runs = {r.id: r for r in load_runs(conn, sorted(flagged_counts)) if r.id is not None}
-    starts = {rid: run.start_timestamp for rid, run in runs.items() if run.start_timestamp is not None}
-    suspects: list[Suspect] = rank_suspects(
-        {rid: c for rid, c in flagged_counts.items() if rid in starts}, passing_counts, starts, len(flagged)
-    )[:limit]
+    starts: dict[int, datetime] = {}
+    evidence: Sequence[Any] = _REVIEW_STATEMENTS[conn.dialect.name].execute(conn).all()
+    for run_id, flagged_count, passing, start in evidence:
+        flagged_counts[run_id], passing_counts[run_id] = flagged_count, passing
+        starts[run_id] = utc(start) if isinstance(start, datetime) else parse_utc(start)
+    ranked = rank_suspects(flagged_counts, passing_counts, starts, len(flagged))
+    suspects: list[Suspect] = ranked[offset : offset + limit]
+    runs = {run.id: run for run in preview_runs(conn, [s.run_id for s in suspects])}
     return {"flagged": flagged, "runs": [(runs[s.run_id], s.count, s.coverage, s.score) for s in suspects]}

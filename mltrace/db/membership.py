@@ -47,6 +47,9 @@ class MemberOf(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # a condition in itself: SQLAlchemy would otherwise write `… = 1` on SQLite (no boolean type), which SQLite
+    # cannot look up through an index (it read every run to find one)
+    _is_implicitly_boolean = True
     _traverse_internals = [
         ("column", InternalTraversal.dp_clauseelement),
         ("values", InternalTraversal.dp_clauseelement),
@@ -64,7 +67,7 @@ def member_of(column: ColumnElement[Any], name: str) -> MemberOf:
 
 class LookedUpIn(MemberOf):
     """True when the column's value is in the list bound to `values`, each value found through the column's
-    index on PostgreSQL (with hash joins off, `locks.prefer_index_walks`)."""
+    index on PostgreSQL (with hash joins off, `postgres.prefer_index_walks`)."""
 
     inherit_cache = True
 
@@ -79,7 +82,7 @@ def looked_up_in(column: ColumnElement[Any], name: str) -> LookedUpIn:
 def id_rows(dialect: str, name: str) -> str:
     """SQL text of a FROM item `<name>(id)`: a row per id of the list parameter `name` (bind it with `ValueList`).
 
-    Joined on a table's key, with hash and merge joins off (`locks.prefer_index_walks`), each id is one
+    Joined on a table's key, with hash and merge joins off (`postgres.prefer_index_walks`), each id is one
     index lookup, however many rows the planner expects: `= ANY(list)` on a table with a few runs of
     many rows (the predictions) makes PostgreSQL scan the whole table.
     """

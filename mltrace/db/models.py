@@ -42,7 +42,8 @@ class PointerRow(Base):
     __tablename__ = "io_pointers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(Text, unique=True)
+    # byte order on PostgreSQL (as on SQLite), so that the unique index serves search's "starts with" (see db/search.py)
+    name: Mapped[str] = mapped_column(Text().with_variant(Text(collation="C"), "postgresql"), unique=True)
     pointer_type: Mapped[str] = mapped_column(String(16), default=PointerType.UNKNOWN.value)
     flag: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -23,7 +23,7 @@ from mltrace.db.models import (
     run_outputs,
     runs,
 )
-from mltrace.db.prepared import Prepared
+from mltrace.db.postgres import Prepared
 from mltrace.db.types import UTCDateTime
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.component_run import PREVIEW_SIZE
@@ -248,15 +248,16 @@ def create_pointer(conn: Connection, name: str, pointer_type: PointerType) -> IO
 
 
 def set_flag(conn: Connection, name: str, flagged: bool, reason: str | None = None) -> IOPointer:
-    """Flags or unflags one output; NotFoundError when it was never logged."""
-    get_pointer(conn, name)
+    """Flags or unflags one output, in one statement; NotFoundError when it was never logged."""
     values: dict[str, Any] = {
         "flag": flagged,
         "flag_reason": reason if flagged else None,
         "flagged_at": now_utc() if flagged else None,
     }
-    conn.execute(update(pointers).where(pointers.c.name == name).values(**values))
-    return get_pointer(conn, name)
+    row = conn.execute(update(pointers).where(pointers.c.name == name).values(**values).returning(pointers)).first()
+    if row is None:
+        raise NotFoundError(f"Output '{name}' not found.")
+    return PointerRow.to_entity(row)
 
 
 def unflag_all(conn: Connection) -> int:
@@ -284,41 +285,9 @@ def set_notes(conn: Connection, run_id: int, notes: str) -> ComponentRun:
     return get_run(conn, run_id)
 
 
-def search(conn: Connection, q: str, limit: int) -> list[dict[str, str]]:
-    """Completion candidates whose text starts with or contains `q`: components, tags, outputs, run ids."""
-    pattern = f"%{_escape_like(q)}%"
-    results: list[dict[str, str]] = []
-    if q.isdigit():
-        for run_id, component in conn.execute(select(runs.c.id, runs.c.component_name).where(runs.c.id == int(q))):
-            results.append({"kind": "run", "value": str(run_id), "label": f"run {run_id} ({component})"})
-    for (name,) in conn.execute(
-        select(components.c.name)
-        .where(components.c.name.ilike(pattern, escape="\\"))
-        .order_by(func.length(components.c.name), components.c.name)
-        .limit(limit)
-    ):
-        results.append({"kind": "component", "value": name, "label": name})
-    for (tag,) in conn.execute(
-        select(component_tags.c.tag).where(component_tags.c.tag.ilike(pattern, escape="\\")).distinct().limit(limit)
-    ):
-        results.append({"kind": "tag", "value": tag, "label": tag})
-    for (name,) in conn.execute(
-        select(pointers.c.name)
-        .where(pointers.c.name.ilike(pattern, escape="\\"))
-        .order_by(func.length(pointers.c.name), pointers.c.name)
-        .limit(limit)
-    ):
-        results.append({"kind": "output", "value": name, "label": name})
-    return results[:limit]
-
-
 def count_runs(conn: Connection) -> int:
     """How many runs are stored."""
     return int(conn.execute(select(func.count()).select_from(runs)).scalar_one())
-
-
-def _escape_like(q: str) -> str:
-    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _tags_of(conn: Connection, names: list[str]) -> dict[str, list[str]]:

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from mltrace.client import Client
-from mltrace.db import bulk
+from mltrace.db import postgres
 from mltrace.db.bulk import bulk_insert
 from mltrace.db.models import dependencies, pointers, run_inputs, run_outputs, runs
 from tests.factories import T0, run
 
-BATCH = 3 * bulk._PIECE_ROWS + 7  # several pieces, the last one short
+BATCH = 3 * postgres._PIECE_ROWS + 7  # several pieces, the last one short
 
 
 def _chain(n: int, prefix: str = "") -> list:

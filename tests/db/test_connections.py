@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.db.locks import index_walks_prefix
+from mltrace.db.postgres import index_walks_prefix
 from tests.conftest import PG_ADMIN
 from tests.factories import run
 
@@ -39,7 +39,8 @@ def test_queries_and_changes_go_on_after_the_server_closed_the_pooled_connection
 
     assert _terminate(application) >= 2  # pooled connections of writes and of queries
     assert [r.component_name for r in client.recent(5)] == ["a"]
-    assert client.flag("x", "looks wrong").flag
+    assert client.flag("x", "looks wrong").flag  # one statement: on a query connection
+    client.tag_component("a", ["nightly"])  # a transaction: on a write connection
 
     assert _terminate(application) >= 2
     client.ingest([run("b", 10, inputs=["x"], outputs=["y"])])

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.db.copy_out import copy_out, copy_text
+from mltrace.db.postgres import copy_out, copy_text
 from mltrace.db.store import Store
 from tests.conftest import PG_ADMIN
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
+from sqlalchemy import event
 
 from mltrace.client import Client
 from mltrace.lineage.review import ochiai
@@ -83,3 +86,26 @@ def test_ochiai_formula() -> None:
     assert ochiai(4, 0, 4) == 1.0
     assert ochiai(2, 2, 4) == pytest.approx(2 / (4 * 4) ** 0.5)
     assert ochiai(0, 5, 4) == 0.0
+
+
+def test_review_binds_its_suspects_as_one_value_whatever_sqlite_allows(client: Client) -> None:
+    """1,200 sources feed one flagged output: more suspects than the 999 variables a statement of SQLite before
+    3.32 may bind (32,766 since; builds may set their own limit), which an expanding IN needs one each of."""
+    if client.dialect == "sqlite":
+
+        @event.listens_for(client.store.engine, "connect")
+        def _oldest_limit(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+            dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+
+    sources = [run("source", i / 1000, outputs=[f"src/{i}"]) for i in range(1200)]
+    merge = run("merge", 100, inputs=[f"src/{i}" for i in range(1200)], outputs=["merged"])
+    *source_ids, merge_id = client.ingest([*sources, merge])
+    client.flag("merged", "wrong")
+    result = client.review(limit=3)
+    assert result["flagged"] == ["merged"]
+    # every run covers the one flagged output and no good one: the latest start breaks the tie
+    assert [(r.id, count, coverage, score) for r, count, coverage, score in result["runs"]] == [
+        (merge_id, 1, 1.0, 1.0),
+        (source_ids[-1], 1, 1.0, 1.0),
+        (source_ids[-2], 1, 1.0, 1.0),
+    ]
