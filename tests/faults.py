@@ -105,13 +105,6 @@ def rejected_runs(home: Path) -> list[dict]:
     return entries
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def live_server(db_uri: str, home: Path, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """`mltrace serve` (gunicorn) on `db_uri`, created if needed, in a subprocess; yields its root URL."""

@@ -6,13 +6,6 @@ import socket
 import threading
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class TcpProxy:
     """Forwards 127.0.0.1:`port` to `target` while started."""
 
@@ -31,14 +24,15 @@ class TcpProxy:
         threading.Thread(target=self._accept, daemon=True).start()
 
     def stop(self) -> None:
+        """Refuses new connections and cuts the open ones at once (both ends see them closed).
+
+        Sockets are shut down before they are closed: closing alone leaves a socket open while another thread
+        waits on it (`accept`, `recv`), so the line would stay up."""
         if self._server is not None:
-            self._server.close()
+            _shut(self._server)
             self._server = None
         for conn in self._conns:
-            try:
-                conn.close()
-            except OSError:
-                pass
+            _shut(conn)
         self._conns.clear()
 
     def _accept(self) -> None:
@@ -66,3 +60,11 @@ class TcpProxy:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # not connected
+    sock.close()

@@ -191,7 +191,7 @@ class RemoteBackend:
         return [cache_entry_from_json(e) for e in self._call("GET", "/cache", {"key": key})["entries"]]
 
     def latest_cache_entry(self, component: str) -> StoredCacheEntry | None:
-        entries = self._call("GET", "/cache", {"component": component})["entries"]
+        entries = self._call("GET", "/cache/latest", {"component": component})["entries"]
         return cache_entry_from_json(entries[0]) if entries else None
 
     def reused_runs(self, run_ids: list[int]) -> dict[int, int | None]:

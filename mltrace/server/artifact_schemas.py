@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -32,16 +30,17 @@ class DownloadArgs(QueryArgs):
 
 
 class CacheArgs(QueryArgs):
-    key = fields.String(validate=HASH, metadata={"description": "Successful runs stored with this cache key."})
-    component = Text(
-        validate=validate.Length(1, 255),
-        metadata={"description": "Instead: the newest run of this component that recorded a cache key."},
+    key = fields.String(
+        required=True, validate=HASH, metadata={"description": "Successful runs stored with this cache key."}
     )
 
-    @ma.validates_schema
-    def _one_of(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if ("key" in data) == ("component" in data):
-            raise ma.ValidationError("Give `key` or `component` (one of them).", "key")
+
+class LatestCacheArgs(QueryArgs):
+    component = Text(
+        required=True,
+        validate=validate.Length(1, 255),
+        metadata={"description": "The newest run of this component that recorded a cache key."},
+    )
 
 
 class ArtifactSchema(ma.Schema):

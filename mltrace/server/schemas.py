@@ -15,6 +15,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from mltrace.entities import ComponentRun, PointerType
+from mltrace.entities.artifact import SERIALIZER_NAMES
 from mltrace.entities.component_run import MAX_RUN_ID, PREVIEW_SIZE
 from mltrace.entities.cursor import PATTERN as CURSOR_PATTERN
 from mltrace.entities.cursor import decode_cursor, encode_cursor
@@ -298,7 +299,7 @@ class ArtifactRecordSchema(ma.Schema):
     name = Text(required=True, validate=validate.Length(min=1))
     digest = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
     size = fields.Integer(required=True, strict=True, validate=validate.Range(0, 2**63 - 1))
-    serializer = fields.String(required=True, validate=validate.Length(1, 16))
+    serializer = fields.String(required=True, validate=validate.OneOf(SERIALIZER_NAMES))
 
 
 class CacheRecordSchema(ma.Schema):
@@ -307,7 +308,7 @@ class CacheRecordSchema(ma.Schema):
     key = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
     parts = fields.Dict(keys=Text(), values=Text(validate=validate.Length(max=128)))
     result_digest = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
-    result_serializer = fields.String(allow_none=True, validate=validate.Length(1, 16))
+    result_serializer = fields.String(allow_none=True, validate=validate.OneOf(SERIALIZER_NAMES))
     reused_run_key = Text(allow_none=True, validate=validate.Length(1, 64))
 
 
@@ -317,7 +318,10 @@ class RunRecordSchema(ma.Schema):
     component = Text(required=True, min_chars=1, max_chars=MAX_NAME_CHARS)
     start = RunTime(required=True, metadata={"description": "ISO 8601 (naive: UTC), within the years 1-9999 in UTC."})
     end = RunTime(required=True, metadata={"description": "Not before `start`."})
-    status = fields.String(validate=validate.OneOf(RUN_STATUSES))
+    status = fields.String(
+        validate=validate.OneOf(RUN_STATUSES),
+        metadata={"description": "`cached` only with `cache.reused_run_key`, the run whose result it returned."},
+    )
     error = Text(allow_none=True)
     inputs = fields.List(fields.Nested(PointerRecordSchema))
     outputs = fields.List(fields.Nested(PointerRecordSchema))
@@ -341,8 +345,11 @@ class RunRecordSchema(ma.Schema):
     key = Text(
         min_chars=1, max_chars=MAX_DIGEST_CHARS, metadata={"description": "Idempotency key: a stored key is skipped."}
     )
-    artifacts = fields.List(fields.Nested(ArtifactRecordSchema), metadata={"description": "Outputs stored as bytes."})
-    cache = fields.Nested(CacheRecordSchema, allow_none=True, metadata={"description": "A cached step's key."})
+    artifacts = fields.List(
+        fields.Nested(ArtifactRecordSchema),
+        metadata={"description": "Outputs stored as bytes: each `name` is one of `outputs`."},
+    )
+    cache = fields.Nested(CacheRecordSchema, metadata={"description": "A cached step's key (absent when none)."})
 
     @ma.validates_schema
     def _ends_after_it_starts(self, data: dict[str, Any], **kwargs: Any) -> None:

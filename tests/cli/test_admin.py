@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from mltrace.client import Client
 from mltrace.db.migrate import head_revision
 from mltrace.samples import DemoInfo
 from tests.cli.conftest import Invoke, one_line_error
+from tests.ports import free_port
 
 
 def mltrace_executable() -> str:
@@ -29,12 +29,6 @@ def mltrace_executable() -> str:
     if found is None:
         pytest.fail("the mltrace console script is not installed (pip install -e .)")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_db_upgrade_creates_the_schema_in_an_empty_database(mltrace_cli: Invoke, db_uri: str) -> None:

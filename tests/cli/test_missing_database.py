@@ -14,7 +14,7 @@ import mltrace
 from mltrace import client as client_module
 from mltrace.client import Client
 from tests.cli.conftest import runner_for
-from tests.faults import free_port
+from tests.ports import free_port
 
 
 @pytest.mark.parametrize("command", [["recent"], ["history", "train"], ["review"]])

@@ -21,7 +21,8 @@ from mltrace.cli.main import cli
 from mltrace.client import Client
 from mltrace.entities import ComponentRun, IOPointer
 from tests.factories import run
-from tests.faults import free_port, live_server, rejected_runs
+from tests.faults import live_server, rejected_runs
+from tests.ports import free_port
 from tests.tcp_proxy import TcpProxy
 
 BAD_NAME = os.fsdecode(b"bad-\xff.csv")  # a file name with a byte that is not UTF-8: a lone surrogate

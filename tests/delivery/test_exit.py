@@ -16,7 +16,8 @@ import mltrace
 from mltrace import client as client_module
 from mltrace.client import Client
 from tests.conftest import drop_schema, fresh_postgres_uri
-from tests.faults import Blackhole, free_port, live_server, spooled_runs, sqlite_locked
+from tests.faults import Blackhole, live_server, spooled_runs, sqlite_locked
+from tests.ports import free_port
 from tests.tcp_proxy import TcpProxy
 
 EXIT_BUDGET = 1.0

@@ -16,7 +16,8 @@ import pytest
 from mltrace.client import Client
 from mltrace.config import Config
 from tests.factories import run
-from tests.faults import free_port, spooled_runs, sqlite_locked
+from tests.faults import spooled_runs, sqlite_locked
+from tests.ports import free_port
 from tests.server.live import live_server
 
 LOGGER = textwrap.dedent("""

@@ -16,7 +16,8 @@ from mltrace.delivery.spool import Spool
 from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import ComponentRun
 from tests.factories import run
-from tests.faults import free_port, read_only_disk, small_disk, spooled_runs
+from tests.faults import read_only_disk, small_disk, spooled_runs
+from tests.ports import free_port
 
 
 class GatedSink:

@@ -14,7 +14,8 @@ import mltrace
 from mltrace import client as client_module
 from mltrace.client import Client
 from tests.conftest import drop_schema, fresh_postgres_uri
-from tests.tcp_proxy import TcpProxy, free_port
+from tests.ports import free_port
+from tests.tcp_proxy import TcpProxy
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from mltrace.tracking import artifacts as artifacts_module
 from mltrace.tracking import caching
 from tests.artifacts.conftest import overwrite_blob
 from tests.factories import run
-from tests.server.test_serve import call, free_port
+from tests.ports import free_port
+from tests.server.test_serve import call
 
 DATA = random.Random(7).randbytes(300_000)  # the same in every test worker (a parameter names its hash)
 DIGEST = hashlib.sha256(DATA).hexdigest()
@@ -89,7 +90,9 @@ def test_the_bytes_stream_with_their_length_type_and_name(api, stored: int) -> N
         ("/api/v1/artifacts?hash=xyz", 400, "validation_error"),
         ("/api/v1/artifacts?limit=501", 400, "validation_error"),
         ("/api/v1/cache", 400, "validation_error"),
-        (f"/api/v1/cache?key={'0' * 64}&component=x", 400, "validation_error"),
+        ("/api/v1/cache?component=x", 400, "validation_error"),
+        ("/api/v1/cache/latest", 400, "validation_error"),
+        ("/api/v1/cache/latest?component=", 400, "validation_error"),
         ("/api/v1/cache?key=short", 400, "validation_error"),
     ],
 )
@@ -163,8 +166,8 @@ def test_cache_entries_are_found_by_key_and_by_component(api, store) -> None:
         (run_id, key, {"code": "c1", "argument x": "h3"}, DIGEST)
     ]
     assert by_key[0]["run"]["id"] == run_id
-    assert api.get("/api/v1/cache?component=square").get_json()["entries"][0]["run_id"] == run_id
-    assert api.get("/api/v1/cache?component=other").get_json() == {"entries": []}
+    assert api.get("/api/v1/cache/latest?component=square").get_json()["entries"][0]["run_id"] == run_id
+    assert api.get("/api/v1/cache/latest?component=other").get_json() == {"entries": []}
 
 
 def test_a_cached_run_shows_the_run_it_reused(api, store) -> None:

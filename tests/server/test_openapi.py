@@ -27,6 +27,7 @@ ROUTES = {
     ("/api/v1/artifacts", "get"),
     ("/api/v1/artifacts/{hash}", "get"),
     ("/api/v1/cache", "get"),
+    ("/api/v1/cache/latest", "get"),
 }
 RUN_FIELDS = {
     "id",

@@ -1,4 +1,5 @@
-"""`GET /artifacts` (stored outputs), `GET /artifacts/{hash}` (their bytes, streamed), `GET /cache` (cache entries)."""
+"""`GET /artifacts` (stored outputs), `GET /artifacts/{hash}` (their bytes, streamed), `GET /cache` and
+`GET /cache/latest` (cache entries)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from werkzeug.wsgi import wrap_file
 from mltrace.artifacts.digests import is_digest
 from mltrace.errors import CorruptArtifactError
 from mltrace.server.api import Blueprint, get_client
-from mltrace.server.artifact_schemas import ArtifactArgs, ArtifactListSchema, CacheArgs, CacheListSchema, DownloadArgs
+from mltrace.server.artifact_schemas import (
+    ArtifactArgs,
+    ArtifactListSchema,
+    CacheArgs,
+    CacheListSchema,
+    DownloadArgs,
+    LatestCacheArgs,
+)
 from mltrace.server.errors import ApiError, bad_request
 
 blp = Blueprint("artifacts", __name__, url_prefix="/api/v1", description="Artifacts and cached steps.")
@@ -27,7 +35,15 @@ def list_artifacts(args: dict[str, Any]) -> dict[str, Any]:
     return {"artifacts": get_client().artifacts(args.get("run"), args.get("name"), args.get("hash"), args["limit"])}
 
 
-@blp.route("/artifacts/<hash>", methods=["GET"])
+HASH_PARAMETER = {
+    "in": "path",
+    "name": "hash",
+    "description": "SHA-256 of the bytes: 64 lower-case hex digits (anything else is a 400).",
+    "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+}
+
+
+@blp.route("/artifacts/<hash>", methods=["GET"], parameters=[HASH_PARAMETER])
 @blp.arguments(DownloadArgs, location="query")
 @blp.response(200, content_type="application/octet-stream", description="The bytes (a range of them with `Range`).")
 @blp.alt_response(206, content_type="application/octet-stream", description="The byte range asked for.")
@@ -74,12 +90,18 @@ def download(args: dict[str, Any], hash: str) -> Response:  # noqa: A002 - the p
 @blp.arguments(CacheArgs, location="query")
 @blp.response(200, CacheListSchema)
 def cache_entries(args: dict[str, Any]) -> dict[str, Any]:
-    """The successful runs stored with a cache key (newest first), or the newest run of a component that recorded
-    a cache key: what a pipeline logging through this server asks before running a step marked `cache=True`."""
-    client = get_client()
-    if "key" in args:
-        return {"entries": client.cache_hits(args["key"])}
-    latest = client.latest_cache_entry(args["component"])
+    """The successful runs stored with a cache key, newest first: what a pipeline logging through this server asks
+    before running a step marked `cache=True`."""
+    return {"entries": get_client().cache_hits(args["key"])}
+
+
+@blp.route("/cache/latest", methods=["GET"])
+@blp.arguments(LatestCacheArgs, location="query")
+@blp.response(200, CacheListSchema)
+def latest_cache_entry(args: dict[str, Any]) -> dict[str, Any]:
+    """The newest successful or cached run of a component that recorded a cache key (none or one entry): what a
+    cached step compares its key with, to say which part changed."""
+    latest = get_client().latest_cache_entry(args["component"])
     return {"entries": [] if latest is None else [latest]}
 
 

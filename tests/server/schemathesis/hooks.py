@@ -1,7 +1,8 @@
 """Rules of `POST /api/v1/runs` that its OpenAPI document states in words, applied to the runs schemathesis makes.
 
 JSON Schema cannot say that a run ends at or after it starts, that its times fall within the years 1-9999 once
-in UTC (`0001-01-01T00:00:00+14:00` is in year 0 there), or that `upstream` names stored runs: without this
+in UTC (`0001-01-01T00:00:00+14:00` is in year 0 there), that `upstream` names stored runs, or that a `cached`
+run names the run it reused in `cache.reused_run_key`, or that `artifacts` are among its outputs: without this
 hook schemathesis would call a run that breaks them valid and expect the server to store it.
 """
 
@@ -25,6 +26,9 @@ def map_case(context: Any, case: Any) -> Any:
         if isinstance(run, dict):
             _keep_times_in_order(run)
             _no_unknown_upstream(run)
+            _cached_only_with_a_reused_run(run)
+            if _is_positive(case):  # a negative case's invalid artifact must not be dropped: it is the point
+                _artifacts_only_of_outputs(run)
     return case
 
 
@@ -48,3 +52,25 @@ def _no_unknown_upstream(run: dict[str, Any]) -> None:
     upstream = run.get("upstream")
     if isinstance(upstream, list) and all(type(i) is int and 0 < i <= MAX_RUN_ID for i in upstream):
         run["upstream"] = []
+
+
+def _cached_only_with_a_reused_run(run: dict[str, Any]) -> None:
+    """A `cached` run that names no reused run becomes a `success` (an invalid status stays, to be refused)."""
+    cache = run.get("cache")
+    if run.get("status") == "cached" and not (isinstance(cache, dict) and cache.get("reused_run_key") is not None):
+        run["status"] = "success"
+
+
+def _artifacts_only_of_outputs(run: dict[str, Any]) -> None:
+    """Stored outputs that are not outputs of the run are left out (a list that is not one stays, to be refused)."""
+    artifacts, outputs = run.get("artifacts"), run.get("outputs", [])
+    if not (isinstance(artifacts, list) and isinstance(outputs, list)):
+        return
+    names = [o.get("name") for o in outputs if isinstance(o, dict)]
+    run["artifacts"] = [a for a in artifacts if not isinstance(a, dict) or a.get("name") in names]
+
+
+def _is_positive(case: Any) -> bool:
+    """Whether schemathesis generated the case to fit the schema (a negative one is meant to be refused)."""
+    meta = getattr(case, "meta", None)
+    return meta is not None and meta.generation.mode.is_positive
