@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -61,18 +62,28 @@ def drop_schema(database: str, schema: str) -> None:
     conn.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_uri(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URI: an empty SQLite file in tmp_path, or a new PostgreSQL schema."""
+@contextlib.contextmanager
+def fresh_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """A fresh, empty database URI for `request.param`: an SQLite file in `folder` (created on first use), or a new
+    PostgreSQL schema, dropped on exit."""
     if request.param == "sqlite":
-        (tmp_path / "mltrace.db").touch()  # an empty file is an empty SQLite database
-        yield f"sqlite:///{tmp_path / 'mltrace.db'}"
+        yield f"sqlite:///{folder / 'mltrace.db'}"
         return
     database = request.getfixturevalue("pg_database")
     uri, schema = fresh_postgres_uri(database)
-    yield uri
-    dispose_engines()
-    drop_schema(database, schema)
+    try:
+        yield uri
+    finally:
+        dispose_engines()
+        drop_schema(database, schema)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_uri(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URI: an empty SQLite file in tmp_path, or a new PostgreSQL schema."""
+    (tmp_path / "mltrace.db").touch()  # an empty file is an empty SQLite database
+    with fresh_database(request, tmp_path) as uri:
+        yield uri
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from mltrace.db.store import dispose_engines
 from mltrace.entities.limits import MAX_POINTER_NAME_BYTES
-from tests.conftest import drop_schema, fresh_postgres_uri
+from tests.conftest import fresh_database
 from tests.server.live import LiveServer, live_server
 
 pytestmark = pytest.mark.xdist_group("live-server")
@@ -32,21 +31,10 @@ LIMITS = {
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live server with small limits, on SQLite and on PostgreSQL, holding one run that writes `known.csv`."""
     folder = tmp_path_factory.mktemp(f"bad-input-{request.param}")
-    schema = None
-    if request.param == "sqlite":
-        uri = f"sqlite:///{folder / 'mltrace.db'}"
-    else:
-        database = request.getfixturevalue("pg_database")
-        uri, schema = fresh_postgres_uri(database)
-    try:
-        with live_server(uri, folder, LIMITS) as live:
-            known = run("known", outputs=[{"name": "known.csv"}])
-            assert live.call("POST", "/api/v1/runs", {"runs": [known]}).status == 200
-            yield live
-    finally:
-        if schema is not None:
-            dispose_engines()
-            drop_schema(database, schema)
+    with fresh_database(request, folder) as uri, live_server(uri, folder, LIMITS) as live:
+        known = run("known", outputs=[{"name": "known.csv"}])
+        assert live.call("POST", "/api/v1/runs", {"runs": [known]}).status == 200
+        yield live
 
 
 _serial = iter(range(10**9))

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from mltrace.db.store import dispose_engines
 from mltrace.entities.run_wire import from_wire, to_wire
 from mltrace.server.app import create_app
-from tests.conftest import drop_schema, fresh_postgres_uri
+from tests.conftest import fresh_database
 from tests.server.sample import PIPELINE_RECORDS, assert_error
 
 BAD_JSON = object()
@@ -86,17 +85,10 @@ CASES = [
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def shared_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app with the sample pipeline per backend for all cases (none of them changes anything)."""
-    if request.param == "sqlite":
-        uri, schema = f"sqlite:///{tmp_path_factory.mktemp('errors') / 'mltrace.db'}", None
-    else:
-        database = request.getfixturevalue("pg_database")
-        uri, schema = fresh_postgres_uri(database)
-    app = create_app({"DB_URI": uri, "TESTING": True})
-    app.extensions["mltrace"].ingest([from_wire(to_wire(r)) for r in PIPELINE_RECORDS])
-    yield app
-    if schema is not None:
-        dispose_engines()
-        drop_schema(database, schema)
+    with fresh_database(request, tmp_path_factory.mktemp("errors")) as uri:
+        app = create_app({"DB_URI": uri, "TESTING": True})
+        app.extensions["mltrace"].ingest([from_wire(to_wire(r)) for r in PIPELINE_RECORDS])
+        yield app
 
 
 @pytest.mark.parametrize(("method", "path", "body", "status", "code"), CASES, ids=[f"{c[0]} {c[1]}" for c in CASES])

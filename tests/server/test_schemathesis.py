@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mltrace.db.store import dispose_engines
 from mltrace.entities.run_wire import to_wire
-from tests.conftest import drop_schema, fresh_postgres_uri
+from tests.conftest import fresh_database
 from tests.server.live import ROOT, LiveServer, live_server
 from tests.server.sample import PIPELINE_RECORDS
 
@@ -30,22 +29,11 @@ SEED = 12
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live server holding the sample pipeline, so that links lead to runs, components, tags and outputs."""
     folder = tmp_path_factory.mktemp(f"schemathesis-{request.param}")
-    schema = None
-    if request.param == "sqlite":
-        uri = f"sqlite:///{folder / 'mltrace.db'}"
-    else:
-        database = request.getfixturevalue("pg_database")
-        uri, schema = fresh_postgres_uri(database)
-    try:
-        with live_server(uri, folder) as live:
-            answer = live.call("POST", "/api/v1/runs", {"runs": [to_wire(r) for r in PIPELINE_RECORDS]})
-            assert answer.status == 200, answer.raw
-            assert live.call("PUT", "/api/v1/flags/pred%2F1", {"reason": "wrong"}).status == 200
-            yield live
-    finally:
-        if schema is not None:
-            dispose_engines()
-            drop_schema(database, schema)
+    with fresh_database(request, folder) as uri, live_server(uri, folder) as live:
+        answer = live.call("POST", "/api/v1/runs", {"runs": [to_wire(r) for r in PIPELINE_RECORDS]})
+        assert answer.status == 200, answer.raw
+        assert live.call("PUT", "/api/v1/flags/pred%2F1", {"reason": "wrong"}).status == 200
+        yield live
 
 
 def test_schemathesis_finds_nothing_with_every_check_and_the_stateful_phase(server: LiveServer, tmp_path: Path):
