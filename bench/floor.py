@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg2
 
-from mltrace.entities import RunRecord
+from mltrace.entities import ComponentRun
 
 BATCH = 5000  # runs per stored batch: mltrace's default MLTRACE_BATCH_SIZE
 PREVIEW = 10
@@ -206,12 +206,12 @@ class Floor:
         self.conn: Any = None
 
     # --- loading ---------------------------------------------------------------
-    def load(self, records: Sequence[RunRecord]) -> None:
+    def load(self, records: Sequence[ComponentRun]) -> None:
         """Stores `records` in batches of BATCH runs, one transaction each, dependencies resolved."""
         for start in range(0, len(records), BATCH):
             self._store_batch(records[start : start + BATCH])
 
-    def _store_batch(self, records: Sequence[RunRecord]) -> None:
+    def _store_batch(self, records: Sequence[ComponentRun]) -> None:
         raise NotImplementedError
 
     def analyze(self) -> None:
@@ -374,7 +374,7 @@ class PostgresFloor(Floor):
     def analyze(self) -> None:
         self.conn.cursor().execute("ANALYZE runs, pointers, inputs, outputs, deps")
 
-    def _store_batch(self, records: Sequence[RunRecord]) -> None:
+    def _store_batch(self, records: Sequence[ComponentRun]) -> None:
         conn = self.conn
         conn.autocommit = False
         cur = conn.cursor()
@@ -485,7 +485,7 @@ class SqliteFloor(Floor):
     def analyze(self) -> None:
         self.conn.execute("ANALYZE")
 
-    def _store_batch(self, records: Sequence[RunRecord]) -> None:
+    def _store_batch(self, records: Sequence[ComponentRun]) -> None:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         names = list({p.name: None for r in records for p in (*r.inputs, *r.outputs)})
@@ -601,7 +601,7 @@ def _copy_field(value: Any) -> str:
     return str(value)
 
 
-def _facts(r: RunRecord) -> str:
+def _facts(r: ComponentRun) -> str:
     return json.dumps(
         [r.error, r.code_hash, r.git_hash, r.git_tags, r.notes, r.params, r.metrics, r.test_results, r.warnings]
     )
