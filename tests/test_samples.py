@@ -23,7 +23,7 @@ def test_review_ranks_the_planted_bad_ingest_run_first(logging_to: str, tmp_path
     info = build_demo(logging_to, tmp_path / "work")
     review = Client(logging_to).review(10)
     assert sorted(review["flagged"]) == sorted(info.bad_prediction_ids)
-    top, count, coverage, score = review["runs"][0]
+    top, count, coverage, score, _evidence = review["runs"][0]
     assert (top.id, top.component_name) == (info.culprit_run_id, "ingest")
     assert any(p.name == info.culprit_output for p in top.outputs)
     assert (count, coverage) == (len(info.bad_prediction_ids), 1.0)

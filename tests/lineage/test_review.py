@@ -43,10 +43,10 @@ def test_culprit_at_the_source_ranks_first_and_the_shared_training_run_does_not_
         client.flag(name, "bad label")
     result = client.review()
     assert set(result["flagged"]) == set(flagged)
-    top, count, coverage, score = result["runs"][0]
+    top, count, coverage, score, evidence = result["runs"][0]
     bad_ingest = ids[records[1 + 2 * 3].key]
     assert (top.id, top.component_name) == (bad_ingest, "ingest")
-    assert (count, coverage, score) == (7, 1.0, pytest.approx(1.0))
+    assert (count, coverage, score, evidence) == (7, 1.0, pytest.approx(1.0), [])
     train = next(entry for entry in result["runs"] if entry[0].component_name == "train")
     assert train[2] == 1.0 and train[3] < score  # covers every flagged output, but also every good one
     assert len(predictions) == 30
@@ -104,7 +104,7 @@ def test_review_binds_its_suspects_as_one_value_whatever_sqlite_allows(client: C
     result = client.review(limit=3)
     assert result["flagged"] == ["merged"]
     # every run covers the one flagged output and no good one: the latest start breaks the tie
-    assert [(r.id, count, coverage, score) for r, count, coverage, score in result["runs"]] == [
+    assert [(r.id, count, coverage, score) for r, count, coverage, score, _ in result["runs"]] == [
         (merge_id, 1, 1.0, 1.0),
         (source_ids[-1], 1, 1.0, 1.0),
         (source_ids[-2], 1, 1.0, 1.0),
