@@ -145,9 +145,12 @@ def review(ctx: click.Context, limit: int, as_json: bool) -> None:
         )
     )
     reasons = [
-        f"  {rank}. run {run.id} ({text.safe_text(run.component_name)}): {text.safe_text(piece.message)}"
+        "\n".join(
+            [f"{rank}. run {run.id} ({text.safe_text(run.component_name)})"]
+            + [f"   {text.safe_text(e.message)}" for e in evidence]
+        )
         for rank, (run, _count, _coverage, _score, evidence) in enumerate(result["runs"], start=1)
-        for piece in evidence
+        if evidence
     ]
     if reasons:
         click.echo("\nEvidence that raised a score:\n" + "\n".join(reasons))

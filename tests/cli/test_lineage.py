@@ -97,8 +97,8 @@ def test_review_puts_the_culprit_ingest_run_first(shown_demo: DemoInfo, show: In
     table, evidence = rest[:3], rest[3:]
     assert [line.split()[0] for line in table] == ["2", "3", "4"]
     assert evidence[:2] == ["", "Evidence that raised a score:"]
-    culprit = f"  1. run {shown_demo.culprit_run_id} (ingest): "
-    assert f"{culprit}param fahrenheit = True, where 7 of 7 recent runs had False" in evidence
+    assert evidence[2] == f"1. run {shown_demo.culprit_run_id} (ingest)"
+    assert "   param fahrenheit = True, where 7 of 7 recent runs had False" in evidence[3:6]
 
 
 def test_review_json_has_counts_coverage_scores_and_evidence(shown_demo: DemoInfo, show: Invoke) -> None:
