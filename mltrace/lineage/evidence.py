@@ -98,12 +98,14 @@ def rare_params(run: RunRecords, others: Sequence[RunRecords]) -> list[Evidence]
     """Params whose value differs from one that at least USUAL_SHARE of the other runs recording it had."""
     found = []
     for key, value in sorted(run.params.items()):
+        seen = {_hashable(r.params[key]): r.params[key] for r in others if key in r.params}
         usual_values = [_hashable(r.params[key]) for r in others if key in r.params]
         if len(usual_values) < MIN_OTHERS:
             continue
-        (usual, times), *_ = Counter(usual_values).most_common(1)
-        if times < USUAL_SHARE * len(usual_values) or _hashable(value) == usual:
+        (usual_key, times), *_ = Counter(usual_values).most_common(1)
+        if times < USUAL_SHARE * len(usual_values) or _hashable(value) == usual_key:
             continue
+        usual = seen[usual_key]
         shared = f"{times} of {len(usual_values)}"
         message = f"param {key} = {_shown(value)}, where {shared} recent runs had {_shown(usual)}"
         found.append(Evidence("rare_param", key, value, usual, message))
@@ -115,9 +117,11 @@ def _is_number(value: Any) -> bool:
 
 
 def _hashable(value: Any) -> Any:
-    """A param's value as a dict key: lists and dicts by their text."""
-    return value if isinstance(value, str | int | float | bool | None) else repr(value)
+    """A param's value as a dict key: lists and dicts by their text; `True` apart from `1`."""
+    return (type(value).__name__, value if isinstance(value, str | int | float | bool | None) else repr(value))
 
 
-def _shown(value: Any) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else repr(value) if isinstance(value, str) else str(value)
+def _shown(value: Any, most: int = 80) -> str:
+    """A value in a message: floats to 4 significant digits, text quoted, at most `most` characters."""
+    shown = f"{value:.4g}" if isinstance(value, float) else repr(value) if isinstance(value, str) else str(value)
+    return shown if len(shown) <= most else shown[: most - 1] + "…"

@@ -96,3 +96,15 @@ def test_each_piece_of_evidence_adds_the_ochiai_score_once_more_and_reorders_onl
     assert [s.run_id for s in raised] == [1, 3, 2]
     assert raised[0].score == pytest.approx(ochiai(1, 15, 1) * 3) and raised[0].evidence == tuple(pieces)
     assert [s.score for s in raised[1:]] == [s.score for s in plain[:2]]
+
+
+def test_a_rare_list_param_names_the_usual_list_and_true_is_not_one() -> None:
+    others = [records(i, {"columns": ["a", "b"], "strict": 1}) for i in range(6)]
+    found = evidence_of(records(99, {"columns": ["a"], "strict": True}), others)
+    assert [(e.key, e.value, e.usual) for e in found] == [("columns", ["a"], ["a", "b"]), ("strict", True, 1)]
+
+
+def test_a_long_value_is_shortened_in_the_message_only() -> None:
+    others = [records(i, {"query": "SELECT 1"}) for i in range(6)]
+    (found,) = evidence_of(records(99, {"query": "SELECT " + "x, " * 100}), others)
+    assert found.value == "SELECT " + "x, " * 100 and len(found.message) < 140 and "…" in found.message
