@@ -6,7 +6,9 @@ machines every day. The simulated days are logged with `ComponentRun` and
 decorators themselves. On day `BAD_DAY` the sensor vendor's batch arrives in Fahrenheit.
 The row-count and column tests pass, clean keeps a four-hour overlap with the previous
 batch, so that day's predictions and the next day's say every machine is about to fail.
-`build_demo` flags them, and `review` should then put that one ingest run first.
+`build_demo` flags them, and `review` should then put that one ingest run first; ingest logs
+its `fahrenheit` param and the batch's row count, mean and maximum temperature as metrics,
+so even one flagged prediction of that day points at it.
 
 featurize and train are cached steps (`cache=True`): later today the model is rebuilt on the latest
 training window, and a second run of the morning's steps finds both results in the artifact store
