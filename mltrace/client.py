@@ -288,8 +288,9 @@ class Client:
         return [fetched.get(run.id, run) for run in runs]
 
     def review(self, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-        """Flagged outputs and `(run, count, coverage, score)` for the runs behind them, most suspicious first
-        (runs previewed as `recent` does); the `limit` runs after the `offset` most suspicious."""
+        """Flagged outputs and `(run, count, coverage, score, evidence)` for the runs behind them, most suspicious
+        first (runs previewed as `recent` does, `evidence` a list of `lineage.evidence.Evidence`); the `limit` runs
+        after the `offset` most suspicious."""
         _require_limit(limit)
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
             raise InvalidInputError(f"offset must be a non-negative integer, got {offset!r}")
@@ -647,7 +648,7 @@ def review_flagged_outputs() -> tuple[list[str], list[tuple[ComponentRun, int]]]
     client = default_client()
     result = client.review(limit=10_000)
     runs = client.whole([run for run, *_ in result["runs"]])
-    counts = [count for _run, count, _coverage, _score in result["runs"]]
+    counts = [count for _run, count, *_ in result["runs"]]
     return result["flagged"], list(zip(runs, counts, strict=True))
 
 

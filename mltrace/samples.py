@@ -6,7 +6,9 @@ machines every day. The simulated days are logged with `ComponentRun` and
 decorators themselves. On day `BAD_DAY` the sensor vendor's batch arrives in Fahrenheit.
 The row-count and column tests pass, clean keeps a four-hour overlap with the previous
 batch, so that day's predictions and the next day's say every machine is about to fail.
-`build_demo` flags them, and `review` should then put that one ingest run first.
+`build_demo` flags them, and `review` should then put that one ingest run first; ingest logs
+its `fahrenheit` param and the batch's row count, mean and maximum temperature as metrics,
+so even one flagged prediction of that day points at it.
 
 featurize and train are cached steps (`cache=True`): later today the model is rebuilt on the latest
 training window, and a second run of the morning's steps finds both results in the artifact store
@@ -35,6 +37,7 @@ from typing import Any
 import mltrace
 from mltrace.client import default_client
 from mltrace.entities import PointerType
+from mltrace.tracking import context
 from mltrace.tracking.hashing import content_hash
 
 DAYS = 7  # simulated days before today
@@ -117,6 +120,8 @@ class Step:
 def ingest(workdir: Path, seed: int, index: int, day: date, fahrenheit: bool = False) -> Step:
     source = f"s3://acme-sensors/events/{day.isoformat()}.jsonl"
     rows = sensor_events(random.Random(seed * 1000 + index), day, fahrenheit)
+    mltrace.log_params(fahrenheit=fahrenheit)
+    mltrace.log_metrics(batch_statistics(rows))  # the Fahrenheit day shows here as data: a mean 2.3× the usual
     raw_path = f"data/raw/events-{day.isoformat()}.csv"
     raw_csv = write_csv(workdir, raw_path, rows)  # noqa: F841 - read by output_kwargs
     return Step([source], [raw_path], {"rows": rows})
@@ -226,6 +231,16 @@ def sensor_events(rng: random.Random, day: date, fahrenheit: bool) -> list[dict[
             }
         )
     return rows
+
+
+def batch_statistics(rows: list[dict[str, Any]]) -> dict[str, float | int]:
+    """A raw batch's row count and its mean and highest temperature, in the batch's own unit."""
+    temperatures = [float(row["temperature_c"]) for row in rows]
+    return {
+        "rows": len(rows),
+        "temperature_mean": round(statistics.fmean(temperatures), 2) if temperatures else 0.0,
+        "temperature_max": max(temperatures, default=0.0),
+    }
 
 
 def failure_probability(features: Mapping[str, str], model: Mapping[str, float]) -> float:
@@ -398,9 +413,15 @@ def _log(
     staleness: timedelta = timedelta(days=30),
     **kwargs: Any,
 ) -> Step:
-    """Runs a step's own code without recording it, then logs it by hand at the simulated time."""
+    """Runs a step's own code without recording it, then logs it by hand at the simulated time, with the params
+    and metrics its body logged (`log_params`, `log_metrics`) and those of its `Step`."""
     raw_fn = step_fn.__wrapped__  # type: ignore[attr-defined]
-    step: Step = raw_fn(**kwargs)
+    body = context.ActiveRun()  # what the body logs; its `save`s stay unrecorded, as without a running call
+    token = context.enter(body)
+    try:
+        step: Step = raw_fn(**kwargs)
+    finally:
+        context.leave(token)
     workdir = kwargs["workdir"]
     run = mltrace.ComponentRun(step_fn.__name__)  # each step function is named after its component
     run.set_start_timestamp(times[0])
@@ -410,7 +431,7 @@ def _log(
     run.add_outputs([mltrace.IOPointer(n, output_type, value_hash=_hash(workdir, n)) for n in step.writes])
     run.set_code_snapshot(inspect.getsource(raw_fn))
     run.set_git_hash(commit)
-    run.params, run.metrics = dict(step.params), dict(step.metrics)
+    run.params, run.metrics = {**step.params, **body.params}, {**step.metrics, **body.metrics}
     if test is not None:
         run.test_results = test().run_tests("after", **step.checked)
     mltrace.log_component_run(run, staleness_threshold=staleness)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 from dataclasses import asdict
@@ -12,7 +13,7 @@ import pytest
 
 from mltrace import client as client_module
 from mltrace.client import Client
-from mltrace.samples import BAD_DAY, DAYS, MACHINES, build_demo
+from mltrace.samples import BAD_DAY, DAYS, MACHINES, READINGS_PER_DAY, build_demo
 
 
 def _upstream_runs(client: Client, output_id: str) -> set[int]:
@@ -23,11 +24,51 @@ def test_review_ranks_the_planted_bad_ingest_run_first(logging_to: str, tmp_path
     info = build_demo(logging_to, tmp_path / "work")
     review = Client(logging_to).review(10)
     assert sorted(review["flagged"]) == sorted(info.bad_prediction_ids)
-    top, count, coverage, score = review["runs"][0]
+    top, count, coverage, score, _evidence = review["runs"][0]
     assert (top.id, top.component_name) == (info.culprit_run_id, "ingest")
     assert any(p.name == info.culprit_output for p in top.outputs)
     assert (count, coverage) == (len(info.bad_prediction_ids), 1.0)
     assert all(entry[3] < score for entry in review["runs"][1:])  # strictly ahead, not on a tie-break
+
+
+def test_with_one_flagged_prediction_of_the_bad_day_review_still_ranks_the_bad_ingest_run_first(
+    logging_to: str, tmp_path: Path
+) -> None:
+    info = build_demo(logging_to, tmp_path / "work")
+    client = Client(logging_to)
+    bad_day_run = list(reversed(client.history("predict")))[BAD_DAY]
+    one = sorted(p.name for p in bad_day_run.outputs)[0]
+    for name in info.bad_prediction_ids:
+        if name != one:
+            client.unflag(name)
+    review = client.review(5)
+    assert review["flagged"] == [one]
+    top, count, coverage, score, evidence = review["runs"][0]
+    assert (top.id, count, coverage) == (info.culprit_run_id, 1, 1.0)
+    assert [(e.kind, e.key) for e in evidence] == [
+        ("outlier_metric", "temperature_max"),
+        ("outlier_metric", "temperature_mean"),
+        ("rare_param", "fahrenheit"),
+    ]
+    assert all(entry[3] < score for entry in review["runs"][1:])
+    # that day's predict, featurize and clean runs cover the flag with fewer good outputs, so on Ochiai alone
+    # they would come first; predict's own evidence (every machine alerted) is one piece against three
+    runner_up = review["runs"][1]
+    assert (runner_up[0].id, [e.key for e in runner_up[4]]) == (bad_day_run.id, ["alerts"])
+
+
+def test_the_demos_ingest_runs_log_their_unit_and_batch_statistics(logging_to: str, tmp_path: Path) -> None:
+    info = build_demo(logging_to, tmp_path / "work")
+    ingests = [r for r in Client(logging_to).history("ingest") if r.status == "success"]
+    assert len(ingests) == DAYS + 1  # the simulated days and today's, logged through the decorator
+    assert all(set(r.metrics) == {"rows", "temperature_mean", "temperature_max"} for r in ingests)
+    assert all(r.metrics["rows"] == READINGS_PER_DAY for r in ingests)
+    culprit = next(r for r in ingests if r.id == info.culprit_run_id)
+    others = [r for r in ingests if r.id != info.culprit_run_id]
+    assert culprit.params == {"fahrenheit": True} and all(r.params == {"fahrenheit": False} for r in others)
+    usual = statistics.median(r.metrics["temperature_mean"] for r in others)
+    assert 2.2 < culprit.metrics["temperature_mean"] / usual < 2.5  # 59 °C read as 139
+    assert all(r.metrics["temperature_mean"] < r.metrics["temperature_max"] for r in ingests)
 
 
 def test_every_flagged_prediction_traces_back_to_the_culprit_and_no_good_one_does(

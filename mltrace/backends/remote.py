@@ -13,6 +13,7 @@ from mltrace.entities.artifact import ArtifactRef, CacheEntry, StoredArtifact, S
 from mltrace.entities.cursor import encode_cursor
 from mltrace.entities.times import parse_utc
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
+from mltrace.lineage.evidence import Evidence
 
 PAGE = 500  # runs asked for per request, within the API's largest `limit`
 IDS_PER_REQUEST = 100  # run ids per `GET /runs?ids=`, within the API's limit and a short request line
@@ -171,13 +172,16 @@ class RemoteBackend:
 
     def review(self, limit: int, offset: int = 0) -> dict[str, Any]:
         """Pages through the server's review until `limit` runs or the last page."""
-        ranked: list[tuple[ComponentRun, int, float, float]] = []
+        ranked: list[tuple[ComponentRun, int, float, float, list[Evidence]]] = []
         flagged: list[str] = []
         while len(ranked) < limit:
             size = min(limit - len(ranked), PAGE)
             page = self._call("GET", "/review", {"limit": size, "offset": offset + len(ranked)})
             flagged = list(page["flagged"])
-            ranked += [(run_from_json(r), r["count"], r["coverage"], r["score"]) for r in page["runs"]]
+            ranked += [
+                (run_from_json(r), r["count"], r["coverage"], r["score"], [Evidence(**e) for e in r["evidence"]])
+                for r in page["runs"]
+            ]
             if len(page["runs"]) < size:
                 break
         return {"flagged": flagged, "runs": ranked}

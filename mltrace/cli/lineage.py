@@ -91,7 +91,9 @@ def review(ctx: click.Context, limit: int, as_json: bool) -> None:
     """The runs most likely to have caused the flagged outputs, most suspicious first.
 
     A run scores high when it is upstream of many flagged outputs and few unflagged ones
-    (Ochiai); coverage is the share of flagged outputs it is upstream of.
+    (Ochiai); coverage is the share of flagged outputs it is upstream of. Each piece of
+    evidence the run recorded (a failed test, a metric or param far from its component's
+    recent runs) adds its Ochiai score once more; the lines below the table say which.
 
     \b
     Example:
@@ -104,8 +106,14 @@ def review(ctx: click.Context, limit: int, as_json: bool) -> None:
                 {
                     "flagged": list(result["flagged"]),
                     "runs": [
-                        {**shapes.run_json(run), "count": count, "coverage": coverage, "score": score}
-                        for run, count, coverage, score in result["runs"]
+                        {
+                            **shapes.run_json(run),
+                            "count": count,
+                            "coverage": coverage,
+                            "score": score,
+                            "evidence": [shapes.evidence_json(e) for e in evidence],
+                        }
+                        for run, count, coverage, score, evidence in result["runs"]
                     ],
                 }
             )
@@ -127,7 +135,7 @@ def review(ctx: click.Context, limit: int, as_json: bool) -> None:
             text.local_time(run.start_timestamp),
             text.status(run),
         )
-        for rank, (run, count, coverage, score) in enumerate(result["runs"], start=1)
+        for rank, (run, count, coverage, score, _evidence) in enumerate(result["runs"], start=1)
     ]
     click.echo(f"{text.count(len(flagged), 'flagged output')}: {shown}\n")
     click.echo(
@@ -136,3 +144,13 @@ def review(ctx: click.Context, limit: int, as_json: bool) -> None:
             rows,
         )
     )
+    reasons = [
+        "\n".join(
+            [f"{rank}. run {run.id} ({text.safe_text(run.component_name)})"]
+            + [f"   {text.safe_text(e.message)}" for e in evidence]
+        )
+        for rank, (run, _count, _coverage, _score, evidence) in enumerate(result["runs"], start=1)
+        if evidence
+    ]
+    if reasons:
+        click.echo("\nEvidence that raised a score:\n" + "\n".join(reasons))

@@ -11,6 +11,7 @@ from mltrace.cli.text import safe_json
 from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.artifact import StoredArtifact
 from mltrace.entities.times import iso_utc
+from mltrace.lineage.evidence import Evidence
 
 
 def run_json(run: ComponentRun, with_code: bool = False) -> dict[str, Any]:
@@ -42,6 +43,17 @@ def run_json(run: ComponentRun, with_code: bool = False) -> dict[str, Any]:
     if with_code:
         data["code_snapshot"] = run.code_snapshot
     return data
+
+
+def evidence_json(evidence: Evidence) -> dict[str, Any]:
+    """A piece of review's evidence against a run."""
+    return {
+        "kind": evidence.kind,
+        "key": evidence.key,
+        "value": evidence.value,
+        "usual": evidence.usual,
+        "message": evidence.message,
+    }
 
 
 def run_pointer_json(pointer: IOPointer) -> dict[str, Any]:

@@ -13,9 +13,11 @@ from mltrace.db.membership import ValueList, id_rows
 from mltrace.db.models import pointers
 from mltrace.db.postgres import NULL, Prepared, copy_out, copy_text, index_walks_prefix
 from mltrace.db.queries import FLAGGED, preview_runs
+from mltrace.db.run_records import recent_run_records, run_records
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.times import parse_utc, utc
 from mltrace.errors import InvalidInputError, NotFoundError, run_not_found
+from mltrace.lineage.evidence import Evidence, RunRecords, evidence_of
 from mltrace.lineage.review import Suspect, rank_suspects
 from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph
 
@@ -258,22 +260,37 @@ _FLAGGED_NAMES = Prepared("flagged_names", FLAGGED.with_only_columns(pointers.c.
 
 def review(conn: Connection, limit: int = 20, offset: int = 0) -> dict[str, Any]:
     """Flagged outputs and the runs behind them, most suspicious first (SPEC §5), each run previewed as listings
-    show it: `{"flagged": [names], "runs": [(run, count, coverage, score)]}`; the `limit` runs after the `offset`
-    most suspicious.
+    show it: `{"flagged": [names], "runs": [(run, count, coverage, score, evidence)]}`; the `limit` runs after the
+    `offset` most suspicious.
 
-    Three statements: the flagged names, the evidence of every suspect (with its start, which breaks ties), and
-    the previews of the `limit` runs shown."""
+    Five statements: the flagged names, the lineage evidence of every suspect (with its start, which breaks ties),
+    what every suspect recorded, what the latest runs of their components recorded (for what is usual), and the
+    previews of the `limit` runs shown."""
     flagged = list(_FLAGGED_NAMES.execute(conn).scalars())
     if not flagged:
         return {"flagged": [], "runs": []}
     flagged_counts: dict[int, int] = {}
     passing_counts: dict[int, int] = {}
     starts: dict[int, datetime] = {}
-    evidence: Sequence[Any] = _REVIEW_STATEMENTS[conn.dialect.name].execute(conn).all()
-    for run_id, flagged_count, passing, start in evidence:
+    found: Sequence[Any] = _REVIEW_STATEMENTS[conn.dialect.name].execute(conn).all()
+    for run_id, flagged_count, passing, start in found:
         flagged_counts[run_id], passing_counts[run_id] = flagged_count, passing
         starts[run_id] = utc(start) if isinstance(start, datetime) else parse_utc(start)
-    ranked = rank_suspects(flagged_counts, passing_counts, starts, len(flagged))
+    evidence = _recorded_evidence(conn, list(flagged_counts))
+    ranked = rank_suspects(flagged_counts, passing_counts, starts, len(flagged), evidence)
     suspects: list[Suspect] = ranked[offset : offset + limit]
     runs = {run.id: run for run in preview_runs(conn, [s.run_id for s in suspects])}
-    return {"flagged": flagged, "runs": [(runs[s.run_id], s.count, s.coverage, s.score) for s in suspects]}
+    return {
+        "flagged": flagged,
+        "runs": [(runs[s.run_id], s.count, s.coverage, s.score, list(s.evidence)) for s in suspects],
+    }
+
+
+def _recorded_evidence(conn: Connection, run_ids: list[int]) -> dict[int, list[Evidence]]:
+    """The evidence each run records against itself, judged against its component's latest runs."""
+    suspects = run_records(conn, run_ids)
+    recent: dict[str, list[RunRecords]] = {}
+    for record in recent_run_records(conn, sorted({s.component for s in suspects})):
+        recent.setdefault(record.component, []).append(record)
+    found = {s.run_id: evidence_of(s, recent.get(s.component, [])) for s in suspects}
+    return {run_id: pieces for run_id, pieces in found.items() if pieces}

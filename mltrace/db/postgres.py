@@ -27,6 +27,7 @@ from sqlalchemy import (
     Select,
     Table,
     TextClause,
+    TextualSelect,
     bindparam,
     column,
     text,
@@ -90,7 +91,7 @@ class Prepared:
     PgBouncer's transaction mode a connection may not hold what it prepared.
     """
 
-    def __init__(self, name: str, statement: Select[Any] | TextClause, prefix: str = "") -> None:
+    def __init__(self, name: str, statement: Select[Any] | TextClause | TextualSelect, prefix: str = "") -> None:
         """`prefix`: SQL run before each `EXECUTE`, in the same query string (planner settings)."""
         self.name = f"mltrace_{name}"
         self.statement = statement
@@ -131,7 +132,8 @@ class Prepared:
             )
         )
         executed: Executable = execute
-        if isinstance(self.statement, Select):  # the columns' types convert what is read, matched by position
+        # the columns' types convert what is read, matched by position
+        if isinstance(self.statement, Select | TextualSelect):
             types = [c.type for c in self.statement.selected_columns]
             executed = execute.columns(*(column(f"c{i}", type_) for i, type_ in enumerate(types)))
         self._postgresql = (f"PREPARE {self.name} AS {body}", executed)

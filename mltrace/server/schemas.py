@@ -31,6 +31,8 @@ from mltrace.entities.limits import (
 )
 from mltrace.entities.run_wire import from_wire
 from mltrace.entities.times import iso_utc, parse_utc, parse_utc_clamped
+from mltrace.lineage.evidence import WEIGHTS as EVIDENCE_WEIGHTS
+from mltrace.lineage.evidence import Evidence
 from mltrace.server.errors import ERROR_CODES, ApiError
 from mltrace.server.limits import current_limits, limited
 
@@ -465,12 +467,35 @@ class RunDetailSchema(RunSchema):
     )
 
 
+class EvidenceSchema(ma.Schema):
+    """Something the run recorded that makes it more suspect."""
+
+    kind = fields.String(
+        validate=validate.OneOf(sorted(EVIDENCE_WEIGHTS)),
+        metadata={
+            "description": "`failed_test`: one of its tests failed; `outlier_metric`: a metric far from its "
+            "component's recent runs (robust z-score ≥ 3.5, or ≥ 2× the median when they agree); `rare_param`: "
+            "a param value other than the one ≥ 90% of its component's recent runs had."
+        },
+    )
+    key = fields.String(metadata={"description": "The test (`Test.method`), metric or param."})
+    value = JsonData(metadata={"description": "The run's value (for a failed test, its error)."})
+    usual = JsonData(metadata={"description": "The median or usual value of the recent runs (null for a test)."})
+    message = fields.String(metadata={"description": "One sentence saying why."})
+
+
 class RankedRunSchema(RunSchema):
     """A run suspected by review."""
 
     count = fields.Integer(metadata={"description": "Flagged outputs downstream of the run."})
     coverage = fields.Float(metadata={"description": "count ÷ all flagged outputs (0–1)."})
-    score = fields.Float(metadata={"description": "Suspicion (Ochiai); higher is more suspicious."})
+    score = fields.Float(
+        metadata={"description": "Suspicion: Ochiai × (1 + one per piece of evidence); higher is more suspicious."}
+    )
+    evidence = fields.List(
+        fields.Nested(EvidenceSchema),
+        metadata={"description": "What raised the score beyond the run's place in the lineage; often empty."},
+    )
 
 
 class ComponentWithRunsSchema(ComponentSchema):
@@ -571,6 +596,6 @@ class ErrorSchema(ma.Schema):
     error = fields.Nested(ErrorBodySchema)
 
 
-def ranked(run: ComponentRun, count: int, coverage: float, score: float) -> Extended:
+def ranked(run: ComponentRun, count: int, coverage: float, score: float, evidence: list[Evidence]) -> Extended:
     """A review entry as RankedRunSchema dumps it."""
-    return Extended(run, count=count, coverage=coverage, score=score)
+    return Extended(run, count=count, coverage=coverage, score=score, evidence=evidence)

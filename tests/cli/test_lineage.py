@@ -92,11 +92,16 @@ def test_review_puts_the_culprit_ingest_run_first(shown_demo: DemoInfo, show: In
     assert lines[0].startswith(f"{flagged} flagged outputs: ")
     header, first, *rest = lines[2:]
     assert header.split()[:6] == ["RANK", "SCORE", "FLAGGED", "COVERAGE", "RUN", "COMPONENT"]
-    assert first.split()[:6] == ["1", "1.00", f"{flagged}/{flagged}", "100%", str(shown_demo.culprit_run_id), "ingest"]
-    assert len(rest) == 3
+    # the culprit covers every flagged output and nothing else (Ochiai 1), and records three pieces of evidence
+    assert first.split()[:6] == ["1", "4.00", f"{flagged}/{flagged}", "100%", str(shown_demo.culprit_run_id), "ingest"]
+    table, evidence = rest[:3], rest[3:]
+    assert [line.split()[0] for line in table] == ["2", "3", "4"]
+    assert evidence[:2] == ["", "Evidence that raised a score:"]
+    assert evidence[2] == f"1. run {shown_demo.culprit_run_id} (ingest)"
+    assert "   param fahrenheit = True, where 7 of 7 recent runs had False" in evidence[3:6]
 
 
-def test_review_json_has_counts_coverage_and_scores(shown_demo: DemoInfo, show: Invoke) -> None:
+def test_review_json_has_counts_coverage_scores_and_evidence(shown_demo: DemoInfo, show: Invoke) -> None:
     result = show("review", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -107,8 +112,15 @@ def test_review_json_has_counts_coverage_and_scores(shown_demo: DemoInfo, show: 
         "ingest",
         2 * MACHINES,
         1.0,
-        1.0,
+        4.0,
     )
+    assert [(e["kind"], e["key"]) for e in top["evidence"]] == [
+        ("outlier_metric", "temperature_max"),
+        ("outlier_metric", "temperature_mean"),
+        ("rare_param", "fahrenheit"),
+    ]
+    assert set(top["evidence"][2]) == {"kind", "key", "value", "usual", "message"}
+    assert (top["evidence"][2]["value"], top["evidence"][2]["usual"]) == (True, False)
     assert all(r["score"] <= top["score"] for r in data["runs"])
 
 

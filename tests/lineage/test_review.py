@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import networkx as nx
 import pytest
 from sqlalchemy import event
 
@@ -43,10 +44,10 @@ def test_culprit_at_the_source_ranks_first_and_the_shared_training_run_does_not_
         client.flag(name, "bad label")
     result = client.review()
     assert set(result["flagged"]) == set(flagged)
-    top, count, coverage, score = result["runs"][0]
+    top, count, coverage, score, evidence = result["runs"][0]
     bad_ingest = ids[records[1 + 2 * 3].key]
     assert (top.id, top.component_name) == (bad_ingest, "ingest")
-    assert (count, coverage, score) == (7, 1.0, pytest.approx(1.0))
+    assert (count, coverage, score, evidence) == (7, 1.0, pytest.approx(1.0), [])
     train = next(entry for entry in result["runs"] if entry[0].component_name == "train")
     assert train[2] == 1.0 and train[3] < score  # covers every flagged output, but also every good one
     assert len(predictions) == 30
@@ -104,8 +105,94 @@ def test_review_binds_its_suspects_as_one_value_whatever_sqlite_allows(client: C
     result = client.review(limit=3)
     assert result["flagged"] == ["merged"]
     # every run covers the one flagged output and no good one: the latest start breaks the tie
-    assert [(r.id, count, coverage, score) for r, count, coverage, score in result["runs"]] == [
+    assert [(r.id, count, coverage, score) for r, count, coverage, score, _ in result["runs"]] == [
         (merge_id, 1, 1.0, 1.0),
         (source_ids[-1], 1, 1.0, 1.0),
         (source_ids[-2], 1, 1.0, 1.0),
     ]
+
+
+# --- evidence the runs recorded -------------------------------------------------------------------------------
+
+PASSED = [{"test": "RawBatch", "name": "test_units", "phase": "after", "passed": True, "error": None}]
+FAILED = [{"test": "RawBatch", "name": "test_units", "phase": "after", "passed": False, "error": "AssertionError: °F"}]
+
+
+def recorded_pipeline(odd: str | None = None, odd_batch: int = 2, batches: int = 8, per_batch: int = 4):
+    """`pipeline`, whose ingest runs record a unit, a row count and a test; with `odd`, the ingest of `odd_batch`
+    has a failed test (`failed_test`), a row count far from the others' (`outlier_metric`) or another unit
+    (`rare_param`)."""
+    records = pipeline(bad_batch=odd_batch, batches=batches, per_batch=per_batch)
+    for b in range(batches):
+        ingest = records[1 + 3 * b]
+        ingest.params, ingest.metrics = {"unit": "C"}, {"rows": 100 + (b * 7) % 5}
+        ingest.test_results = list(PASSED)
+        records[3 + 3 * b].metrics = {"predictions": per_batch}
+    odd_ingest = records[1 + 3 * odd_batch]
+    if odd == "failed_test":
+        odd_ingest.test_results = list(FAILED)
+    elif odd == "outlier_metric":
+        odd_ingest.metrics = {"rows": 410}
+    elif odd == "rare_param":
+        odd_ingest.params = {"unit": "F"}
+    return records
+
+
+def plain_ochiai_order(records, ids: list[int], flagged: set[str]) -> list[int]:
+    """The oracle: Ochiai over the lineage graph (networkx), ties to the later start then the higher id."""
+    graph = nx.DiGraph()
+    writers = {p.name: run_id for r, run_id in zip(records, ids, strict=True) for p in r.outputs}
+    for r, run_id in zip(records, ids, strict=True):
+        graph.add_node(run_id, start=r.start_timestamp, outputs={p.name for p in r.outputs}, component=r.component_name)
+        graph.add_edges_from((writers[p.name], run_id) for p in r.inputs if p.name in writers)
+    culprits = {graph.nodes[writers[name]]["component"] for name in flagged}
+    good = {
+        name
+        for node, facts in graph.nodes(data=True)
+        if facts["component"] in culprits
+        for name in facts["outputs"] - flagged
+    }
+    scores = {}
+    for node in graph.nodes:
+        reached = nx.descendants(graph, node) | {node}
+        outputs = set().union(*(graph.nodes[n]["outputs"] for n in reached))
+        if outputs & flagged:
+            scores[node] = ochiai(len(outputs & flagged), len(outputs & good), len(flagged))
+    return sorted(scores, key=lambda n: (-round(scores[n], 12), -graph.nodes[n]["start"].timestamp(), -n))
+
+
+@pytest.mark.parametrize("odd", ["failed_test", "outlier_metric", "rare_param"])
+def test_with_one_flag_the_run_with_evidence_ranks_above_the_runs_that_merely_share_the_path(
+    client: Client, odd: str
+) -> None:
+    records = recorded_pipeline(odd)
+    ids = client.ingest(records)
+    client.flag("pred/2/1", "wrong")
+    ranked = client.review(5)["runs"]
+    odd_ingest, clean, predict = ids[1 + 3 * 2], ids[2 + 3 * 2], ids[3 + 3 * 2]
+    assert [entry[0].id for entry in ranked[:3]] == [odd_ingest, predict, clean]
+    _run, count, coverage, score, evidence = ranked[0]
+    key = {"failed_test": "RawBatch.test_units", "outlier_metric": "rows", "rare_param": "unit"}[odd]
+    assert [(e.kind, e.key) for e in evidence] == [(odd, key)]
+    assert evidence[0].message.startswith(
+        {
+            "failed_test": "test RawBatch.test_units failed: AssertionError: °F",
+            "outlier_metric": "metric rows = 410, usually 102 (robust z-score +",  # the median of the 7 others
+            "rare_param": "param unit = 'F', where 7 of 7 recent runs had 'C'",
+        }[odd]
+    )
+    assert (count, coverage) == (1, 1.0)
+    # alone on its path it would tie with clean and predict (one flagged of 4 outputs); its evidence doubles it
+    assert score == pytest.approx(2 * ochiai(1, 3, 1)) and ranked[1][3] == pytest.approx(ochiai(1, 3, 1))
+    assert all(entry[4] == [] for entry in ranked[1:])
+
+
+def test_without_evidence_the_ranking_is_plain_ochiai(client: Client) -> None:
+    records = recorded_pipeline()
+    ids = client.ingest(records)
+    flagged = {"pred/2/1", "pred/2/3", "pred/5/0"}
+    for name in flagged:
+        client.flag(name)
+    ranked = client.review(100)["runs"]
+    assert [entry[0].id for entry in ranked] == plain_ochiai_order(records, ids, flagged)
+    assert all(evidence == [] for *_, evidence in ranked)

@@ -129,10 +129,21 @@ export interface Trace {
   edges: TraceEdge[];
 }
 
+export type EvidenceKind = "failed_test" | "outlier_metric" | "rare_param";
+
+export interface Evidence {
+  kind: EvidenceKind;
+  key: string;
+  value: unknown;
+  usual: unknown;
+  message: string;
+}
+
 export interface ReviewRun extends Run {
   count: number;
   coverage: number;
   score: number;
+  evidence: Evidence[];
 }
 
 export interface Review {
