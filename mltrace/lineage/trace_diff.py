@@ -1,0 +1,405 @@
+"""Aligns the upstream traces of two outputs run by run and ranks what differs, the likely cause first.
+
+Pairing: the producers of the two outputs are paired when they run the same component. From a pair, the runs each
+side read from are paired by component and the input through which they are reached: first those reached through
+an input of the same name, then the rest of each component in the order of their input names (explicit links
+last). A run already paired (reached earlier by a shorter path) is not paired again, so a component used several
+times is paired by its path from the root. When the walk stops (a step only one side has cuts it), runs of the same
+component left on both sides are paired, nearest the root first, and the walk goes on from them. A run of either
+trace left unpaired is only in that trace.
+
+Ranking: the furthest upstream difference first (the pair's distance from the root, in runs), then by kind
+(`KINDS`: raw data, a step only one side has, code, params, git, staleness, inputs, metrics, status, tests). An
+input whose producers form a pair that differs (or has a difference upstream) is `explained_by` that pair's top
+difference and ranked after every unexplained one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mltrace.entities import ComponentRun
+
+KINDS = (
+    "raw_input",
+    "only_in_a",
+    "only_in_b",
+    "code",
+    "params",
+    "git",
+    "stale",
+    "input",
+    "metrics",
+    "status",
+    "tests",
+)
+"""Kinds of difference, the likelier cause first (within the same distance from the root)."""
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+_RUN_ID = re.compile(r"\brun \d+")
+
+
+@dataclass
+class TraceSide:
+    """One output's upstream trace: its producer, the runs whole, and for each run the runs it read from."""
+
+    root: str
+    producer: int | None
+    runs: dict[int, ComponentRun]
+    upstream: dict[int, list[tuple[str | None, int]]]  # run id → (input name, or None for a link; writer's run id)
+    raw: dict[int, dict[str, str | None]]  # run id → inputs no run of the trace wrote: name → value hash
+    depth: dict[int, int]  # run id → runs between it and the producer (0 for the producer)
+
+
+def trace_side(root: str, producer: int | None, runs: Iterable[ComponentRun]) -> TraceSide:
+    """A side from its root, the root's producer and the trace's runs, whole (with their `dependencies`)."""
+    by_id = {run.id: run for run in runs if run.id is not None}
+    outputs = {run_id: {p.name for p in run.outputs} for run_id, run in by_id.items()}
+    upstream: dict[int, list[tuple[str | None, int]]] = {}
+    raw: dict[int, dict[str, str | None]] = {}
+    for run_id, run in by_id.items():
+        reached: list[tuple[str | None, int]] = []
+        written: set[str] = set()
+        inputs = {p.name for p in run.inputs}
+        for dep in dict.fromkeys(run.dependencies):
+            if dep not in by_id:
+                continue
+            via = sorted(inputs & outputs[dep])
+            written.update(via)
+            reached.append((via[0] if via else None, dep))
+        upstream[run_id] = reached
+        raw[run_id] = {p.name: p.value_hash for p in run.inputs if p.name not in written}
+    depth: dict[int, int] = {}
+    if producer in by_id:
+        depth[producer] = 0
+        queue = deque([producer])
+        while queue:
+            run_id = queue.popleft()
+            for _via, dep in upstream[run_id]:
+                if dep not in depth:
+                    depth[dep] = depth[run_id] + 1
+                    queue.append(dep)
+    return TraceSide(root, producer if producer in by_id else None, by_id, upstream, raw, depth)
+
+
+@dataclass
+class Difference:
+    """One thing that differs between the two traces."""
+
+    kind: str
+    component: str
+    depth: int
+    a_run_id: int | None
+    b_run_id: int | None
+    key: str | None = None
+    a: Any = None
+    b: Any = None
+    change: str = "changed"  # added (only b has it), removed (only a has it), changed
+    code_diff: str | None = None
+    explained: Difference | None = None
+    rank: int = 0
+
+    @property
+    def explained_by(self) -> int | None:
+        """The rank of the difference that explains this one."""
+        return None if self.explained is None else self.explained.rank
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Unexplained first, then furthest upstream, then by kind."""
+        return (
+            self.explained is not None,
+            -self.depth,
+            _KIND_ORDER[self.kind],
+            self.component,
+            self.key or "",
+            self.a_run_id or 0,
+            self.b_run_id or 0,
+        )
+
+
+@dataclass
+class Pair:
+    """Two runs of the same component at the same place in both traces."""
+
+    a_run_id: int
+    b_run_id: int
+    component: str
+    depth: int
+    differences: list[Difference] = field(default_factory=list)
+    upstream: list[Pair] = field(default_factory=list)
+    only: list[Difference] = field(default_factory=list)  # runs it read from that only one side has
+
+    @property
+    def shared(self) -> bool:
+        """Both traces hold the same run here."""
+        return self.a_run_id == self.b_run_id
+
+
+@dataclass(frozen=True, order=True)
+class Unpaired:
+    """A run only one trace holds."""
+
+    run_id: int
+    component: str
+    depth: int
+
+
+@dataclass
+class TraceDiff:
+    """The alignment of two traces and their differences, ranked."""
+
+    a: str
+    b: str
+    pairs: list[Pair]
+    only_a: list[Unpaired]
+    only_b: list[Unpaired]
+    differences: list[Difference]
+
+    @property
+    def identical(self) -> bool:
+        """Nothing differs: every run is paired and no pair differs."""
+        return not self.differences
+
+
+def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None] | None = None) -> TraceDiff:
+    """Aligns `a` and `b` and ranks their differences; `code_of(run id)` gives a run's code snapshot for the
+    unified diff of two runs whose code differs."""
+    pairs: dict[tuple[int, int], Pair] = {}
+    paired_a: dict[int, Pair] = {}
+    paired_b: dict[int, Pair] = {}
+    edges: list[tuple[Pair, str | None, str | None, Pair]] = []  # (pair, input in a, input in b, upstream pair)
+    queue: deque[Pair] = deque()
+
+    def add_pair(a_id: int, b_id: int, depth: int) -> Pair:
+        pair = Pair(a_id, b_id, a.runs[a_id].component_name, depth)
+        pairs[a_id, b_id] = paired_a[a_id] = paired_b[b_id] = pair
+        queue.append(pair)
+        return pair
+
+    if (
+        a.producer is not None
+        and b.producer is not None
+        and a.runs[a.producer].component_name == b.runs[b.producer].component_name
+    ):
+        add_pair(a.producer, b.producer, 0)
+    while queue:
+        while queue:
+            pair = queue.popleft()
+            for (via_a, a_id), (via_b, b_id) in _match(a, b, a.upstream[pair.a_run_id], b.upstream[pair.b_run_id]):
+                existing = pairs.get((a_id, b_id))
+                if existing is None:
+                    if a_id in paired_a or b_id in paired_b:
+                        continue
+                    existing = add_pair(a_id, b_id, pair.depth + 1)
+                pair.upstream.append(existing)
+                edges.append((pair, via_a, via_b, existing))
+        # a step that only one side has cuts the walk: runs of a component left on both sides are paired nearest
+        # the root first, and the walk goes on from them
+        left_b: dict[str, list[Unpaired]] = {}
+        for run in _unpaired(b, paired_b):
+            left_b.setdefault(run.component, []).append(run)
+        for run in sorted(_unpaired(a, paired_a), key=lambda u: (u.depth, u.run_id)):
+            group = sorted(left_b.get(run.component, []), key=lambda u: (u.depth, u.run_id))
+            if group:
+                left_b[run.component] = group[1:]
+                add_pair(run.run_id, group[0].run_id, max(run.depth, group[0].depth))
+
+    only_a = _unpaired(a, paired_a)
+    only_b = _unpaired(b, paired_b)
+    differences: list[Difference] = []
+    for pair in pairs.values():
+        pair.differences = _compare(a, b, pair, code_of)
+        differences += pair.differences
+    for side, only, kind, paired in ((a, only_a, "only_in_a", paired_a), (b, only_b, "only_in_b", paired_b)):
+        readers: dict[int, list[int]] = {}
+        for reader_id, reads in side.upstream.items():
+            for _via, dep in reads:
+                readers.setdefault(dep, []).append(reader_id)
+        for run_id, component, depth in ((u.run_id, u.component, u.depth) for u in only):
+            is_a = side is a
+            diff = Difference(kind, component, depth, run_id if is_a else None, None if is_a else run_id)
+            diff.change = "removed" if is_a else "added"
+            differences.append(diff)
+            for reader_id in readers.get(run_id, []):
+                if reader_id in paired:
+                    paired[reader_id].only.append(diff)
+    if a.producer is None and b.producer is None and a.root != b.root:  # two raw data: only their names tell
+        differences.append(Difference("raw_input", "", 0, None, None, "output", a.root, b.root))
+    causes = _causes(pairs.values())
+    for pair, via_a, via_b, up in edges:
+        hash_a = _hash_of(a.runs[pair.a_run_id], via_a)
+        hash_b = _hash_of(b.runs[pair.b_run_id], via_b)
+        if via_a == via_b and hash_a == hash_b:
+            continue
+        key = via_a if via_a == via_b else f"{via_a} / {via_b}"
+        diff = Difference(
+            "input",
+            pair.component,
+            pair.depth,
+            pair.a_run_id,
+            pair.b_run_id,
+            key,
+            {"name": via_a, "value_hash": hash_a},
+            {"name": via_b, "value_hash": hash_b},
+            explained=causes.get(id(up)),
+        )
+        pair.differences.append(diff)
+        differences.append(diff)
+    differences.sort(key=Difference.sort_key)
+    for rank, diff in enumerate(differences, 1):
+        diff.rank = rank
+    ordered = sorted(pairs.values(), key=lambda p: (p.depth, p.component, p.a_run_id, p.b_run_id))
+    return TraceDiff(a.root, b.root, ordered, only_a, only_b, differences)
+
+
+def _match(
+    a: TraceSide, b: TraceSide, up_a: list[tuple[str | None, int]], up_b: list[tuple[str | None, int]]
+) -> list[tuple[tuple[str | None, int], tuple[str | None, int]]]:
+    """The upstream runs of two paired runs, matched: same component and input name, then by order of input name
+    within each component."""
+    matched: list[tuple[tuple[str | None, int], tuple[str | None, int]]] = []
+    by_name_b: dict[tuple[str, str], tuple[str | None, int]] = {
+        (via, b.runs[run_id].component_name): (via, run_id) for via, run_id in up_b if via is not None
+    }
+    left_a, used_b = [], set()
+    for via, run_id in up_a:
+        other = by_name_b.get((via, a.runs[run_id].component_name)) if via is not None else None
+        if other is not None and other[1] not in used_b:
+            matched.append(((via, run_id), other))
+            used_b.add(other[1])
+        else:
+            left_a.append((via, run_id))
+    left_b = [item for item in up_b if item[1] not in used_b]
+    groups_b: dict[str, list[tuple[str | None, int]]] = {}
+    for item in sorted(left_b, key=_order):
+        groups_b.setdefault(b.runs[item[1]].component_name, []).append(item)
+    for item in sorted(left_a, key=_order):
+        group = groups_b.get(a.runs[item[1]].component_name)
+        if group:
+            matched.append((item, group.pop(0)))
+    return matched
+
+
+def _unpaired(side: TraceSide, paired: dict[int, Pair]) -> list[Unpaired]:
+    """The side's runs left unpaired, by id."""
+    return sorted(
+        Unpaired(run_id, run.component_name, side.depth.get(run_id, 0))
+        for run_id, run in side.runs.items()
+        if run_id not in paired
+    )
+
+
+def _order(item: tuple[str | None, int]) -> tuple[bool, str, int]:
+    via, run_id = item
+    return (via is None, via or "", run_id)
+
+
+def _causes(pairs: Iterable[Pair]) -> dict[int, Difference]:
+    """For each pair (by `id`), the top difference at it or upstream of it, if any (an iterative walk: a chain
+    of thousands of runs is that deep)."""
+    causes: dict[int, Difference | None] = {}
+    for start in pairs:
+        stack: list[tuple[Pair, bool]] = [(start, False)]
+        while stack:
+            pair, ready = stack.pop()
+            if id(pair) in causes:
+                continue
+            if not ready:
+                stack.append((pair, True))
+                stack.extend((up, False) for up in pair.upstream if id(up) not in causes)
+                continue
+            candidates = [d for d in pair.differences + pair.only if d.explained is None]
+            candidates += [c for up in pair.upstream if (c := causes.get(id(up))) is not None]
+            causes[id(pair)] = min(candidates, key=Difference.sort_key) if candidates else None
+    return {key: cause for key, cause in causes.items() if cause is not None}
+
+
+def _hash_of(run: ComponentRun, name: str | None) -> str | None:
+    if name is None:
+        return None
+    return next((p.value_hash for p in run.inputs if p.name == name), None)
+
+
+def _compare(a: TraceSide, b: TraceSide, pair: Pair, code_of: Callable[[int], str | None] | None) -> list[Difference]:
+    """What differs between the two runs of a pair, besides the inputs they read from paired runs."""
+    if pair.shared:
+        return []
+    run_a, run_b = a.runs[pair.a_run_id], b.runs[pair.b_run_id]
+
+    def diff(kind: str, key: str | None, value_a: Any, value_b: Any, change: str = "changed") -> Difference:
+        return Difference(kind, pair.component, pair.depth, pair.a_run_id, pair.b_run_id, key, value_a, value_b, change)
+
+    found = [
+        diff("raw_input", name, {"name": name_a, "value_hash": hash_a}, {"name": name_b, "value_hash": hash_b}, change)
+        for name, name_a, hash_a, name_b, hash_b, change in _raw_changes(a.raw[pair.a_run_id], b.raw[pair.b_run_id])
+    ]
+    if run_a.code_hash != run_b.code_hash:
+        code = diff("code", None, run_a.code_hash, run_b.code_hash)
+        if code_of is not None:
+            code.code_diff = unified_code_diff(
+                code_of(pair.a_run_id),
+                code_of(pair.b_run_id),
+                f"a/{pair.component} (run {pair.a_run_id})",
+                f"b/{pair.component} (run {pair.b_run_id})",
+            )
+        found.append(code)
+    found += [diff("params", key, x, y, change) for key, x, y, change in _key_changes(run_a.params, run_b.params)]
+    if run_a.git_hash != run_b.git_hash:
+        found.append(diff("git", None, run_a.git_hash, run_b.git_hash))
+    if [_RUN_ID.sub("run …", m) for m in run_a.stale] != [_RUN_ID.sub("run …", m) for m in run_b.stale]:
+        found.append(diff("stale", None, list(run_a.stale), list(run_b.stale)))
+    found += [diff("metrics", key, x, y, change) for key, x, y, change in _key_changes(run_a.metrics, run_b.metrics)]
+    if run_a.status != run_b.status:
+        found.append(diff("status", None, run_a.status, run_b.status))
+    if run_a.test_results != run_b.test_results:
+        found.append(diff("tests", None, run_a.test_results, run_b.test_results))
+    return found
+
+
+def _raw_changes(
+    raw_a: dict[str, str | None], raw_b: dict[str, str | None]
+) -> list[tuple[str, str | None, str | None, str | None, str | None, str]]:
+    """`(key, name in a, hash in a, name in b, hash in b, change)` for raw inputs that differ: by name, then the
+    names found on one side only, in order."""
+    changes: list[tuple[str, str | None, str | None, str | None, str | None, str]] = [
+        (name, name, raw_a[name], name, raw_b[name], "changed")
+        for name in sorted(raw_a.keys() & raw_b.keys())
+        if raw_a[name] != raw_b[name]
+    ]
+    left_a = sorted(raw_a.keys() - raw_b.keys())
+    left_b = sorted(raw_b.keys() - raw_a.keys())
+    for x, y in zip(left_a, left_b, strict=False):
+        changes.append((f"{x} / {y}", x, raw_a[x], y, raw_b[y], "changed"))
+    for x in left_a[len(left_b) :]:
+        changes.append((x, x, raw_a[x], None, None, "removed"))
+    for y in left_b[len(left_a) :]:
+        changes.append((y, None, None, y, raw_b[y], "added"))
+    return changes
+
+
+def _key_changes(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
+    """`(key, value in a, value in b, change)` for the keys whose values differ, in key order."""
+    missing = object()
+    changes = []
+    for key in sorted(a.keys() | b.keys()):
+        x, y = a.get(key, missing), b.get(key, missing)
+        if x is missing:
+            changes.append((key, None, y, "added"))
+        elif y is missing:
+            changes.append((key, x, None, "removed"))
+        elif x != y:
+            changes.append((key, x, y, "changed"))
+    return changes
+
+
+def unified_code_diff(code_a: str | None, code_b: str | None, name_a: str, name_b: str) -> str:
+    """The unified diff of two code snapshots ("" when neither has one or they are equal)."""
+    lines = difflib.unified_diff(
+        (code_a or "").splitlines(keepends=True), (code_b or "").splitlines(keepends=True), name_a, name_b
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
