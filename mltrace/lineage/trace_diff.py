@@ -1,12 +1,13 @@
 """Aligns the upstream traces of two outputs run by run and ranks what differs, the likely cause first.
 
 Pairing: the producers of the two outputs are paired when they run the same component. From a pair, the runs each
-side read from are paired by component and the input through which they are reached: first those reached through
-an input of the same name, then the rest of each component in the order of their input names (explicit links
-last). A run already paired (reached earlier by a shorter path) is not paired again, so a component used several
-times is paired by its path from the root. When the walk stops (a step only one side has cuts it), runs of the same
-component left on both sides are paired, nearest the root first, and the walk goes on from them. A run of either
-trace left unpaired is only in that trace.
+side read from are paired: a run both sides read from with itself (shared), then by component and the input through
+which they are reached, first through an input of the same name, then in the order of the input names (explicit
+links last). A run already paired (reached earlier by a shorter path) is not paired with another again, so a
+component used several times is paired by its path from the root; a shared run is also paired with itself wherever
+both traces reach it. When the walk stops (a step only one side has cuts it), runs of the same component left on both
+sides are paired, nearest the root first, and the walk goes on from them. A run of either trace left unpaired is only
+in that trace.
 
 Ranking: the furthest upstream difference first (the pair's distance from the root, in runs), then by kind
 (`KINDS`: raw data, a step only one side has, code, params, git, staleness, inputs, metrics, status, tests). An
@@ -193,7 +194,7 @@ def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None]
             for (via_a, a_id), (via_b, b_id) in _match(a, b, a.upstream[pair.a_run_id], b.upstream[pair.b_run_id]):
                 existing = pairs.get((a_id, b_id))
                 if existing is None:
-                    if a_id in paired_a or b_id in paired_b:
+                    if a_id != b_id and (a_id in paired_a or b_id in paired_b):
                         continue
                     existing = add_pair(a_id, b_id, pair.depth + 1)
                 pair.upstream.append(existing)
@@ -262,7 +263,12 @@ def _match(
 ) -> list[tuple[tuple[str | None, int], tuple[str | None, int]]]:
     """The upstream runs of two paired runs, matched: same component and input name, then by order of input name
     within each component."""
-    matched: list[tuple[tuple[str | None, int], tuple[str | None, int]]] = []
+    same = {run_id for _via, run_id in up_a} & {run_id for _via, run_id in up_b}
+    matched: list[tuple[tuple[str | None, int], tuple[str | None, int]]] = [
+        (item, next(other for other in up_b if other[1] == item[1])) for item in up_a if item[1] in same
+    ]
+    up_a = [item for item in up_a if item[1] not in same]
+    up_b = [item for item in up_b if item[1] not in same]
     by_name_b: dict[tuple[str, str], tuple[str | None, int]] = {
         (via, b.runs[run_id].component_name): (via, run_id) for via, run_id in up_b if via is not None
     }
