@@ -9,7 +9,11 @@ both traces reach it. When the walk stops (a step only one side has cuts it), ru
 sides are paired, nearest the root first, and the walk goes on from them. A run of either trace left unpaired is only
 in that trace.
 
-Ranking: the furthest upstream difference first (the pair's distance from the root, in runs), then by kind
+An input read from a paired run differs when its version (value hash) does, or, where a version is missing, its
+name: outputs named per run (`features-<uuid>`) with the same content are the same.
+
+Ranking: the furthest upstream difference first (the most runs on a path from the pair to the producers, so a
+pair upstream of another always comes first), then by kind
 (`KINDS`: raw data, a step only one side has, code, params, git, staleness, inputs, metrics, status, tests). An
 input whose producers form a pair that differs (or has a difference upstream) is `explained_by` that pair's top
 difference and ranked after every unexplained one.
@@ -45,7 +49,7 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 _RUN_ID = re.compile(r"\brun \d+")
 
 
-@dataclass
+@dataclass(slots=True)
 class TraceSide:
     """One output's upstream trace: its producer, the runs whole, and for each run the runs it read from."""
 
@@ -54,41 +58,66 @@ class TraceSide:
     runs: dict[int, ComponentRun]
     upstream: dict[int, list[tuple[str | None, int]]]  # run id → (input name, or None for a link; writer's run id)
     raw: dict[int, dict[str, str | None]]  # run id → inputs no run of the trace wrote: name → value hash
-    depth: dict[int, int]  # run id → runs between it and the producer (0 for the producer)
+    inputs: dict[int, dict[str, str | None]]  # run id → all its inputs: name → value hash
+    components: dict[int, str]  # run id → its component
+    depth: dict[int, int]  # run id → most runs on a path from it to the producer (0 for the producer)
 
 
 def trace_side(root: str, producer: int | None, runs: Iterable[ComponentRun]) -> TraceSide:
     """A side from its root, the root's producer and the trace's runs, whole (with their `dependencies`)."""
     by_id = {run.id: run for run in runs if run.id is not None}
-    outputs = {run_id: {p.name for p in run.outputs} for run_id, run in by_id.items()}
+    writers: dict[str, list[int]] = {}  # output name → the runs of the trace that wrote it
+    for run_id, run in by_id.items():
+        for p in run.outputs:
+            writers.setdefault(p.name, []).append(run_id)
+    components = {run_id: run.component_name for run_id, run in by_id.items()}
     upstream: dict[int, list[tuple[str | None, int]]] = {}
     raw: dict[int, dict[str, str | None]] = {}
+    hashes: dict[int, dict[str, str | None]] = {}
     for run_id, run in by_id.items():
-        reached: list[tuple[str | None, int]] = []
-        written: set[str] = set()
-        inputs = {p.name for p in run.inputs}
-        for dep in dict.fromkeys(run.dependencies):
-            if dep not in by_id:
-                continue
-            via = sorted(inputs & outputs[dep])
-            written.update(via)
-            reached.append((via[0] if via else None, dep))
-        upstream[run_id] = reached
-        raw[run_id] = {p.name: p.value_hash for p in run.inputs if p.name not in written}
-    depth: dict[int, int] = {}
-    if producer in by_id:
-        depth[producer] = 0
-        queue = deque([producer])
-        while queue:
-            run_id = queue.popleft()
-            for _via, dep in upstream[run_id]:
-                if dep not in depth:
-                    depth[dep] = depth[run_id] + 1
-                    queue.append(dep)
-    return TraceSide(root, producer if producer in by_id else None, by_id, upstream, raw, depth)
+        inputs = hashes[run_id] = {p.name: p.value_hash for p in run.inputs}
+        deps: dict[int, str | None] = {dep: None for dep in run.dependencies if dep in by_id}
+        own = {}
+        for name, value_hash in inputs.items():
+            read_from = [w for w in writers.get(name, ()) if w in deps]
+            if not read_from:
+                own[name] = value_hash
+            for w in read_from:
+                via = deps[w]
+                if via is None or name < via:
+                    deps[w] = name
+        upstream[run_id] = list(zip(deps.values(), deps.keys(), strict=True))
+        raw[run_id] = own
+    depth = _longest_paths(producer, upstream) if producer in by_id else {}
+    return TraceSide(root, producer if producer in by_id else None, by_id, upstream, raw, hashes, components, depth)
 
 
-@dataclass
+def _longest_paths(producer: int, upstream: dict[int, list[tuple[str | None, int]]]) -> dict[int, int]:
+    """Run id → the most runs on a path from it to the producer: a run upstream of another is always deeper."""
+    readers = {producer: 0}
+    queue = deque([producer])
+    while queue:
+        for _via, dep in upstream[queue.popleft()]:
+            if dep in readers:
+                readers[dep] += 1
+            else:
+                readers[dep] = 1
+                queue.append(dep)
+    depth = dict.fromkeys(readers, 0)
+    ready = [producer]
+    while ready:  # a run once all its readers are done (lineage has no cycles)
+        run_id = ready.pop()
+        below = depth[run_id] + 1
+        for _via, dep in upstream[run_id]:
+            if depth[dep] < below:
+                depth[dep] = below
+            readers[dep] -= 1
+            if readers[dep] == 0:
+                ready.append(dep)
+    return depth
+
+
+@dataclass(slots=True)
 class Difference:
     """One thing that differs between the two traces."""
 
@@ -123,9 +152,10 @@ class Difference:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Pair:
-    """Two runs of the same component at the same place in both traces."""
+    """Two runs of the same component at the same place in both traces; `depth`: the most runs on a path from
+    either to its trace's producer."""
 
     a_run_id: int
     b_run_id: int
@@ -176,7 +206,8 @@ def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None]
     edges: list[tuple[Pair, str | None, str | None, Pair]] = []  # (pair, input in a, input in b, upstream pair)
     queue: deque[Pair] = deque()
 
-    def add_pair(a_id: int, b_id: int, depth: int) -> Pair:
+    def add_pair(a_id: int, b_id: int) -> Pair:
+        depth = max(a.depth.get(a_id, 0), b.depth.get(b_id, 0))
         pair = Pair(a_id, b_id, a.runs[a_id].component_name, depth)
         pairs[a_id, b_id] = paired_a[a_id] = paired_b[b_id] = pair
         queue.append(pair)
@@ -187,7 +218,7 @@ def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None]
         and b.producer is not None
         and a.runs[a.producer].component_name == b.runs[b.producer].component_name
     ):
-        add_pair(a.producer, b.producer, 0)
+        add_pair(a.producer, b.producer)
     while queue:
         while queue:
             pair = queue.popleft()
@@ -196,19 +227,17 @@ def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None]
                 if existing is None:
                     if a_id != b_id and (a_id in paired_a or b_id in paired_b):
                         continue
-                    existing = add_pair(a_id, b_id, pair.depth + 1)
+                    existing = add_pair(a_id, b_id)
                 pair.upstream.append(existing)
                 edges.append((pair, via_a, via_b, existing))
         # a step that only one side has cuts the walk: runs of a component left on both sides are paired nearest
         # the root first, and the walk goes on from them
-        left_b: dict[str, list[Unpaired]] = {}
-        for run in _unpaired(b, paired_b):
-            left_b.setdefault(run.component, []).append(run)
-        for run in sorted(_unpaired(a, paired_a), key=lambda u: (u.depth, u.run_id)):
+        left_a, left_b = _unpaired(a, paired_a), _unpaired_by_component(b, paired_b)
+        for run in sorted(left_a, key=lambda u: (u.depth, u.run_id)) if left_b else ():
             group = sorted(left_b.get(run.component, []), key=lambda u: (u.depth, u.run_id))
             if group:
                 left_b[run.component] = group[1:]
-                add_pair(run.run_id, group[0].run_id, max(run.depth, group[0].depth))
+                add_pair(run.run_id, group[0].run_id)
 
     only_a = _unpaired(a, paired_a)
     only_b = _unpaired(b, paired_b)
@@ -217,6 +246,8 @@ def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None]
         pair.differences = _compare(a, b, pair, code_of)
         differences += pair.differences
     for side, only, kind, paired in ((a, only_a, "only_in_a", paired_a), (b, only_b, "only_in_b", paired_b)):
+        if not only:
+            continue
         readers: dict[int, list[int]] = {}
         for reader_id, reads in side.upstream.items():
             for _via, dep in reads:
@@ -233,10 +264,12 @@ def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None]
         differences.append(Difference("raw_input", "", 0, None, None, "output", a.root, b.root))
     causes = _causes(pairs.values())
     for pair, via_a, via_b, up in edges:
-        hash_a = _hash_of(a.runs[pair.a_run_id], via_a)
-        hash_b = _hash_of(b.runs[pair.b_run_id], via_b)
-        if via_a == via_b and hash_a == hash_b:
+        if up.shared and via_a == via_b:
             continue
+        hash_a = None if via_a is None else a.inputs[pair.a_run_id].get(via_a)
+        hash_b = None if via_b is None else b.inputs[pair.b_run_id].get(via_b)
+        if (hash_a == hash_b and hash_a is not None) or (via_a == via_b and hash_a == hash_b):
+            continue  # the same version, whatever the names; without versions, the same name
         key = via_a if via_a == via_b else f"{via_a} / {via_b}"
         diff = Difference(
             "input",
@@ -261,43 +294,63 @@ def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None]
 def _match(
     a: TraceSide, b: TraceSide, up_a: list[tuple[str | None, int]], up_b: list[tuple[str | None, int]]
 ) -> list[tuple[tuple[str | None, int], tuple[str | None, int]]]:
-    """The upstream runs of two paired runs, matched: same component and input name, then by order of input name
-    within each component."""
-    same = {run_id for _via, run_id in up_a} & {run_id for _via, run_id in up_b}
-    matched: list[tuple[tuple[str | None, int], tuple[str | None, int]]] = [
-        (item, next(other for other in up_b if other[1] == item[1])) for item in up_a if item[1] in same
-    ]
-    up_a = [item for item in up_a if item[1] not in same]
-    up_b = [item for item in up_b if item[1] not in same]
-    by_name_b: dict[tuple[str, str], tuple[str | None, int]] = {
-        (via, b.runs[run_id].component_name): (via, run_id) for via, run_id in up_b if via is not None
-    }
-    left_a, used_b = [], set()
-    for via, run_id in up_a:
-        other = by_name_b.get((via, a.runs[run_id].component_name)) if via is not None else None
-        if other is not None and other[1] not in used_b:
-            matched.append(((via, run_id), other))
-            used_b.add(other[1])
+    """The upstream runs of two paired runs, matched: the same run, then the same component and input name, then
+    by order of input name within each component."""
+    if not up_a or not up_b:
+        return []
+    via_b = dict((run_id, via) for via, run_id in up_b)
+    matched = [(item, (via_b[item[1]], item[1])) for item in up_a if item[1] in via_b]
+    if len(matched) == len(up_a) or len(matched) == len(up_b):
+        return matched
+    same = {item[1] for item, _other in matched}
+    comp_a, comp_b = a.components, b.components
+    by_name_b = {(via, comp_b[run_id]): run_id for via, run_id in up_b if via is not None and run_id not in same}
+    left_a = []
+    for item in up_a:
+        via, run_id = item
+        if run_id in same:
+            continue
+        other = by_name_b.pop((via, comp_a[run_id]), None) if via is not None else None
+        if other is None:
+            left_a.append(item)
         else:
-            left_a.append((via, run_id))
-    left_b = [item for item in up_b if item[1] not in used_b]
+            matched.append((item, (via, other)))
+            same.add(other)
+    if not left_a:
+        return matched
+    groups_a: dict[str, list[tuple[str | None, int]]] = {}
+    for item in left_a:
+        groups_a.setdefault(comp_a[item[1]], []).append(item)
     groups_b: dict[str, list[tuple[str | None, int]]] = {}
-    for item in sorted(left_b, key=_order):
-        groups_b.setdefault(b.runs[item[1]].component_name, []).append(item)
-    for item in sorted(left_a, key=_order):
-        group = groups_b.get(a.runs[item[1]].component_name)
-        if group:
-            matched.append((item, group.pop(0)))
+    for item in up_b:
+        if item[1] not in same:
+            groups_b.setdefault(comp_b[item[1]], []).append(item)
+    for component, items_a in groups_a.items():
+        items_b = groups_b.get(component)
+        if items_b:
+            if len(items_a) > 1:
+                items_a.sort(key=_order)
+            if len(items_b) > 1:
+                items_b.sort(key=_order)
+            matched.extend(zip(items_a, items_b, strict=False))  # the shorter decides
     return matched
 
 
 def _unpaired(side: TraceSide, paired: dict[int, Pair]) -> list[Unpaired]:
     """The side's runs left unpaired, by id."""
-    return sorted(
-        Unpaired(run_id, run.component_name, side.depth.get(run_id, 0))
-        for run_id, run in side.runs.items()
-        if run_id not in paired
-    )
+    depth = side.depth
+    return [
+        Unpaired(run_id, side.components[run_id], depth.get(run_id, 0))
+        for run_id in sorted(side.runs.keys() - paired.keys())
+    ]
+
+
+def _unpaired_by_component(side: TraceSide, paired: dict[int, Pair]) -> dict[str, list[Unpaired]]:
+    """The side's runs left unpaired, by component."""
+    found: dict[str, list[Unpaired]] = {}
+    for run in _unpaired(side, paired):
+        found.setdefault(run.component, []).append(run)
+    return found
 
 
 def _order(item: tuple[str | None, int]) -> tuple[bool, str, int]:
@@ -306,29 +359,18 @@ def _order(item: tuple[str | None, int]) -> tuple[bool, str, int]:
 
 
 def _causes(pairs: Iterable[Pair]) -> dict[int, Difference]:
-    """For each pair (by `id`), the top difference at it or upstream of it, if any (an iterative walk: a chain
-    of thousands of runs is that deep)."""
-    causes: dict[int, Difference | None] = {}
-    for start in pairs:
-        stack: list[tuple[Pair, bool]] = [(start, False)]
-        while stack:
-            pair, ready = stack.pop()
-            if id(pair) in causes:
-                continue
-            if not ready:
-                stack.append((pair, True))
-                stack.extend((up, False) for up in pair.upstream if id(up) not in causes)
-                continue
-            candidates = [d for d in pair.differences + pair.only if d.explained is None]
-            candidates += [c for up in pair.upstream if (c := causes.get(id(up))) is not None]
-            causes[id(pair)] = min(candidates, key=Difference.sort_key) if candidates else None
-    return {key: cause for key, cause in causes.items() if cause is not None}
-
-
-def _hash_of(run: ComponentRun, name: str | None) -> str | None:
-    if name is None:
-        return None
-    return next((p.value_hash for p in run.inputs if p.name == name), None)
+    """For each pair (by `id`), the top difference at it or upstream of it, if any. A pair's upstream pairs are
+    deeper (`depth` counts the longest path), so the deepest pairs are done first."""
+    causes: dict[int, Difference] = {}
+    key = Difference.sort_key
+    get = causes.get
+    for pair in sorted(pairs, key=lambda p: -p.depth):
+        candidates = [cause for up in pair.upstream if (cause := get(id(up))) is not None]
+        if pair.differences or pair.only:
+            candidates += [d for d in pair.differences if d.explained is None] + pair.only
+        if candidates:
+            causes[id(pair)] = candidates[0] if len(candidates) == 1 else min(candidates, key=key)
+    return causes
 
 
 def _compare(a: TraceSide, b: TraceSide, pair: Pair, code_of: Callable[[int], str | None] | None) -> list[Difference]:
@@ -340,9 +382,10 @@ def _compare(a: TraceSide, b: TraceSide, pair: Pair, code_of: Callable[[int], st
     def diff(kind: str, key: str | None, value_a: Any, value_b: Any, change: str = "changed") -> Difference:
         return Difference(kind, pair.component, pair.depth, pair.a_run_id, pair.b_run_id, key, value_a, value_b, change)
 
+    raw_a, raw_b = a.raw[pair.a_run_id], b.raw[pair.b_run_id]
     found = [
         diff("raw_input", name, {"name": name_a, "value_hash": hash_a}, {"name": name_b, "value_hash": hash_b}, change)
-        for name, name_a, hash_a, name_b, hash_b, change in _raw_changes(a.raw[pair.a_run_id], b.raw[pair.b_run_id])
+        for name, name_a, hash_a, name_b, hash_b, change in (_raw_changes(raw_a, raw_b) if raw_a != raw_b else ())
     ]
     if run_a.code_hash != run_b.code_hash:
         code = diff("code", None, run_a.code_hash, run_b.code_hash)
@@ -354,12 +397,18 @@ def _compare(a: TraceSide, b: TraceSide, pair: Pair, code_of: Callable[[int], st
                 f"b/{pair.component} (run {pair.b_run_id})",
             )
         found.append(code)
-    found += [diff("params", key, x, y, change) for key, x, y, change in _key_changes(run_a.params, run_b.params)]
+    if run_a.params != run_b.params:
+        found += [diff("params", key, x, y, change) for key, x, y, change in _key_changes(run_a.params, run_b.params)]
     if run_a.git_hash != run_b.git_hash:
         found.append(diff("git", None, run_a.git_hash, run_b.git_hash))
-    if [_RUN_ID.sub("run …", m) for m in run_a.stale] != [_RUN_ID.sub("run …", m) for m in run_b.stale]:
+    if run_a.stale != run_b.stale and [_RUN_ID.sub("run …", m) for m in run_a.stale] != [
+        _RUN_ID.sub("run …", m) for m in run_b.stale
+    ]:
         found.append(diff("stale", None, list(run_a.stale), list(run_b.stale)))
-    found += [diff("metrics", key, x, y, change) for key, x, y, change in _key_changes(run_a.metrics, run_b.metrics)]
+    if run_a.metrics != run_b.metrics:
+        found += [
+            diff("metrics", key, x, y, change) for key, x, y, change in _key_changes(run_a.metrics, run_b.metrics)
+        ]
     if run_a.status != run_b.status:
         found.append(diff("status", None, run_a.status, run_b.status))
     if run_a.test_results != run_b.test_results:

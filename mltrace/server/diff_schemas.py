@@ -18,7 +18,9 @@ class DiffPairSchema(ma.Schema):
     a_run_id = fields.Integer()
     b_run_id = fields.Integer()
     component = fields.String()
-    depth = fields.Integer(metadata={"description": "Runs between this pair and the producers of the outputs (0)."})
+    depth = fields.Integer(
+        metadata={"description": "The most runs on a path from this pair to the producers of the outputs (0)."}
+    )
     shared = fields.Boolean(metadata={"description": "Both traces hold the same run here."})
 
 
@@ -32,7 +34,7 @@ class DifferenceSchema(ma.Schema):
     rank = fields.Integer(metadata={"description": "1 for the likeliest cause."})
     kind = fields.String(validate=validate.OneOf(KINDS))
     component = fields.String()
-    depth = fields.Integer(metadata={"description": "Runs between the pair and the producers of the outputs."})
+    depth = fields.Integer(metadata={"description": "The pair's depth: the deepest differences rank first."})
     a_run_id = fields.Integer(allow_none=True)
     b_run_id = fields.Integer(allow_none=True)
     key = fields.String(allow_none=True, metadata={"description": "The param, metric or input that differs."})

@@ -105,7 +105,12 @@ def twice(side: str, start: float, second_raw: str) -> list[Any]:
     return [
         run("clean", start, inputs=[("raw/1.csv", "r1")], outputs=[(f"{side}/clean/1", "c1")], code_hash="c"),
         run("clean", start + 1, inputs=[("raw/2.csv", second_raw)], outputs=[(f"{side}/clean/2", "c2")], code_hash="c"),
-        run("join", start + 10, inputs=[f"{side}/clean/1", f"{side}/clean/2"], outputs=[f"{side}/joined"]),
+        run(
+            "join",
+            start + 10,
+            inputs=[(f"{side}/clean/1", "c1"), (f"{side}/clean/2", "c2")],
+            outputs=[f"{side}/joined"],
+        ),
     ]
 
 
@@ -116,6 +121,12 @@ def test_a_component_used_twice_is_paired_by_its_position(client: Client) -> Non
     assert pairs == {(ids[0], ids[3]), (ids[1], ids[4]), (ids[2], ids[5])}
     top = first(result)
     assert (top.kind, top.key, top.a_run_id, top.b_run_id) == ("raw_input", "raw/2.csv", ids[1], ids[4])
+
+
+def test_outputs_named_per_run_with_the_same_versions_do_not_differ(client: Client) -> None:
+    client.ingest([*twice("a", 100, "r2"), *twice("b", 200, "r2")])
+    result = client.diff("a/joined", "b/joined")
+    assert result.identical and len(result.pairs) == 3
 
 
 def test_an_unknown_output_is_not_found(client: Client) -> None:
