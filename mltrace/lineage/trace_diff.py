@@ -294,45 +294,51 @@ def diff_traces(a: TraceSide, b: TraceSide, code_of: Callable[[int], str | None]
 def _match(
     a: TraceSide, b: TraceSide, up_a: list[tuple[str | None, int]], up_b: list[tuple[str | None, int]]
 ) -> list[tuple[tuple[str | None, int], tuple[str | None, int]]]:
-    """The upstream runs of two paired runs, matched: the same run, then the same component and input name, then
-    by order of input name within each component."""
+    """The upstream runs of two paired runs, matched within each component: the same run, then the same input
+    name, then by order of input name."""
     if not up_a or not up_b:
         return []
-    via_b = dict((run_id, via) for via, run_id in up_b)
-    matched = [(item, (via_b[item[1]], item[1])) for item in up_a if item[1] in via_b]
-    if len(matched) == len(up_a) or len(matched) == len(up_b):
-        return matched
-    same = {item[1] for item, _other in matched}
     comp_a, comp_b = a.components, b.components
-    by_name_b = {(via, comp_b[run_id]): run_id for via, run_id in up_b if via is not None and run_id not in same}
-    left_a = []
+    groups_b: dict[str, list[tuple[str | None, int]]] = {}
+    for item in up_b:
+        groups_b.setdefault(comp_b[item[1]], []).append(item)
+    groups_a: dict[str, list[tuple[str | None, int]]] = {}
     for item in up_a:
-        via, run_id = item
-        if run_id in same:
+        groups_a.setdefault(comp_a[item[1]], []).append(item)
+    matched = []
+    for component, items_a in groups_a.items():
+        items_b = groups_b.get(component)
+        if not items_b:
             continue
-        other = by_name_b.pop((via, comp_a[run_id]), None) if via is not None else None
+        if len(items_a) == 1 and len(items_b) == 1:  # the usual case: one run of the component on each side
+            matched.append((items_a[0], items_b[0]))
+        else:
+            matched += _match_group(items_a, items_b)
+    return matched
+
+
+def _match_group(
+    items_a: list[tuple[str | None, int]], items_b: list[tuple[str | None, int]]
+) -> list[tuple[tuple[str | None, int], tuple[str | None, int]]]:
+    """Runs of one component reached from a pair, matched: the same run, then the same input name, then in the
+    order of the input names (explicit links last)."""
+    ids_b = {run_id: via for via, run_id in items_b}
+    matched = [(item, (ids_b[item[1]], item[1])) for item in items_a if item[1] in ids_b]
+    used = {item[1] for item, _other in matched}
+    names_b = {via: run_id for via, run_id in items_b if via is not None and run_id not in used}
+    left_a = []
+    for item in items_a:
+        via, run_id = item
+        if run_id in used:
+            continue
+        other = names_b.pop(via, None) if via is not None else None
         if other is None:
             left_a.append(item)
         else:
             matched.append((item, (via, other)))
-            same.add(other)
-    if not left_a:
-        return matched
-    groups_a: dict[str, list[tuple[str | None, int]]] = {}
-    for item in left_a:
-        groups_a.setdefault(comp_a[item[1]], []).append(item)
-    groups_b: dict[str, list[tuple[str | None, int]]] = {}
-    for item in up_b:
-        if item[1] not in same:
-            groups_b.setdefault(comp_b[item[1]], []).append(item)
-    for component, items_a in groups_a.items():
-        items_b = groups_b.get(component)
-        if items_b:
-            if len(items_a) > 1:
-                items_a.sort(key=_order)
-            if len(items_b) > 1:
-                items_b.sort(key=_order)
-            matched.extend(zip(items_a, items_b, strict=False))  # the shorter decides
+            used.add(other)
+    left_b = sorted((item for item in items_b if item[1] not in used), key=_order)
+    matched.extend(zip(sorted(left_a, key=_order), left_b, strict=False))  # the shorter decides
     return matched
 
 
