@@ -24,6 +24,7 @@ from bench import (
     queries,
     server,
     spool_delivery,
+    trace_diff,
 )
 from bench.common import load_average
 
@@ -37,6 +38,7 @@ BENCHES = {
     "server": server,
     "browser": browser_trace,
     "artifacts": artifacts,
+    "diff": trace_diff,
 }
 
 

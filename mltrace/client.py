@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the database layer (SQLAlchemy, Alembic) is imported when f
     from mltrace.backends.local import LocalBackend
     from mltrace.db.store import Store
     from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
+    from mltrace.lineage.trace_diff import TraceDiff
 
 
 class Client:
@@ -303,6 +304,20 @@ class Client:
         ordered = sorted(depths, key=lambda rid: (depths[rid], rid))
         return [(depths[run.id], run) for run in self.backend.runs(ordered) if run.id is not None]
 
+    def diff(self, a: str, b: str) -> TraceDiff:
+        """The upstream traces of two outputs aligned run by run, with what differs ranked, the likely cause
+        first (`lineage/trace_diff.py` says how runs are paired and ranked)."""
+        from mltrace.lineage.trace_diff import diff_traces, trace_side
+
+        graphs = [self.trace(output_id, "upstream") for output_id in (a, b)]
+        run_ids = [[node["run_id"] for node in graph["nodes"] if node["kind"] == "run"] for graph in graphs]
+        fetched = {run.id: run for run in self.runs(list(dict.fromkeys(run_ids[0] + run_ids[1])))}
+        sides = [
+            trace_side(output_id, _producer(graph), [fetched[run_id] for run_id in ids if run_id in fetched])
+            for output_id, graph, ids in zip((a, b), graphs, run_ids, strict=True)
+        ]
+        return diff_traces(sides[0], sides[1], code_of=lambda run_id: self.get_run(run_id).code_snapshot)
+
     def web_trace(self, output_id: str) -> list[dict[str, Any]]:
         """The original UI's nested trace tree; a run reached twice is expanded once."""
         return _nested_tree(self.trace(output_id, "upstream"))
@@ -343,6 +358,15 @@ class Client:
     def referenced_digests(self, digests: list[str]) -> set[str]:
         """Those of `digests` that some run references (what an artifact collection must keep)."""
         return self.backend.referenced_digests(digests)
+
+
+def _producer(graph: dict[str, Any]) -> int | None:
+    """The run that wrote the root of an upstream trace, if any."""
+    root = graph["root"]
+    for edge in graph["edges"]:
+        if edge["target"] == root and edge["source"].startswith("run:"):
+            return int(edge["source"].split(":", 1)[1])
+    return None
 
 
 def _hop_counts(graph: dict[str, Any]) -> dict[int, int]:
@@ -641,6 +665,11 @@ def backtrace(output_pointer: str) -> list[tuple[int, ComponentRun]]:
 def web_trace(output_id: str) -> list[dict[str, Any]]:
     """The nested trace tree the original UI drew."""
     return default_client().web_trace(output_id)
+
+
+def diff(a: str, b: str) -> TraceDiff:
+    """What differs between the upstream traces of two outputs, the likely cause first (see `Client.diff`)."""
+    return default_client().diff(a, b)
 
 
 def review_flagged_outputs() -> tuple[list[str], list[tuple[ComponentRun, int]]]:

@@ -12,6 +12,7 @@ from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.artifact import StoredArtifact
 from mltrace.entities.times import iso_utc
 from mltrace.lineage.evidence import Evidence
+from mltrace.lineage.trace_diff import TraceDiff
 
 
 def run_json(run: ComponentRun, with_code: bool = False) -> dict[str, Any]:
@@ -133,4 +134,42 @@ def artifact_json(artifact: StoredArtifact) -> dict[str, Any]:
         "run_id": artifact.run_id,
         "component": artifact.component,
         "stored_at": iso(artifact.stored_at),
+    }
+
+
+def diff_json(result: TraceDiff) -> dict[str, Any]:
+    """A trace diff as `GET /diff` shows it."""
+    return {
+        "a": result.a,
+        "b": result.b,
+        "identical": result.identical,
+        "pairs": [
+            {
+                "a_run_id": p.a_run_id,
+                "b_run_id": p.b_run_id,
+                "component": p.component,
+                "depth": p.depth,
+                "shared": p.shared,
+            }
+            for p in result.pairs
+        ],
+        "only_a": [{"run_id": u.run_id, "component": u.component, "depth": u.depth} for u in result.only_a],
+        "only_b": [{"run_id": u.run_id, "component": u.component, "depth": u.depth} for u in result.only_b],
+        "differences": [
+            {
+                "rank": d.rank,
+                "kind": d.kind,
+                "component": d.component,
+                "depth": d.depth,
+                "a_run_id": d.a_run_id,
+                "b_run_id": d.b_run_id,
+                "key": d.key,
+                "a": d.a,
+                "b": d.b,
+                "change": d.change,
+                "explained_by": d.explained_by,
+                "code_diff": d.code_diff,
+            }
+            for d in result.differences
+        ],
     }

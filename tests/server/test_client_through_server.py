@@ -104,3 +104,26 @@ def test_backtrace_through_the_server_fetches_runs_a_page_at_a_time(through: str
     assert [level for level, _ in levels] == list(range(450))
     assert [[p.name for p in run.outputs] for _, run in levels[:2]] == [["remote/chain/450"], ["remote/chain/449"]]
     assert len(calls) == 1 + math.ceil(450 / remote_module.IDS_PER_REQUEST)  # the trace, then the runs a page at a time
+
+
+def test_diff_goes_through_the_server_and_shows_the_code_change(through: str) -> None:
+    @mltrace.register("remote_diff_clean", inputs=["remote/diff/raw.csv"], output_vars=["out"])
+    def clean_before() -> str:
+        out = "remote/diff/a"
+        return out
+
+    @mltrace.register("remote_diff_clean", inputs=["remote/diff/raw.csv"], output_vars=["out"])
+    def clean_after() -> str:
+        out = "remote/diff/b"  # the planted change
+        return out
+
+    clean_before()
+    clean_after()
+    assert mltrace.flush(30) is True
+    result = mltrace.diff("remote/diff/a", "remote/diff/b")
+    top = result.differences[0]
+    assert (top.kind, top.component) == ("code", "remote_diff_clean")
+    assert '-        out = "remote/diff/a"\n' in top.code_diff
+    assert '+        out = "remote/diff/b"  # the planted change\n' in top.code_diff
+    with pytest.raises(NotFoundError):
+        mltrace.diff("remote/diff/a", "remote/diff/nothing")

@@ -1,6 +1,6 @@
 """One blueprint per resource of the API, all under `/api/v1`."""
 
-from mltrace.server.routes import artifacts, components, flags, health, review, runs, search, tags, trace
+from mltrace.server.routes import artifacts, components, diff, flags, health, review, runs, search, tags, trace
 
 BLUEPRINTS = [
     health.blp,
@@ -8,6 +8,7 @@ BLUEPRINTS = [
     components.blp,
     tags.blp,
     trace.blp,
+    diff.blp,
     flags.blp,
     review.blp,
     search.blp,
