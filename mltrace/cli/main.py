@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import mltrace
-from mltrace.cli import admin, artifacts, catalog, lineage, runs
+from mltrace.cli import admin, artifacts, catalog, impact, lineage, runs
 from mltrace.cli.options import target_options
 from mltrace.cli.text import safe_text
 from mltrace.delivery.http_sink import ServerError
@@ -101,6 +101,7 @@ for command in (
     lineage.flag,
     lineage.unflag,
     lineage.review,
+    impact.impact,
     catalog.components,
     catalog.tags,
     runs.notes,

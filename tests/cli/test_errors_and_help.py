@@ -37,6 +37,7 @@ def test_the_documented_commands_all_exist() -> None:
         "flag",
         "unflag",
         "review",
+        "impact",
         "components",
         "tags",
         "notes",
