@@ -19,6 +19,7 @@ from bench import (
     browser_trace,
     decorated_call,
     decorator_cost,
+    impact,
     ingest,
     memory,
     queries,
@@ -37,6 +38,7 @@ BENCHES = {
     "server": server,
     "browser": browser_trace,
     "artifacts": artifacts,
+    "impact": impact,
 }
 
 
