@@ -19,9 +19,12 @@ from mltrace.lineage.impact import Selector, ranked_components
 # The runs downstream (`down`: those that read the output, or the run itself, then every run that depended on one
 # of them; UNION on the run id alone stops at runs already reached, so a run is reached once however many paths lead
 # to it), those of them that started in [since, until) (`affected`), and the endpoint outputs they wrote: outputs of
-# the endpoint type, or that no run reads (`endpoints`, one row per output and affected writer, `newest` = 1 for
-# its latest affected writer). Every step is an index lookup by key: the walk by upstream run, runs by id, outputs
-# by run, readers by pointer, pointers by id. The walk never leaves the database: 100,000 runs are counted there.
+# the endpoint type, or that no run reads (`endpoints`, one narrow row per output and affected writer, `newest` = 1
+# for its latest affected writer; names are read only for the outputs listed). Every step is an index lookup by key:
+# the walk by upstream run, runs by id, outputs by run, pointers by id (`_LOOKUPS`: on PostgreSQL LATERAL subqueries
+# it cannot turn around; with an equality join it read every run's start for each run reached, or every output once
+# per affected run: 42 s for 100,000), readers by pointer. The walk never leaves
+# the database: 100,000 runs are counted there.
 _WALK = """
 WITH RECURSIVE
 down(run_id) AS (
@@ -30,23 +33,40 @@ down(run_id) AS (
     SELECT d.run_id FROM down JOIN run_dependencies d ON d.upstream_id = down.run_id
 ),
 affected(id, component, start_ts) AS {materialized} (
-    SELECT r.id, r.component_name, r.start_ts FROM down JOIN component_runs r ON r.id = down.run_id
+    SELECT r.id, r.component_name, r.start_ts FROM down {runs}
     WHERE r.start_ts >= :since AND r.start_ts < :until
 ),
-endpoints(pointer_id, name, pointer_type, flag, run_id, component, start_ts, newest) AS {materialized} (
-    SELECT p.id, p.name, p.pointer_type, p.flag, a.id, a.component, a.start_ts,
-           ROW_NUMBER() OVER (PARTITION BY p.id ORDER BY a.start_ts DESC, a.id DESC)
-    FROM affected a JOIN run_outputs o ON o.run_id = a.id JOIN io_pointers p ON p.id = o.pointer_id
+endpoints(pointer_id, flag, run_id, start_ts, newest) AS {materialized} (
+    SELECT p.id, p.flag, a.id, a.start_ts, ROW_NUMBER() OVER (PARTITION BY p.id ORDER BY a.start_ts DESC, a.id DESC)
+    FROM affected a {outputs} {pointers}
     WHERE p.pointer_type = 'endpoint' OR NOT EXISTS (SELECT 1 FROM run_inputs i WHERE i.pointer_id = p.id)
 )
 """
+_LOOKUPS = {
+    "postgresql": {
+        "runs": "CROSS JOIN LATERAL (SELECT * FROM component_runs r WHERE r.id = down.run_id OFFSET 0) r",
+        "outputs": "CROSS JOIN LATERAL (SELECT o.pointer_id FROM run_outputs o WHERE o.run_id = a.id OFFSET 0) o",
+        "pointers": "CROSS JOIN LATERAL (SELECT * FROM io_pointers p WHERE p.id = o.pointer_id OFFSET 0) p",
+    },
+    "sqlite": {  # SQLite keeps the left side of a CROSS JOIN outside: each of its rows is looked up by key
+        "runs": "CROSS JOIN component_runs r ON r.id = down.run_id",
+        "outputs": "CROSS JOIN run_outputs o ON o.run_id = a.id",
+        "pointers": "CROSS JOIN io_pointers p ON p.id = o.pointer_id",
+    },
+}
 _STARTS = {
     "output": "SELECT run_id FROM run_inputs WHERE pointer_id = :pointer",
     "run": "SELECT CAST(:run AS INTEGER)",
 }
 # The summary in one result, its rows told apart by their first column: a row per component (its run count), one
-# with the endpoint outputs' count and how many are flagged, and the `limit` newest endpoint outputs.
-_SUMMARY = """
+# with the endpoint outputs' count and how many are flagged, and the `limit` newest endpoint outputs. Those are
+# ordered by their writer's start and id, then by name: `cut` is the writer of the `limit`-th newest, and only the
+# outputs of it and newer writers have their names read.
+_SUMMARY = """,
+cut(start_ts, run_id) AS (
+    SELECT start_ts, run_id FROM endpoints WHERE newest = 1 ORDER BY start_ts DESC, run_id DESC
+    LIMIT 1 OFFSET :limit - 1
+)
 SELECT 'component', component, COUNT(*), 0, CAST(NULL AS TEXT), CAST(NULL AS TEXT), {no_time}
 FROM affected GROUP BY component
 UNION ALL
@@ -55,8 +75,12 @@ SELECT 'endpoints', CAST(NULL AS TEXT), COUNT(*), COALESCE(SUM(CASE WHEN flag TH
 FROM endpoints WHERE newest = 1
 UNION ALL
 SELECT * FROM (
-    SELECT 'output', name, run_id, CASE WHEN flag THEN 1 ELSE 0 END, pointer_type, component, start_ts
-    FROM endpoints WHERE newest = 1 ORDER BY start_ts DESC, run_id DESC, name LIMIT :limit
+    SELECT 'output', p.name, e.run_id, CASE WHEN p.flag THEN 1 ELSE 0 END, p.pointer_type, r.component_name, e.start_ts
+    FROM endpoints e JOIN io_pointers p ON p.id = e.pointer_id JOIN component_runs r ON r.id = e.run_id
+    WHERE e.newest = 1 AND NOT EXISTS (
+        SELECT 1 FROM cut WHERE e.start_ts < cut.start_ts OR (e.start_ts = cut.start_ts AND e.run_id < cut.run_id)
+    )
+    ORDER BY e.start_ts DESC, e.run_id DESC, p.name LIMIT :limit
 ) newest
 """
 # Flags the endpoint outputs not flagged yet, in one statement (so all or none): how many it flagged. The walk is a
@@ -71,13 +95,13 @@ _TIMES = (bindparam("since", type_=UTCDateTime()), bindparam("until", type_=UTCD
 
 
 def _summary(dialect: str, kind: str) -> Prepared:
-    walk = _WALK.format(start=_STARTS[kind], materialized=_MATERIALIZED[dialect])
+    walk = _WALK.format(start=_STARTS[kind], materialized=_MATERIALIZED[dialect], **_LOOKUPS[dialect]).rstrip()
     statement = text(walk + _SUMMARY.format(no_time=_NO_TIME[dialect])).bindparams(*_TIMES)
     return Prepared(f"impact_summary_{kind}", statement, prefix=index_walks_prefix(dialect))
 
 
 def _flag(dialect: str, kind: str) -> Prepared:
-    walk = _WALK.format(start=_STARTS[kind], materialized=_MATERIALIZED[dialect])
+    walk = _WALK.format(start=_STARTS[kind], materialized=_MATERIALIZED[dialect], **_LOOKUPS[dialect])
     statement = text(_FLAG.format(walk=walk)).bindparams(*_TIMES, bindparam("now", type_=UTCDateTime()))
     return Prepared(f"impact_flag_{kind}", statement, prefix=index_walks_prefix(dialect))
 
