@@ -23,7 +23,8 @@ from mltrace.lineage.impact import Selector, ranked_components
 # for its latest affected writer; names are read only for the outputs listed). Every step is an index lookup by key:
 # the walk by upstream run, runs by id, outputs by run, pointers by id (`_LOOKUPS`: on PostgreSQL LATERAL subqueries
 # it cannot turn around; with an equality join it read every run's start for each run reached, or every output once
-# per affected run: 42 s for 100,000), readers by pointer. The walk never leaves
+# per affected run: 42 s for 100,000), readers by pointer (a correlated LIMIT 1: as NOT EXISTS inside OR, PostgreSQL
+# may hash every input of the store first). The walk never leaves
 # the database: 100,000 runs are counted there.
 _WALK = """
 WITH RECURSIVE
@@ -39,7 +40,7 @@ affected(id, component, start_ts) AS {materialized} (
 endpoints(pointer_id, flag, run_id, start_ts, newest) AS {materialized} (
     SELECT p.id, p.flag, a.id, a.start_ts, ROW_NUMBER() OVER (PARTITION BY p.id ORDER BY a.start_ts DESC, a.id DESC)
     FROM affected a {outputs} {pointers}
-    WHERE p.pointer_type = 'endpoint' OR NOT EXISTS (SELECT 1 FROM run_inputs i WHERE i.pointer_id = p.id)
+    WHERE p.pointer_type = 'endpoint' OR (SELECT 1 FROM run_inputs i WHERE i.pointer_id = p.id LIMIT 1) IS NULL
 )
 """
 _LOOKUPS = {
