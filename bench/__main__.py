@@ -19,6 +19,7 @@ from bench import (
     browser_trace,
     decorated_call,
     decorator_cost,
+    impact,
     ingest,
     memory,
     queries,
@@ -39,6 +40,7 @@ BENCHES = {
     "browser": browser_trace,
     "artifacts": artifacts,
     "diff": trace_diff,
+    "impact": impact,
 }
 
 

@@ -25,6 +25,7 @@ from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.limits import fit_pointer_name
 from mltrace.entities.times import now_utc, parse_utc, utc
 from mltrace.errors import InvalidInputError, StoreUnreachableError
+from mltrace.lineage.impact import parse_selector
 from mltrace.lineage.pointer_types import infer_pointer_type
 
 log = logging.getLogger("mltrace")
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # the database layer (SQLAlchemy, Alembic) is imported when f
     from mltrace.backends.local import LocalBackend
     from mltrace.db.store import Store
     from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
+    from mltrace.entities.impact import Impact
     from mltrace.lineage.trace_diff import TraceDiff
 
 
@@ -297,6 +299,25 @@ class Client:
             raise InvalidInputError(f"offset must be a non-negative integer, got {offset!r}")
         return self.backend.review(limit, offset)
 
+    def impact(
+        self, target: str, since: datetime | None = None, until: datetime | None = None, limit: int = 20
+    ) -> Impact:
+        """The blast radius of an output id or of `run:N`: the runs downstream (for an output, those that read it
+        and all that followed; for a run, itself too) that started in [since, until), counted per component, and
+        the endpoint outputs they wrote (of the endpoint type, or read by no run): how many, how many are flagged,
+        and the `limit` newest by the start of their latest affected writer."""
+        _require_limit(limit)
+        return self.backend.impact(parse_selector(target), _bound(since), _bound(until), limit)
+
+    def flag_impact(
+        self, target: str, reason: str | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> int:
+        """Flags every endpoint output of `impact(target, since, until)` not flagged yet, with `reason`, all in
+        one transaction (review then ranks them like any flag); returns how many it flagged."""
+        if reason is not None and not isinstance(reason, str):
+            raise InvalidInputError(f"reason must be a string, got {reason!r}")
+        return self.backend.flag_impact(parse_selector(target), reason, _bound(since), _bound(until))
+
     def backtrace(self, output_id: str) -> list[tuple[int, ComponentRun]]:
         """`(hops from the producer, run)` for every run upstream of an output (original API)."""
         graph = self.trace(output_id, "upstream")
@@ -430,6 +451,18 @@ class _StoreSink:
 def _require_limit(limit: int) -> None:
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise InvalidInputError(f"limit must be a positive integer, got {limit!r}")
+
+
+def _bound(value: datetime | None) -> datetime | None:
+    """A time bound of a query as aware UTC (naive means UTC)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise InvalidInputError(f"a time bound must be a datetime, got {value!r}")
+    try:
+        return utc(value)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from None
 
 
 def _require_name(name: str, what: str) -> None:
@@ -655,6 +688,18 @@ def trace(
 ) -> dict[str, Any]:
     """The lineage graph of an output: `{"root", "direction", "nodes", "edges"}` (see SPEC §9)."""
     return default_client().trace(output_id, direction, depth, run_id)
+
+
+def impact(target: str, since: datetime | None = None, until: datetime | None = None, limit: int = 20) -> Impact:
+    """The blast radius of an output id or `run:N`: affected runs per component and endpoint outputs."""
+    return default_client().impact(target, since, until, limit)
+
+
+def flag_impact(
+    target: str, reason: str | None = None, since: datetime | None = None, until: datetime | None = None
+) -> int:
+    """Flags every endpoint output downstream of an output id or `run:N`, in one transaction; how many."""
+    return default_client().flag_impact(target, reason, since, until)
 
 
 def backtrace(output_pointer: str) -> list[tuple[int, ComponentRun]]:

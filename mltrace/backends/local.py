@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mltrace.db import artifact_queries, lineage_queries, queries, search
+from mltrace.db import artifact_queries, impact_queries, lineage_queries, queries, search
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
+from mltrace.entities.impact import Impact
+from mltrace.lineage.impact import Selector
 
 
 class LocalBackend:
@@ -71,6 +73,14 @@ class LocalBackend:
 
     def review(self, limit: int, offset: int = 0) -> dict[str, Any]:
         return self.store.query(lineage_queries.review, limit, offset)
+
+    def impact(self, selector: Selector, since: datetime | None, until: datetime | None, limit: int) -> Impact:
+        return self.store.query(impact_queries.impact, selector, since, until, limit)
+
+    def flag_impact(
+        self, selector: Selector, reason: str | None, since: datetime | None, until: datetime | None
+    ) -> int:
+        return self.store.change(impact_queries.flag_impact, selector, reason, since, until)
 
     def flag(self, output_id: str, reason: str | None) -> IOPointer:
         return self.store.change_in_one_statement(queries.set_flag, output_id, True, reason)

@@ -11,9 +11,11 @@ from mltrace.delivery.http_sink import HttpSink, ServerError, request_json
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.artifact import ArtifactRef, CacheEntry, StoredArtifact, StoredCacheEntry
 from mltrace.entities.cursor import encode_cursor
-from mltrace.entities.times import parse_utc
+from mltrace.entities.impact import AffectedOutput, Impact
+from mltrace.entities.times import iso_utc, parse_utc
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 from mltrace.lineage.evidence import Evidence
+from mltrace.lineage.impact import RUN_PREFIX, Selector
 
 PAGE = 500  # runs asked for per request, within the API's largest `limit`
 IDS_PER_REQUEST = 100  # run ids per `GET /runs?ids=`, within the API's limit and a short request line
@@ -186,6 +188,18 @@ class RemoteBackend:
                 break
         return {"flagged": flagged, "runs": ranked}
 
+    def impact(self, selector: Selector, since: datetime | None, until: datetime | None, limit: int) -> Impact:
+        query = {"id": _selector_text(selector), "since": _iso(since), "until": _iso(until), "limit": limit}
+        return impact_from_json(self._call("GET", "/impact", query))
+
+    def flag_impact(
+        self, selector: Selector, reason: str | None, since: datetime | None, until: datetime | None
+    ) -> int:
+        body = {"id": _selector_text(selector), "since": _iso(since), "until": _iso(until), "reason": reason}
+        return int(
+            self._call("POST", "/impact/flags", body={k: v for k, v in body.items() if v is not None})["flagged"]
+        )
+
     # --- the artifact store's side of runs ---------------------------------------
     def artifacts(self, run_id: int | None, name: str | None, digest: str | None, limit: int) -> list[StoredArtifact]:
         query = {"run": run_id, "name": name, "hash": digest, "limit": min(limit, PAGE)}
@@ -289,3 +303,29 @@ def cache_entry_from_json(data: dict[str, Any]) -> StoredCacheEntry:
         ],
         run=run_from_json(data["run"]) if data.get("run") else None,
     )
+
+
+def _selector_text(selector: Selector) -> str:
+    """A selector as the API's `id` takes it."""
+    return selector.output_id if selector.output_id is not None else f"{RUN_PREFIX}{selector.run_id}"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else iso_utc(value)
+
+
+def impact_from_json(data: dict[str, Any]) -> Impact:
+    """An impact as the server answers it."""
+    outputs = [
+        AffectedOutput(
+            name=o["output_id"],
+            pointer_type=PointerType(o["type"]),
+            flagged=bool(o["flagged"]),
+            run_id=int(o["run_id"]),
+            component=o["component"],
+            time=parse_utc(o["time"]),
+        )
+        for o in data["outputs"]
+    ]
+    components = {c["name"]: int(c["runs"]) for c in data["components"]}
+    return Impact(components, int(data["endpoints"]), int(data["flagged"]), outputs)

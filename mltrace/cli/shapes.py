@@ -10,6 +10,7 @@ from typing import Any
 from mltrace.cli.text import safe_json
 from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.artifact import StoredArtifact
+from mltrace.entities.impact import Impact
 from mltrace.entities.times import iso_utc
 from mltrace.lineage.evidence import Evidence
 from mltrace.lineage.trace_diff import TraceDiff
@@ -171,5 +172,26 @@ def diff_json(result: TraceDiff) -> dict[str, Any]:
                 "code_diff": d.code_diff,
             }
             for d in result.differences
+        ],
+    }
+
+
+def impact_json(impact: Impact) -> dict[str, Any]:
+    """An impact with the field names of `GET /api/v1/impact`."""
+    return {
+        "runs": impact.runs,
+        "components": [{"name": name, "runs": runs} for name, runs in impact.components.items()],
+        "endpoints": impact.endpoints,
+        "flagged": impact.flagged,
+        "outputs": [
+            {
+                "output_id": o.name,
+                "type": o.pointer_type.value,
+                "flagged": o.flagged,
+                "run_id": o.run_id,
+                "component": o.component,
+                "time": iso(o.time),
+            }
+            for o in impact.outputs
         ],
     }

@@ -1,4 +1,4 @@
-"""Human output: aligned tables, local times, durations, run cards and trace trees."""
+"""Human output: aligned tables, local times, durations, run cards, trace trees and impact summaries."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from mltrace.entities import Component, ComponentRun, IOPointer
+from mltrace.entities.impact import Impact
 from mltrace.entities.times import utc
 
 # What a terminal would obey rather than show: C0 controls (ESC starts its sequences), DEL, C1 controls (U+009B is
@@ -246,3 +247,23 @@ def _node_label(node: dict[str, Any]) -> str:
 
 def _sort_key(node: dict[str, Any]) -> tuple[str, Any]:
     return (node["kind"], node.get("run_id") or node.get("name"))
+
+
+def impact_summary(target: str, impact: Impact) -> str:
+    """The affected runs per component, then the endpoint outputs: how many, how many flagged, the newest."""
+    if not impact.runs:
+        return f"Nothing downstream of {safe_text(target)} (within the bounds given)."
+    parts = [
+        f"{safe_text(target)} affects {count(impact.runs, 'run')}:",
+        table(("COMPONENT", "RUNS"), list(impact.components.items())),
+        "",
+        f"{count(impact.endpoints, 'endpoint output')} ({impact.flagged} flagged)"
+        + (f", newest {len(impact.outputs)}:" if impact.outputs else "."),
+    ]
+    if impact.outputs:
+        rows = [
+            (o.name, o.pointer_type.value, "yes" if o.flagged else "", o.run_id, o.component, local_time(o.time))
+            for o in impact.outputs
+        ]
+        parts.append(table(("OUTPUT", "TYPE", "FLAGGED", "RUN", "COMPONENT", f"STARTED ({local_zone()})"), rows))
+    return "\n".join(parts)

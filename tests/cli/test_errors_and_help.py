@@ -38,6 +38,7 @@ def test_the_documented_commands_all_exist() -> None:
         "unflag",
         "review",
         "diff",
+        "impact",
         "components",
         "tags",
         "notes",

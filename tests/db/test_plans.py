@@ -1,5 +1,5 @@
 """Query plans stay index-driven on tables PostgreSQL has never analyzed (right after a bulk load, with
-autovacuum off or behind): no statement of review, trace, recent or search reads a large table whole.
+autovacuum off or behind): no statement of review, trace, impact, recent or search reads a large table whole.
 
 The plans are the ones the queries really run with (their prepared statements, their planner settings, the
 walks COPY streams), as `auto_explain` reports them to the connection that ran them.
@@ -18,7 +18,8 @@ from sqlalchemy import Connection, event
 
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.db import lineage_queries, queries, search
+from mltrace.db import impact_queries, lineage_queries, queries, search
+from mltrace.lineage.impact import parse_selector
 from tests.factories import run
 
 LARGE_TABLES = {"component_runs", "io_pointers", "run_inputs", "run_outputs", "run_dependencies"}
@@ -137,6 +138,14 @@ def test_a_fan_in_trace_reads_only_the_runs_and_inputs_it_shows(never_analyzed: 
     assert_index_driven(plans)
     graph = never_analyzed.trace("merged")
     assert sum(n["kind"] == "pointer" for n in graph["nodes"]) == 501
+
+
+@pytest.mark.parametrize("target", ["model.pkl", "run:302"])  # the train run, which wrote model.pkl
+def test_impact_reads_only_the_runs_and_outputs_downstream(never_analyzed: Client, target: str) -> None:
+    assert_index_driven(plans_of(never_analyzed, lambda conn: impact_queries.impact(conn, parse_selector(target))))
+    found = never_analyzed.impact(target)
+    assert (found.endpoints, found.flagged) == (200_000, 100)
+    assert found.components == ({"predict": 1000} if target == "model.pkl" else {"predict": 1000, "train": 1})
 
 
 def test_recent_and_history_read_only_the_runs_they_list(never_analyzed: Client) -> None:

@@ -10,8 +10,11 @@ import pytest
 import mltrace
 from mltrace import client as client_module
 from mltrace.backends import remote as remote_module
+from mltrace.delivery.http_sink import HttpSink
+from mltrace.entities import IOPointer, PointerType
 from mltrace.entities.component_run import PREVIEW_SIZE
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
+from tests.factories import at, run
 from tests.server.test_serve import server  # noqa: F401  (the live gunicorn server fixture)
 
 
@@ -127,3 +130,25 @@ def test_diff_goes_through_the_server_and_shows_the_code_change(through: str) ->
     assert '+        out = "remote/diff/b"  # the planted change\n' in top.code_diff
     with pytest.raises(NotFoundError):
         mltrace.diff("remote/diff/a", "remote/diff/nothing")
+
+
+def test_impact_through_the_server_answers_as_the_database_would(through: str) -> None:
+    records = [
+        run("impact_train", 0, inputs=["impact/raw.csv"], outputs=["impact/model.pkl"]),
+        run("impact_predict", 10, inputs=["impact/model.pkl"], outputs=[IOPointer("impact/p1", PointerType.ENDPOINT)]),
+        run("impact_predict", 20, inputs=["impact/model.pkl"], outputs=["impact/p2"]),
+    ]
+    HttpSink(through).ingest(records)
+    found = mltrace.impact("impact/raw.csv", limit=1)
+    assert found.components == {"impact_predict": 2, "impact_train": 1}
+    assert (found.endpoints, found.flagged, [o.name for o in found.outputs]) == (2, 0, ["impact/p2"])
+    assert found.outputs[0].time == at(20)
+    (train,) = mltrace.get_history("impact_train")
+    assert mltrace.impact(f"run:{train.id}", since=at(15)).components == {"impact_predict": 1}
+    assert mltrace.flag_impact("impact/raw.csv", reason="bad") == 2
+    assert mltrace.flag_impact("impact/raw.csv", reason="bad") == 0
+    assert mltrace.impact("impact/raw.csv").flagged == 2
+    with pytest.raises(NotFoundError):
+        mltrace.impact("impact/nowhere")
+    with pytest.raises(InvalidInputError):
+        mltrace.impact("run:x")

@@ -24,6 +24,8 @@ ROUTES = {
     ("/api/v1/flags/{output_id}", "put"),
     ("/api/v1/flags/{output_id}", "delete"),
     ("/api/v1/review", "get"),
+    ("/api/v1/impact", "get"),
+    ("/api/v1/impact/flags", "post"),
     ("/api/v1/search", "get"),
     ("/api/v1/artifacts", "get"),
     ("/api/v1/artifacts/{hash}", "get"),

@@ -1,6 +1,6 @@
 """One blueprint per resource of the API, all under `/api/v1`."""
 
-from mltrace.server.routes import artifacts, components, diff, flags, health, review, runs, search, tags, trace
+from mltrace.server.routes import artifacts, components, diff, flags, health, impact, review, runs, search, tags, trace
 
 BLUEPRINTS = [
     health.blp,
@@ -11,6 +11,7 @@ BLUEPRINTS = [
     diff.blp,
     flags.blp,
     review.blp,
+    impact.blp,
     search.blp,
     artifacts.blp,
 ]
