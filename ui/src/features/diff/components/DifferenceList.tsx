@@ -17,9 +17,13 @@ const KIND_LABEL: Record<string, string> = {
   tests: "tests",
 };
 
-/** A value as one short line. */
+/** A value as one short line (a raw input as its name and value hash). */
 function show(value: unknown): string {
   if (value === null || value === undefined) return "—";
+  if (typeof value === "object" && typeof (value as { name?: unknown }).name === "string") {
+    const { name, value_hash: hash } = value as { name: string; value_hash?: string | null };
+    return hash ? `${name} (${hash.slice(0, 12)})` : name;
+  }
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
