@@ -83,7 +83,7 @@ def test_compare_with_on_a_trace_opens_the_diff_against_the_right_output(page: P
     good, bad = demo["good_prediction_ids"][0], demo["bad_prediction_ids"][0]
     page.goto(f"/trace/{enc(bad)}")
     page.get_by_role("button", name="Compare with…").click()
-    page.get_by_label("A right output").fill(good)
+    page.get_by_label("Compare with", exact=True).fill(good)
     page.get_by_role("button", name="Compare", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(f"/diff/{enc(good)}/{enc(bad)}") + "$"))
     expect(page.get_by_role("heading", level=1, name=f"Diff of {bad} against {good}")).to_be_visible()

@@ -19,7 +19,6 @@ export function CompareWith({ outputId }: { outputId: string }) {
   return (
     <form
       className="row compare-with"
-      role="search"
       aria-label="Compare with another output"
       onSubmit={(event) => {
         event.preventDefault();
@@ -27,13 +26,13 @@ export function CompareWith({ outputId }: { outputId: string }) {
         if (a) navigate(paths.diff(a, outputId));
       }}
     >
-      <label htmlFor={field}>A right output</label>
+      <label htmlFor={field}>Compare with</label>
       <input
         id={field}
         type="text"
         // eslint-disable-next-line jsx-a11y/no-autofocus
         autoFocus
-        placeholder="output id"
+        placeholder="a good output id"
         value={other}
         onChange={(event) => setOther(event.target.value)}
         onKeyDown={(event) => {

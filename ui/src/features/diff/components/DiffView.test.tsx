@@ -54,6 +54,20 @@ describe("DiffView", () => {
   });
 });
 
+describe("CompareWith", () => {
+  it("opens the diff of the traced output against the output typed in", async () => {
+    const { user, router } = renderAt(paths.trace(diff.b));
+    await screen.findByLabelText("Trace graph");
+    await user.click(screen.getByRole("button", { name: "Compare with…" }));
+    await user.type(screen.getByRole("textbox", { name: "Compare with" }), diff.a);
+    await user.click(screen.getByRole("button", { name: "Compare" }));
+    expect(router.state.location.pathname).toBe(paths.diff(diff.a, diff.b));
+    expect(
+      await screen.findByRole("list", { name: "Differences, likeliest cause first" }),
+    ).toBeInTheDocument();
+  });
+});
+
 describe("CodeDiff", () => {
   it("marks added and removed lines, in words as well as colour", () => {
     render(<CodeDiff diff={"--- a\n+++ b\n@@ -1 +1 @@\n-x = 1\n+x = 2\n y = 3\n"} />);

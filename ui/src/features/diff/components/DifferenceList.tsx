@@ -104,7 +104,7 @@ export function DifferenceList({
             key={difference.rank}
             className={[
               "diff-item",
-              selected && "is-selected",
+              selected && "diff-item-selected",
               ofNode && "is-of-node",
               difference.explained_by !== null && "is-explained",
             ]
