@@ -131,3 +131,21 @@ def test_the_impact_command_takes_a_run(page: Page, demo: dict[str, Any]) -> Non
     run_command(page, f"impact run:{demo['culprit_run_id']}")
     expect(page).to_have_url(re.compile(rf"/impact/run%3A{demo['culprit_run_id']}$"))
     expect(page.get_by_role("region", name="Endpoint outputs")).to_be_visible()
+
+
+def test_a_code_difference_shows_its_lines_added_and_removed(page: Page, demo: dict[str, Any]) -> None:
+    before, after = demo["code_outputs"]
+    page.goto(f"/diff/{enc(before)}/{enc(after)}")
+    code = page.get_by_role("list", name="Differences, likeliest cause first").get_by_role(
+        "button", name=re.compile(r"^#\d+ code")
+    )
+    code.click()
+    shown = page.get_by_label("Code diff")
+    expect(shown.locator(".diff-removed")).to_have_text("removed: -    return total / len(rows)")
+    expect(shown.locator(".diff-added")).to_have_text("added: +    return total / max(len(rows), 1)")
+    assert shown.locator(".diff-removed").evaluate("e => getComputedStyle(e).backgroundColor") != shown.locator(
+        ".diff-added"
+    ).evaluate("e => getComputedStyle(e).backgroundColor")
+    # The run of the wrong output differs; the input both read is shared and muted.
+    expect(page.get_by_role("group", name=re.compile(r"^Run \d+: score, success, differs$"))).to_have_count(1)
+    expect(page.get_by_role("group", name="data scores/input.csv")).to_be_visible()
