@@ -39,6 +39,7 @@ SEARCHES = ("ing", "ingest", "tr", "data/raw", "etl", "2")
 DOWNSTREAM_OUTPUTS = 20  # outputs whose downstream a run's downstream view follows (DOWNSTREAM_OUTPUTS_LIMIT)
 MISSING_OUTPUT = "no/such output"
 MISSING_RUN = 999999
+IMPACT_LIMIT = 20  # the impact view's list of newest outputs (IMPACT_LIMIT)
 
 
 @contextmanager
@@ -146,6 +147,17 @@ def record(db: str, info: DemoInfo) -> str:
         ask("GET", f"{api}/trace", {"output_id": name, "direction": "upstream", "depth": 1})
     ask("GET", f"{api}/trace", {"output_id": info.culprit_output, "direction": "downstream", "depth": 1})
 
+    # The diff view (a good prediction against a flagged one: the diff and both upstream traces), and
+    # the impact view of the culprit run, of its output and of the first ingest run.
+    good, bad = info.good_prediction_ids[0], info.bad_prediction_ids[0]
+    ask("GET", f"{api}/diff", {"a": good, "b": bad})
+    for name in (good, bad):
+        ask("GET", f"{api}/trace", {"output_id": name, "direction": "upstream"})
+    first_ingest = f"run:{info.run_ids['ingest'][0]}"  # feeds the model, so good predictions too
+    for selector in (f"run:{info.culprit_run_id}", info.culprit_output, first_ingest):
+        ask("GET", f"{api}/impact", {"id": selector, "limit": IMPACT_LIMIT})
+    ask("GET", f"{api}/impact", {"id": f"run:{MISSING_RUN}", "limit": IMPACT_LIMIT})
+
     # Errors, as the server words them.
     ask("GET", f"{api}/runs/{MISSING_RUN}")
     ask("GET", f"{api}/trace", {"output_id": MISSING_OUTPUT, "direction": "upstream"})
@@ -154,13 +166,17 @@ def record(db: str, info: DemoInfo) -> str:
     ask("GET", f"{api}/tags/no-such-tag/components")
 
     # Changes, each undone at once so that every other answer above stays true.
-    good, bad = info.good_prediction_ids[0], info.bad_prediction_ids[0]
     ask("PUT", f"{api}/flags/{good}", body={})
     ask("DELETE", f"{api}/flags/{good}")
     ask("DELETE", f"{api}/flags/{bad}")
     ask("PUT", f"{api}/flags/{bad}", body={})
     ask("PUT", f"{api}/runs/{info.culprit_run_id}/notes", body={"notes": "Fahrenheit batch"})
     ask("PUT", f"{api}/runs/{info.culprit_run_id}/notes", body={"notes": ""})
+    before = {flag["output_id"] for flag in ask("GET", f"{api}/flags")["flags"]}
+    ask("POST", f"{api}/impact/flags", body={"id": f"run:{info.run_ids['ingest'][0]}"})
+    after = {flag["output_id"] for flag in recorder.api.get(f"{api}/flags").get_json()["flags"]}
+    for name in sorted(after - before):
+        recorder.api.delete(f"{api}/flags/{quote(name, safe='')}")
     return recorder.dump()
 
 

@@ -30,10 +30,20 @@ BIG_WIDTH = 25
 BIG_OUTPUT = "big/final"
 BATCH_COMPONENT = "batch-score"  # one run writing BATCH_OUTPUTS outputs: lists show a few of them
 BATCH_OUTPUTS = 200
+CODE_COMPONENT = "score"  # two runs of one input whose code differs: a diff with a code difference
+CODE_OUTPUTS = ("scores/before-the-fix", "scores/after-the-fix")
+CODE_VERSIONS = (
+    "def score(rows):\n    total = sum(rows)\n    return total / len(rows)\n",
+    "def score(rows):\n    total = sum(rows)\n    return total / max(len(rows), 1)\n",
+)
 
 
-def _log(component: str, start: datetime, inputs: list[str], outputs: list[str], **fields: object) -> None:
+def _log(
+    component: str, start: datetime, inputs: list[str], outputs: list[str], code: str | None = None, **fields: object
+) -> None:
     run = mltrace.ComponentRun(component, **fields)
+    if code is not None:
+        run.set_code_snapshot(code)
     run.set_start_timestamp(start)
     run.set_end_timestamp(start + timedelta(seconds=1))
     run.add_inputs(inputs)
@@ -46,10 +56,17 @@ T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 def log_extras() -> None:
     """An XSS-shaped component, a lineage of BIG_STAGES × BIG_WIDTH + 1 runs behind BIG_OUTPUT, and a
-    batch run with BATCH_OUTPUTS outputs."""
+    batch run with BATCH_OUTPUTS outputs, and two runs whose code differs."""
     log_batch_run()
     log_odd_component()
     log_big_lineage()
+    log_code_change()
+
+
+def log_code_change() -> None:
+    """Two runs of CODE_COMPONENT reading the same input, each with its version of the code."""
+    for k, (output, code) in enumerate(zip(CODE_OUTPUTS, CODE_VERSIONS, strict=True)):
+        _log(CODE_COMPONENT, T0 + timedelta(hours=k), ["scores/input.csv"], [output], code=code)
 
 
 def log_batch_run() -> None:
@@ -97,6 +114,7 @@ def build(db: str, workdir: str) -> dict[str, Any]:
         big_runs=BIG_STAGES * BIG_WIDTH + 1,
         batch_component=BATCH_COMPONENT,
         batch_outputs=BATCH_OUTPUTS,
+        code_outputs=list(CODE_OUTPUTS),
     )
     return described
 

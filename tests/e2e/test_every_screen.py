@@ -63,6 +63,12 @@ def views(demo: dict[str, Any]) -> list[tuple[str, str, Callable[[Page], None]]]
         ("trace-downstream", f"/trace/{enc(demo['culprit_output'])}?direction=downstream", _graph),
         ("downstream-suspect", f"/downstream/{culprit}?suspect=run%3A{culprit}", _graph),
         ("trace-large", f"/trace/{enc(demo['big_output'])}", _graph),
+        ("diff", f"/diff/{enc(demo['good_prediction_ids'][0])}/{enc(bad)}?rank=1", _graph),
+        (
+            "impact",
+            f"/impact/run%3A{demo['run_ids']['ingest'][0]}",
+            lambda page: expect(page.get_by_role("region", name=re.compile("^Endpoint outputs"))).to_be_visible(),
+        ),
         ("tag", "/tag/etl", _heading("Tag etl")),
         ("review", "/review", lambda page: expect(page.get_by_role("meter").first).to_be_visible()),
         ("help", "/help", _heading("Help")),

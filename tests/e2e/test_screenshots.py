@@ -71,6 +71,20 @@ def show_trace(page: Page, demo: dict[str, Any]) -> None:
     expect(page.get_by_role("group", name=re.compile(rf"{re.escape(bad)}, flagged$"))).to_be_visible()
 
 
+def show_diff(page: Page, demo: dict[str, Any]) -> None:
+    # A good prediction against a flagged one, the top difference picked.
+    good, bad = demo["good_prediction_ids"][0], demo["bad_prediction_ids"][0]
+    page.goto(f"/diff/{enc(good)}/{enc(bad)}?rank=1")
+    expect(page.locator('.react-flow[data-layout="done"]')).to_be_visible()
+    expect(page.get_by_role("region", name="Difference 1")).to_be_visible()
+
+
+def show_impact(page: Page, demo: dict[str, Any]) -> None:
+    page.goto(f"/impact/run%3A{demo['run_ids']['ingest'][0]}")
+    expect(page.get_by_role("region", name="Runs per component").get_by_role("row")).not_to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile(r"^Flag all"))).to_be_visible()
+
+
 def show_tag(page: Page, demo: dict[str, Any]) -> None:
     page.goto("/tag/etl")
     expect(page.get_by_role("heading", level=1, name="Tag etl")).to_be_visible()
@@ -97,6 +111,8 @@ VIEWS: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "inspect": show_inspect,
     "cached": show_cached,
     "trace": show_trace,
+    "diff": show_diff,
+    "impact": show_impact,
     "tag": show_tag,
     "review": show_review,
     "help": show_help,
@@ -146,6 +162,16 @@ def test_a_cached_run_is_photographed_on_a_phone(new_page: Callable[..., Page], 
     show_cached(page, demo)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the run page scrolls sideways"
     shoot(page, "cached-narrow-dark")
+
+
+@pytest.mark.parametrize("view", ["diff", "impact"])
+def test_the_diff_and_the_impact_are_photographed_on_a_phone_no_wider_than_it(
+    new_page: Callable[..., Page], demo: dict[str, Any], view: str
+) -> None:
+    page = open_at_demo_time(new_page, demo, viewport=PHONE, is_mobile=True, has_touch=True, color_scheme="light")
+    VIEWS[view](page, demo)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"the {view} scrolls sideways"
+    shoot(page, f"{view}-narrow-light", full_page=True)
 
 
 def test_the_tests_write_screenshots_to_an_ignored_folder_and_leave_the_documented_ones_alone(

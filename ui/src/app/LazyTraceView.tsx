@@ -29,11 +29,20 @@ function PrefetchRun({ runId }: { runId: number }) {
   return null;
 }
 
-/** An output's trace (/trace/:id), or with `ofRun` a run's downstream (/downstream/:id). */
-export function LazyTraceView({ ofRun = false }: { ofRun?: boolean }) {
+/**
+ * An output's trace (/trace/:id), with `ofRun` a run's downstream (/downstream/:id), with `diff`
+ * two outputs' traces compared (/diff/:a/:b).
+ */
+export function LazyTraceView({
+  ofRun = false,
+  diff = false,
+}: {
+  ofRun?: boolean;
+  diff?: boolean;
+}) {
   const id = usePathSegment(2);
   const runId = /^\d+$/.test(id) ? Number(id) : null;
-  const prefetch = !ofRun ? (
+  const prefetch = diff ? null : !ofRun ? (
     <PrefetchTrace id={id} />
   ) : runId ? (
     <PrefetchRun runId={runId} />
@@ -45,7 +54,10 @@ export function LazyTraceView({ ofRun = false }: { ofRun?: boolean }) {
     if (!module) load().then(setModule, setError);
   }, [module]);
 
-  if (module) return ofRun ? <module.RunDownstreamView /> : <module.TraceView />;
+  if (module) {
+    if (diff) return <module.DiffView />;
+    return ofRun ? <module.RunDownstreamView /> : <module.TraceView />;
+  }
   if (error) return <ErrorMessage error={error} title="The graph view could not be loaded" />;
   return (
     <>

@@ -4,6 +4,7 @@ import { Link, Navigate, type RouteObject } from "react-router-dom";
 import { usePathSegment } from "../lib/usePathSegment";
 import { HelpView } from "../features/help/components/HelpView";
 import { HistoryView } from "../features/history/components/HistoryView";
+import { ImpactView } from "../features/impact/components/ImpactView";
 import { InspectView } from "../features/inspect/components/InspectView";
 import { RecentView } from "../features/recent/components/RecentView";
 import { ReviewView } from "../features/review/components/ReviewView";
@@ -41,6 +42,8 @@ export const routes: RouteObject[] = [
       { path: "/inspect/:id", element: <InspectView /> },
       { path: "/trace/:id", element: <LazyTraceView /> },
       { path: "/downstream/:id", element: <LazyTraceView ofRun /> },
+      { path: "/diff/:a/:b", element: <LazyTraceView diff /> },
+      { path: "/impact/:id", element: <ImpactView /> },
       { path: "/tag/:tag", element: <TagView /> },
       { path: "/review", element: <ReviewView /> },
       { path: "/help", element: <HelpView /> },

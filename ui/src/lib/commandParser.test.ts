@@ -126,6 +126,24 @@ describe("parseCommand", () => {
       expect(parsed(spec.example).name).toBe(spec.name);
     }
   });
+
+  it("reads diff's two output ids, right then wrong, a quoted one holding spaces", () => {
+    expect(parsed("diff good.csv bad.csv")).toEqual({ name: "diff", a: "good.csv", b: "bad.csv" });
+    expect(parsed('diff "my good.csv" bad.csv')).toEqual({
+      name: "diff",
+      a: "my good.csv",
+      b: "bad.csv",
+    });
+    expect(error("diff only-one")).toMatch(/diff needs two output ids/);
+    expect(error("diff a b c")).toMatch(/diff needs two output ids/);
+  });
+
+  it("reads impact's output id or run:N and rejects a run:N that names no run id", () => {
+    expect(parsed("impact run:42")).toEqual({ name: "impact", id: "run:42" });
+    expect(parsed("impact data/raw x.csv")).toEqual({ name: "impact", id: "data/raw x.csv" });
+    expect(error("impact run:forty")).toMatch(/run:N names a run by its id/);
+    expect(error("impact")).toMatch(/impact needs an output id or run:N/);
+  });
 });
 
 describe("completionContext", () => {
@@ -153,5 +171,21 @@ describe("completionContext", () => {
   it("offers nothing for an empty line or a command without argument", () => {
     expect(completionContext("")).toEqual({ kind: "none" });
     expect(completionContext("review ")).toEqual({ kind: "none" });
+  });
+});
+
+describe("completionContext for diff", () => {
+  it("completes the first output id, then the second after the first", () => {
+    expect(completionContext("diff goo")).toMatchObject({
+      kind: "argument",
+      prefix: "goo",
+      before: "",
+    });
+    expect(completionContext("diff good.csv ba")).toMatchObject({
+      kind: "argument",
+      prefix: "ba",
+      before: "good.csv ",
+    });
+    expect(completionContext("diff good.csv ")).toMatchObject({ prefix: "", before: "good.csv " });
   });
 });

@@ -7,6 +7,8 @@ export type Command =
   | { name: "history"; component: string; limit: number }
   | { name: "inspect"; runId: number }
   | { name: "trace"; outputId: string }
+  | { name: "diff"; a: string; b: string }
+  | { name: "impact"; id: string }
   | { name: "tag"; tag: string }
   | { name: "flag"; outputId: string }
   | { name: "unflag"; outputId: string }
@@ -55,6 +57,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: "trace OUTPUT_ID",
     description: "Show the graph of runs and inputs that produced an output.",
     example: "trace data/clean.csv",
+    argument: "output",
+  },
+  {
+    name: "diff",
+    usage: "diff A B",
+    description:
+      "Compare the trace of output B (wrong) with that of output A (right): what differs, likeliest cause first.",
+    example: "diff prediction-3 prediction-17",
+    argument: "output",
+  },
+  {
+    name: "impact",
+    usage: "impact ID",
+    description:
+      "Show what an output (or run:N) affected downstream, and flag its endpoint outputs.",
+    example: "impact run:42",
     argument: "output",
   },
   {
@@ -121,6 +139,29 @@ function parseInspect(rest: string): ParseResult {
   return ok({ name: "inspect", runId });
 }
 
+/** Splits arguments at spaces; a "double-quoted" argument may hold spaces. */
+export function splitArguments(rest: string): string[] {
+  return [...rest.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2] ?? "");
+}
+
+function parseDiff(rest: string, example: string): ParseResult {
+  const args = splitArguments(rest);
+  if (args.length !== 2 || !args[0] || !args[1]) {
+    return fail(
+      `diff needs two output ids, the right one then the wrong one, e.g. \`${example}\`.`,
+    );
+  }
+  return ok({ name: "diff", a: args[0], b: args[1] });
+}
+
+function parseImpact(rest: string, example: string): ParseResult {
+  if (!rest) return fail(`impact needs an output id or run:N, e.g. \`${example}\`.`);
+  if (rest.startsWith("run:") && !/^run:\d{1,10}$/.test(rest)) {
+    return fail(`impact: run:N names a run by its id (a whole number), not "${rest}".`);
+  }
+  return ok({ name: "impact", id: rest });
+}
+
 /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours. */
 function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
@@ -175,6 +216,10 @@ export function parseCommand(line: string): ParseResult {
     case "unflag":
       if (!rest) return fail(`${spec.name} needs an output id, e.g. \`${spec.example}\`.`);
       return ok({ name: spec.name, outputId: rest });
+    case "diff":
+      return parseDiff(rest, spec.example);
+    case "impact":
+      return parseImpact(rest, spec.example);
     case "tag":
       if (!rest) return fail(`tag needs a tag name, e.g. \`${spec.example}\`.`);
       return ok({ name: "tag", tag: rest });
@@ -184,7 +229,13 @@ export function parseCommand(line: string): ParseResult {
 /** What the cursor is completing: the command word, a command's argument, or a bare search term. */
 export type CompletionContext =
   | { kind: "command"; prefix: string; matches: CommandSpec[] }
-  | { kind: "argument"; command: CommandSpec; prefix: string }
+  | {
+      kind: "argument";
+      command: CommandSpec;
+      prefix: string;
+      /** The arguments already typed before the one being completed (`diff A B`'s "A "). */
+      before?: string;
+    }
   | { kind: "search"; prefix: string }
   | { kind: "none" };
 
@@ -203,6 +254,15 @@ export function completionContext(line: string): CompletionContext {
   const spec = SPECS.get(word);
   if (!spec) return { kind: "search", prefix: leading.trim() };
   if (!spec.argument) return { kind: "none" };
+  if (spec.name === "diff") {
+    const args = splitArguments(rest);
+    const typingSecond = args.length > 1 || (args.length === 1 && /\s$/.test(leading));
+    if (typingSecond) {
+      const first = /\s/.test(args[0] ?? "") ? `"${args[0]}"` : (args[0] ?? "");
+      return { kind: "argument", command: spec, prefix: args[1] ?? "", before: `${first} ` };
+    }
+    return { kind: "argument", command: spec, prefix: rest, before: "" };
+  }
   return { kind: "argument", command: spec, prefix: rest };
 }
 

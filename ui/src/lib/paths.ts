@@ -30,6 +30,10 @@ export const paths = {
   /** What a run's outputs fed; `suspect` marks the run and its paths to the flagged outputs. */
   downstream: (runId: number, options: { suspect?: boolean } = {}) =>
     `/downstream/${enc(String(runId))}${options.suspect ? `?suspect=run%3A${runId}` : ""}`,
+  /** The trace of `b` (wrong) against that of `a` (right). */
+  diff: (a: string, b: string) => `/diff/${enc(a)}/${enc(b)}`,
+  /** What is downstream of an output, or of `run:N`. */
+  impact: (id: string) => `/impact/${enc(id)}`,
   tag: (tag: string) => `/tag/${enc(tag)}`,
   review: () => "/review",
   help: () => "/help",
@@ -47,6 +51,10 @@ export function pathForCommand(command: Command): string {
     case "trace":
     case "flag":
       return paths.trace(command.outputId);
+    case "diff":
+      return paths.diff(command.a, command.b);
+    case "impact":
+      return paths.impact(command.id);
     case "tag":
       return paths.tag(command.tag);
     case "unflag":

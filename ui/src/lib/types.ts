@@ -158,3 +158,75 @@ export interface SearchResult {
   value: string;
   label: string;
 }
+
+/** Two runs, one from each trace of a diff, aligned (`shared`: the same run on both sides). */
+export interface DiffPair {
+  a_run_id: number;
+  b_run_id: number;
+  component: string;
+  depth: number;
+  shared: boolean;
+}
+
+export interface UnpairedRun {
+  run_id: number;
+  component: string;
+  depth: number;
+}
+
+export type DifferenceKind =
+  | "raw_input"
+  | "only_in_a"
+  | "only_in_b"
+  | "code"
+  | "params"
+  | "git"
+  | "stale"
+  | "input"
+  | "metrics"
+  | "status"
+  | "tests";
+
+export interface Difference {
+  rank: number;
+  kind: DifferenceKind | string;
+  component: string;
+  depth: number;
+  a_run_id: number | null;
+  b_run_id: number | null;
+  key: string | null;
+  a: unknown;
+  b: unknown;
+  change: "added" | "removed" | "changed";
+  explained_by: number | null;
+  code_diff: string | null;
+}
+
+/** GET /diff: the upstream traces of `a` (right) and `b` (wrong) aligned, what differs ranked. */
+export interface TraceDiff {
+  a: string;
+  b: string;
+  identical: boolean;
+  pairs: DiffPair[];
+  only_a: UnpairedRun[];
+  only_b: UnpairedRun[];
+  differences: Difference[];
+}
+
+export interface AffectedOutput {
+  output_id: string;
+  type: PointerType;
+  flagged: boolean;
+  run_id: number;
+  component: string;
+  time: string;
+}
+
+/** GET /impact: what is downstream of an output or a run. */
+export interface Impact {
+  runs: number;
+  components: { name: string; runs: number }[];
+  endpoints: number;
+  flagged: number;
+  outputs: AffectedOutput[];
+}

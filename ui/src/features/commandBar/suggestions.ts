@@ -26,15 +26,19 @@ export function buildSuggestions(
         label: spec.usage,
         detail: spec.description,
       }));
-    case "argument":
+    case "argument": {
+      const before = context.before ?? "";
+      // `diff A B` takes two: completing the first leaves the line waiting for the second.
+      const incomplete = context.before === "";
       return results
         .filter((result) => result.kind === context.command.argument)
         .map((result) => ({
-          line: `${context.command.name} ${result.value}`,
-          incomplete: false,
+          line: `${context.command.name} ${before}${result.value}${incomplete ? " " : ""}`,
+          incomplete,
           label: result.label || result.value,
           detail: result.kind,
         }));
+    }
     case "search":
       return results.map((result) => {
         const command = COMMAND_FOR_KIND[result.kind];

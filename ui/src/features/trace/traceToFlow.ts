@@ -95,7 +95,9 @@ export function viewToFlow(
       height,
       measured: { width, height },
       handles: handles(width, height),
-      ariaLabel: ariaLabel(node, node.id === view.suspect),
+      ariaLabel:
+        ariaLabel(node, node.id === view.suspect) +
+        (view.pathLabel && view.path?.has(node.id) ? `, ${view.pathLabel}` : ""),
       draggable: false,
       connectable: false,
     };

@@ -38,6 +38,8 @@ export interface ViewGraph {
   path: ReadonlySet<string> | null;
   /** The same path on the trace's own nodes (groups unfolded); null when there is no suspect. */
   tracePath: ReadonlySet<string> | null;
+  /** What a node on the path is, said after its name (`highlight`'s label); null for the suspect's path. */
+  pathLabel: string | null;
   /** The suspect's node (its group's when it is folded away), if it is in the graph. */
   suspect: string | null;
   /** For each node the trace has, the node that shows it (itself, or its group). */
@@ -51,6 +53,8 @@ export interface ViewOptions {
   keep?: ReadonlySet<string>;
   /** A run to highlight with its paths to the flagged outputs (`run:42`), from the review. */
   suspect?: string | null;
+  /** Nodes to highlight instead of a suspect's path (the diff's differing runs), and what they are. */
+  highlight?: { nodes: ReadonlySet<string>; label: string } | null;
 }
 
 const isFlagged = (node: TraceNode) => node.kind === "pointer" && node.flagged;
@@ -87,7 +91,12 @@ function sortedIds(ids: string[]): string[] {
  * never siblings of each other.
  */
 export function buildViewGraph(trace: Trace, options: ViewOptions = {}): ViewGraph {
-  const { expanded = new Set<string>(), keep = new Set<string>(), suspect = null } = options;
+  const {
+    expanded = new Set<string>(),
+    keep = new Set<string>(),
+    suspect = null,
+    highlight = null,
+  } = options;
   const byId = new Map(trace.nodes.map((node) => [node.id, node]));
   const { out, into } = adjacency(trace);
   const upstream = trace.direction === "upstream";
@@ -113,7 +122,11 @@ export function buildViewGraph(trace: Trace, options: ViewOptions = {}): ViewGra
   for (const node of trace.nodes) if (!depth.has(node.id)) order.push(node.id); // unreachable: kept last
 
   // With a suspect, siblings on its path and siblings off it fold apart: the highlight stays visible.
-  const path = suspect && byId.has(suspect) ? pathToFlagged(suspect, trace, out, into) : null;
+  const path = highlight
+    ? new Set([...highlight.nodes].filter((id) => byId.has(id)))
+    : suspect && byId.has(suspect)
+      ? pathToFlagged(suspect, trace, out, into)
+      : null;
   const siblingSets = new Map<string, string[]>();
   for (const id of order) {
     const node = byId.get(id)!;
@@ -176,6 +189,7 @@ export function buildViewGraph(trace: Trace, options: ViewOptions = {}): ViewGra
     edges: [...edges.values()],
     path: shownPath,
     tracePath: path,
+    pathLabel: highlight ? highlight.label : null,
     suspect: suspect && shownAs.has(suspect) ? shownAs.get(suspect)! : null,
     shownAs,
   };

@@ -88,7 +88,14 @@ export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: b
             <>
               <dt>Feeds</dt>
               <dd>
-                <Link to={paths.downstream(run.id)}>What this run's outputs fed</Link>
+                <ul className="link-list">
+                  <li>
+                    <Link to={paths.downstream(run.id)}>What this run's outputs fed</Link>
+                  </li>
+                  <li>
+                    <Link to={paths.impact(`run:${run.id}`)}>What did this run affect?</Link>
+                  </li>
+                </ul>
               </dd>
             </>
           ) : null}

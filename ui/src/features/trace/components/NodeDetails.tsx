@@ -16,8 +16,9 @@ function RunDetails({ node }: { node: RunNode }) {
       <h2>
         {node.component} · Run {node.run_id}
       </h2>
-      <p>
+      <p className="row">
         <Link to={paths.inspect(node.run_id)}>Open the run page</Link>
+        <Link to={paths.impact(`run:${node.run_id}`)}>What did this run affect?</Link>
       </p>
       {run.isPending ? (
         <Loading label="Loading run…" />
@@ -53,6 +54,9 @@ function PointerDetails({ node }: { node: PointerNode }) {
           <Link to={paths.trace(node.name, { direction: "downstream" })}>
             Trace downstream from {node.name}
           </Link>
+        </li>
+        <li>
+          <Link to={paths.impact(node.name)}>What did {node.name} affect?</Link>
         </li>
       </ul>
     </>

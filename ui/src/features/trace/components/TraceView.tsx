@@ -3,9 +3,12 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useState } from "react";
+import { Link } from "react-router-dom";
 import { Empty, ErrorMessage, Loading } from "../../../components/QueryState";
 import type { Direction } from "../../../lib/types";
+import { paths } from "../../../lib/paths";
 import { usePathSegment } from "../../../lib/usePathSegment";
+import { CompareWith } from "../../diff/components/CompareWith";
 import { parseDepth, traceSearch, useTrace } from "../api/getTrace";
 import { useTraceSearch } from "../hooks/useTraceSearch";
 import { TraceCanvas } from "./TraceCanvas";
@@ -103,6 +106,8 @@ export function TraceView() {
         // Depth edits refine the view in place.
         onChange={(next) => update({ depth: next ? String(next) : null, node: null }, true)}
       />
+      <CompareWith key={`${id}:compare`} outputId={id} />
+      <Link to={paths.impact(id)}>What did this affect?</Link>
     </>
   );
 

@@ -2,3 +2,4 @@
 
 export { RunDownstreamView } from "./RunDownstreamView";
 export { TraceView } from "./TraceView";
+export { DiffView } from "../../diff/components/DiffView";
