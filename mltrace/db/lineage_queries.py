@@ -159,7 +159,8 @@ def trace(
     built = graph.build()
     root_writer = start if direction == "upstream" else writer  # what made the root, in the graph or not
     shown = _run_ids(built) | ({root_writer} if root_writer is not None else set())
-    mark_suspects(built, suspicions(conn, shown), root_writer)
+    whole = direction == "upstream" and depth is None  # every run upstream of the graph's is in it
+    mark_suspects(built, suspicions(conn, shown, whole_ancestry=whole), root_writer)
     return built
 
 

@@ -14,35 +14,42 @@ from mltrace.entities.suspect import RunSuspicion, SuspectMark, failed_test_mark
 MAX_HOPS = 50
 """How many runs upstream the walk looks for a flag or a failed test (a bound on its cost, not a rule)."""
 
-# Up: the runs shown and those upstream of them, at most MAX_HOPS dependencies away (`reached`). Among them, the
-# sources: a flagged output one of them read (the reader is suspect) and a run with a failed test (its first failed
-# test's name; `own` = 1: its readers are suspect, not itself). Down: from each source through the dependencies,
-# staying among the reached runs, so the walk down is no larger than the walk up. Rows: (run id, kind, key,
-# detail, test, own) for each run shown that a source reaches.
-_WALK = """
+# Up: the runs shown and those upstream of them (`reached`), at most MAX_HOPS dependencies away unless the whole
+# ancestry is asked for. Rows: the sources among them, a flagged output one of them read ('output': its name, flag
+# reason, the reader) and a run with a failed test ('run': its id, component, first failed test's name), and the
+# dependencies of the reached runs ('step': reader, upstream run), which `suspicions` follows down from each source
+# (in Python: a walk down in SQL re-scans the reached runs at every level, 60 ms for a 1,000-run chain).
+_UP = {
+    True: """
 WITH RECURSIVE up(run_id, hops) AS (
     SELECT shown.id, 0 FROM {shown}
     UNION
     SELECT d.upstream_id, up.hops + 1
     FROM up JOIN run_dependencies d ON d.run_id = up.run_id WHERE up.hops < :max_hops
 ),
-reached(run_id) AS (SELECT DISTINCT run_id FROM up),
-sources(kind, key, detail, test, run_id, own) AS (
-    SELECT 'output', p.name, p.flag_reason, CAST(NULL AS TEXT), i.run_id, 0
-    FROM reached JOIN run_inputs i ON i.run_id = reached.run_id JOIN io_pointers p ON p.id = i.pointer_id
-    WHERE p.flag
-    UNION ALL
-    SELECT 'run', CAST(failed.id AS TEXT), failed.component_name, failed.name, failed.id, 1 FROM ({failed}) failed
-),
-down(kind, key, detail, test, run_id, own) AS (
-    SELECT kind, key, detail, test, run_id, own FROM sources
+reached(run_id) AS (SELECT DISTINCT run_id FROM up),""",
+    # unbounded, each run once (UNION on the id alone): for runs whose whole ancestry is shown anyway (a full
+    # upstream trace), where the hop count would have each run reached once per distance (a 1,000-run chain:
+    # 51,000 rows instead of 1,000)
+    False: """
+WITH RECURSIVE up(run_id) AS (
+    SELECT shown.id FROM {shown}
     UNION
-    SELECT down.kind, down.key, down.detail, down.test, d.run_id, 0
-    FROM down JOIN run_dependencies d ON d.upstream_id = down.run_id
-    WHERE d.run_id IN (SELECT run_id FROM reached)
+    SELECT d.upstream_id FROM up JOIN run_dependencies d ON d.run_id = up.run_id
+),
+reached(run_id) AS (SELECT DISTINCT run_id FROM up),""",
+}
+_WALK = """{up}
+steps(run_id, upstream_id) AS (
+    SELECT d.run_id, d.upstream_id FROM reached JOIN run_dependencies d ON d.run_id = reached.run_id
 )
-SELECT down.run_id, down.kind, down.key, down.detail, down.test, down.own
-FROM down WHERE down.run_id IN (SELECT shown.id FROM {shown})
+SELECT 'output', p.name, p.flag_reason, CAST(NULL AS TEXT), i.run_id
+FROM reached JOIN run_inputs i ON i.run_id = reached.run_id JOIN io_pointers p ON p.id = i.pointer_id
+WHERE p.flag
+UNION ALL
+SELECT 'run', CAST(failed.id AS TEXT), failed.component_name, failed.name, failed.id FROM ({failed}) failed
+UNION ALL
+SELECT 'step', CAST(upstream_id AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), run_id FROM steps
 """
 # Runs with a failed test, and its name; only those in the walk are looked at.
 _FAILED = {
@@ -61,36 +68,56 @@ GROUP BY r2.id, r2.component_name""",
 }
 
 
-def _statement(dialect: str) -> Prepared:
-    sql = _WALK.format(shown=id_rows(dialect, "shown"), failed=_FAILED[dialect])
+def _statement(dialect: str, bounded: bool) -> Prepared:
+    shown = id_rows(dialect, "shown")
+    sql = _WALK.format(up=_UP[bounded].format(shown=shown), shown=shown, failed=_FAILED[dialect])
     statement = text(sql).bindparams(bindparam("shown", type_=ValueList()))
-    return Prepared("suspect_marks", statement, prefix=index_walks_prefix(dialect))
+    name = "suspect_marks" if bounded else "suspect_marks_whole"
+    return Prepared(name, statement, prefix=index_walks_prefix(dialect))
 
 
-_STATEMENTS = {dialect: _statement(dialect) for dialect in _FAILED}
+_STATEMENTS = {(dialect, bounded): _statement(dialect, bounded) for dialect in _FAILED for bounded in _UP}
 
 
-def suspicions(conn: Connection, run_ids: Iterable[int]) -> dict[int, RunSuspicion]:
+def suspicions(conn: Connection, run_ids: Iterable[int], whole_ancestry: bool = False) -> dict[int, RunSuspicion]:
     """The suspect marks of each of `run_ids` and of the outputs it wrote, in one statement; runs that are not
     suspect (or not stored) are left out. A run is suspect when it or a run upstream of it read a flagged output,
-    or a run upstream of it has a failed test; its outputs also when it has one itself."""
+    or a run upstream of it has a failed test; its outputs also when it has one itself. The walk up stops
+    MAX_HOPS dependencies away, unless `whole_ancestry` says `run_ids` hold every run upstream of them."""
     shown = sorted({int(i) for i in run_ids})
     if not shown:
         return {}
-    rows: Sequence[Any] = _STATEMENTS[conn.dialect.name].execute(conn, {"shown": shown, "max_hops": MAX_HOPS}).all()
+    statement = _STATEMENTS[conn.dialect.name, not whole_ancestry]
+    params: dict[str, Any] = {"shown": shown} | ({} if whole_ancestry else {"max_hops": MAX_HOPS})
+    rows: Sequence[Any] = statement.execute(conn, params).all()
+    readers: dict[int, list[int]] = {}
+    sources: list[tuple[SuspectMark, int, bool]] = []  # (mark, the run it enters by, whether that run is spared)
+    for kind, key, detail, test, run_id in sorted(rows, key=lambda row: (row[0] != "output", _order(row[0], row[1]))):
+        if kind == "step":
+            readers.setdefault(int(key), []).append(int(run_id))
+        elif kind == "output":
+            sources.append((flagged_output_mark(key, detail), int(run_id), False))
+        else:
+            sources.append((failed_test_mark(int(key), detail, test), int(run_id), True))
+    wanted = set(shown)
     found: dict[int, tuple[list[SuspectMark], list[SuspectMark]]] = {}
-    for run_id, kind, key, detail, test, own in sorted(
-        rows, key=lambda r: (r[0], r[1] != "output", _order(r[1], r[2]))
-    ):
-        run_marks, output_marks = found.setdefault(int(run_id), ([], []))
-        mark = flagged_output_mark(key, detail) if kind == "output" else failed_test_mark(int(key), detail, test)
-        if mark not in output_marks:
-            output_marks.append(mark)
-        if not own and mark not in run_marks:  # a run's own failed test marks what it wrote, not the run
-            run_marks.append(mark)
-    return {run_id: RunSuspicion(tuple(run), tuple(outputs)) for run_id, (run, outputs) in found.items()}
+    for mark, entry, spared in sources:
+        seen, queue = {entry}, [entry]
+        while queue:
+            run_id = queue.pop()
+            if run_id in wanted:
+                run_marks, output_marks = found.setdefault(run_id, ([], []))
+                if mark not in output_marks:
+                    output_marks.append(mark)
+                if not (spared and run_id == entry) and mark not in run_marks:
+                    run_marks.append(mark)  # a run's own failed test marks what it wrote, not the run
+            for reader in readers.get(run_id, ()):
+                if reader not in seen:
+                    seen.add(reader)
+                    queue.append(reader)
+    return {run_id: RunSuspicion(tuple(run), tuple(outputs)) for run_id, (run, outputs) in sorted(found.items())}
 
 
 def _order(kind: str, key: str) -> tuple[int, str]:
     """Flagged outputs by name, runs by id."""
-    return (int(key), "") if kind == "run" else (0, key)
+    return (int(key), "") if kind != "output" else (0, key)
