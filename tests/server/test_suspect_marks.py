@@ -7,6 +7,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from mltrace.client import Client
+from mltrace.db.suspect_queries import MAX_HOPS
 from tests.factories import run
 
 FAILED_TEST = [{"test": "Rows", "name": "test_has_rows", "phase": "after", "passed": False, "error": "empty"}]
@@ -123,3 +124,19 @@ def test_client_suspicions_leave_out_runs_that_are_not_suspect(store: Client) ->
     assert found[ids["ingest"]].run == () and [m.source for m in found[ids["ingest"]].outputs] == [
         f"run:{ids['ingest']}"
     ]
+
+
+def test_inspect_looks_at_most_max_hops_runs_up_and_a_full_upstream_trace_at_all(
+    api: FlaskClient, store: Client
+) -> None:
+    length = MAX_HOPS + 3
+    chain = [run("step", 10 * i, inputs=[f"c/{i}"] if i else [], outputs=[f"c/{i + 1}"]) for i in range(length)]
+    ids = store.ingest(chain)
+    store.flag("c/1")  # read by ids[1]
+    mark = [{"reason": "downstream of flagged output 'c/1'", "source": "output:c/1"}]
+    inspected = {i: api.get(f"/api/v1/runs/{i}").get_json()["suspect"] for i in (ids[0], ids[MAX_HOPS + 1], ids[-1])}
+    assert inspected == {ids[0]: [], ids[MAX_HOPS + 1]: mark, ids[-1]: []}  # MAX_HOPS runs up, and no further
+    listed = {r["id"]: r["suspect"] for r in api.get(f"/api/v1/runs?limit={length}").get_json()["runs"]}
+    assert all(listed[i] == mark for i in ids[1:])  # each run shown is looked up from
+    traced = trace_marks(api, f"c/{length}")
+    assert traced[f"run:{ids[-1]}"] == traced[f"pointer:c/{length}"] == mark
