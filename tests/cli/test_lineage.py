@@ -43,9 +43,17 @@ def test_trace_json_is_the_api_graph(shown_demo: DemoInfo, show: Invoke) -> None
         "end",
         "status",
         "stale",
+        "suspect",
     }
     pointer = next(n for n in graph["nodes"] if n["id"] == graph["root"])
-    assert pointer == {"id": f"pointer:{bad}", "kind": "pointer", "name": bad, "type": "endpoint", "flagged": True}
+    assert pointer == {
+        "id": f"pointer:{bad}",
+        "kind": "pointer",
+        "name": bad,
+        "type": "endpoint",
+        "flagged": True,
+        "suspect": [],  # flagged, and nothing upstream of it is
+    }
     assert {"source": f"run:{shown_demo.culprit_run_id}", "target": f"pointer:{shown_demo.culprit_output}"} in graph[
         "edges"
     ]
