@@ -36,7 +36,7 @@ def demo_db_uri(config: Config | None = None) -> str:
 def main(argv: list[str] | None = None) -> int:
     config = Config.from_env()
     explicit_db = os.environ.get("MLTRACE_DB_URI") or os.environ.get("DB_URI")
-    parser = argparse.ArgumentParser(description="Log the mltrace demo pipeline (a week of runs, one bad raw batch).")
+    parser = argparse.ArgumentParser(description="Log the mltrace demo pipeline (a week of runs, two planted faults).")
     parser.add_argument(
         "--db",
         default=explicit_db or demo_db_uri(config),
@@ -95,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         f"One raw batch is bad; find it and follow it to the predictions:\n"
         f"  {mltrace} review\n"
         f"  {mltrace} trace {info.bad_prediction_ids[0]}\n"
-        f"  {mltrace} recent"
+        f"  {mltrace} recent\n"
+        f"One flagged prediction is not that batch's: compare it with the same machine's that morning, then flag\n"
+        f"everything the change reached:\n"
+        f"  {mltrace} diff {' '.join(info.hotfix_diff)}\n"
+        f"  {mltrace} impact run:{info.hotfix_run_id} --flag --reason 'featurized with the hotfix'"
     )
     return 0
 

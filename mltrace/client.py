@@ -23,6 +23,7 @@ from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, new_run_key
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.limits import fit_pointer_name
+from mltrace.entities.suspect import RunSuspicion
 from mltrace.entities.times import now_utc, parse_utc, utc
 from mltrace.errors import InvalidInputError, StoreUnreachableError
 from mltrace.lineage.impact import parse_selector
@@ -289,6 +290,14 @@ class Client:
         previews = [run.id for run in runs if run.is_preview and run.id is not None]
         fetched = {run.id: run for run in self.backend.runs(previews)} if previews else {}
         return [fetched.get(run.id, run) for run in runs]
+
+    def suspicions(self, run_ids: list[int]) -> dict[int, RunSuspicion]:
+        """Why each of these runs, and what it wrote, is suspect (computed on read): a flagged output or a failed
+        test upstream of it. Runs that are not suspect are left out."""
+        for run_id in run_ids:
+            if isinstance(run_id, bool) or not isinstance(run_id, int):
+                raise InvalidInputError(f"run ids must be integers, got {run_id!r}")
+        return self.backend.suspicions([run_id for run_id in run_ids if 0 < run_id <= MAX_RUN_ID])
 
     def review(self, limit: int = 20, offset: int = 0) -> dict[str, Any]:
         """Flagged outputs and `(run, count, coverage, score, evidence)` for the runs behind them, most suspicious

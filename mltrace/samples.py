@@ -1,4 +1,4 @@
-"""The demo pipeline: a seeded week of a machine-failure model's history, with one bad raw batch planted.
+"""The demo pipeline: a seeded week of a failure model's history, with a bad raw batch and a code change planted.
 
 Five components — ingest → clean → featurize → train → predict — score eight factory
 machines every day. The simulated days are logged with `ComponentRun` and
@@ -9,6 +9,13 @@ batch, so that day's predictions and the next day's say every machine is about t
 `build_demo` flags them, and `review` should then put that one ingest run first; ingest logs
 its `fahrenheit` param and the batch's row count, mean and maximum temperature as metrics,
 so even one flagged prediction of that day points at it.
+
+On the afternoon of the last simulated day (`HOTFIX_DAY`) a featurize change is deployed and the day is scored
+again: the same clean batch, the same model, featurize's code with one line changed (vibration converted to m/s²,
+while the model was fitted in g). Every machine of the rescoring alerts; maintenance reports one of them healthy,
+and `build_demo` flags that one. Review still puts the Fahrenheit ingest run first (it explains the other flags);
+`diff` of a morning prediction of that day against the flagged one puts featurize's code change first, and
+`impact` of the hotfix run finds the rest of the rescoring.
 
 featurize and train are cached steps (`cache=True`): later today the model is rebuilt on the latest
 training window, and a second run of the morning's steps finds both results in the artifact store
@@ -49,6 +56,12 @@ OVERLAP_READINGS = 8  # clean keeps the previous batch's last four hours
 MODEL_PATH = "models/model.json"
 MODEL_OBJECT = "models/model.pkl"  # the same model as an object in the artifact store (`mltrace.save`)
 PREDICT_STALENESS = timedelta(days=3)  # serving wants a model retrained at least every three days
+HOTFIX_DAY = DAYS - 1  # the day (0-based) featurize's code changes in the afternoon and the day is scored again
+RESCORE_INDEX = DAYS + 1  # the rescoring's seed index (prediction ids are drawn from it)
+HOTFIX_CHANGE = (  # the line of featurize the hotfix changes: a unit slip the model never saw
+    '"vibration_mean": round(statistics.fmean(float(r["vibration_g"]) for r in rows), 4),',
+    '"vibration_mean": round(statistics.fmean(float(r["vibration_g"]) * 9.81 for r in rows), 4),  # m/s²',
+)
 FIELDS = ("event_id", "machine_id", "recorded_at", "temperature_c", "vibration_g")
 
 
@@ -210,6 +223,18 @@ def predict(workdir: Path, seed: int, index: int, day: date) -> Step:
     )
 
 
+def featurize_hotfix() -> tuple[Callable[..., Step], str]:
+    """featurize as deployed on the afternoon of `HOTFIX_DAY` (one line changed, `HOTFIX_CHANGE`), and its
+    source as the run records it."""
+    source = inspect.getsource(featurize.__wrapped__)  # type: ignore[attr-defined]
+    changed = source.replace(*HOTFIX_CHANGE)
+    if changed == source:
+        raise RuntimeError("featurize no longer has the line the demo's hotfix changes")
+    namespace = dict(globals())
+    exec(compile(changed[changed.index("def featurize") :], __file__, "exec"), namespace)  # noqa: S102
+    return namespace["featurize"], changed
+
+
 # --- the data --------------------------------------------------------------------
 
 
@@ -294,6 +319,9 @@ class DemoInfo:
     failed_run_ids: tuple[int, ...]
     run_ids: Mapping[str, tuple[int, ...]]  # component -> its run ids, oldest first
     cached_run_ids: tuple[int, ...] = ()  # runs of featurize and train that returned an earlier result
+    hotfix_run_id: int = 0  # the featurize run of the changed code
+    rescored_prediction_ids: tuple[str, ...] = ()  # what the rescoring after it wrote (the first is flagged)
+    hotfix_diff: tuple[str, str] = ("", "")  # the same machine's prediction that morning (good), the flagged one
 
 
 def build_demo(db_uri: str, workdir: Path, seed: int = 7) -> DemoInfo:
@@ -315,6 +343,8 @@ def build_demo(db_uri: str, workdir: Path, seed: int = 7) -> DemoInfo:
     rng = random.Random(seed)
     commits = [f"{rng.getrandbits(160):040x}" for _ in TRAIN_DAYS]
     probabilities: dict[str, float] = {}
+    rescored: tuple[str, ...] = ()
+    morning = ""
     for index, day in enumerate(days):
         at = _Clock(day, rng)
         commit = commits[0] if index < TRAIN_DAYS[1] else commits[1]
@@ -362,6 +392,23 @@ def build_demo(db_uri: str, workdir: Path, seed: int = 7) -> DemoInfo:
             day=day,
         )
         probabilities.update(zip(step.writes, step.checked["probabilities"], strict=True))
+        if index == HOTFIX_DAY:  # featurize's change is deployed and the day is scored again
+            morning = step.writes[0]
+            _log(featurize, at(14, 0), commit, None, code=featurize_hotfix(), workdir=workdir, day=day)
+            rescoring = _log(
+                predict,
+                at(14, 30),
+                commit,
+                PredictionsAreProbabilities,
+                endpoint=True,
+                staleness=PREDICT_STALENESS,
+                workdir=workdir,
+                seed=seed,
+                index=RESCORE_INDEX,
+                day=day,
+            )
+            rescored = tuple(rescoring.writes)
+            probabilities.update(zip(rescoring.writes, rescoring.checked["probabilities"], strict=True))
 
     # today: through the decorators themselves, at the real time
     ingest(workdir, seed, DAYS, today)
@@ -373,12 +420,14 @@ def build_demo(db_uri: str, workdir: Path, seed: int = 7) -> DemoInfo:
     if not mltrace.flush(30):
         raise RuntimeError(f"the demo runs could not be stored in {db_uri}")
 
-    bad = tuple(pid for pid, p in probabilities.items() if p >= 0.5)
+    alerts = tuple(pid for pid, p in probabilities.items() if p >= 0.5 and pid not in rescored)
+    bad = (*alerts, rescored[0])  # of the rescoring, one machine has been looked at so far
     for pid in bad:
         mltrace.flag_output_id(
             pid, f"Failure probability {probabilities[pid]:.2f}, but maintenance found the machine healthy."
         )
-    return _describe(db_uri, workdir, days[BAD_DAY], bad, tuple(p for p in probabilities if p not in bad))
+    good = tuple(p for p in probabilities if p not in alerts and p not in rescored)
+    return _describe(db_uri, workdir, days[BAD_DAY], bad, good, rescored, morning)
 
 
 def _rerun_cached_steps(workdir: Path, seed: int, days: list[date], today: date) -> None:
@@ -411,11 +460,13 @@ def _log(
     test: type[mltrace.Test] | None,
     endpoint: bool = False,
     staleness: timedelta = timedelta(days=30),
+    code: tuple[Callable[..., Step], str] | None = None,
     **kwargs: Any,
 ) -> Step:
-    """Runs a step's own code without recording it, then logs it by hand at the simulated time, with the params
-    and metrics its body logged (`log_params`, `log_metrics`) and those of its `Step`."""
-    raw_fn = step_fn.__wrapped__  # type: ignore[attr-defined]
+    """Runs a step's own code (or `code`: another function and its source) without recording it, then logs it by
+    hand at the simulated time, with the params and metrics its body logged (`log_params`, `log_metrics`) and
+    those of its `Step`."""
+    raw_fn = step_fn.__wrapped__ if code is None else code[0]  # type: ignore[attr-defined]
     body = context.ActiveRun()  # what the body logs; its `save`s stay unrecorded, as without a running call
     token = context.enter(body)
     try:
@@ -429,7 +480,7 @@ def _log(
     run.add_inputs([mltrace.IOPointer(n, value_hash=_hash(workdir, n)) for n in step.reads])
     output_type = PointerType.ENDPOINT if endpoint else PointerType.UNKNOWN  # unknown: inferred from the name
     run.add_outputs([mltrace.IOPointer(n, output_type, value_hash=_hash(workdir, n)) for n in step.writes])
-    run.set_code_snapshot(inspect.getsource(raw_fn))
+    run.set_code_snapshot(inspect.getsource(raw_fn) if code is None else code[1])
     run.set_git_hash(commit)
     run.params, run.metrics = {**step.params, **body.params}, {**step.metrics, **body.metrics}
     if test is not None:
@@ -456,7 +507,15 @@ def _hash(workdir: Path, name: str) -> str | None:
     return content_hash(read_text(workdir, name)) if path.exists() else None
 
 
-def _describe(db_uri: str, workdir: Path, bad_day: date, bad: tuple[str, ...], good: tuple[str, ...]) -> DemoInfo:
+def _describe(
+    db_uri: str,
+    workdir: Path,
+    bad_day: date,
+    bad: tuple[str, ...],
+    good: tuple[str, ...],
+    rescored: tuple[str, ...],
+    morning: str,
+) -> DemoInfo:
     run_ids: dict[str, tuple[int, ...]] = {}
     runs_by_id = {}
     for name in ("ingest", "clean", "featurize", "train", "predict"):
@@ -465,6 +524,8 @@ def _describe(db_uri: str, workdir: Path, bad_day: date, bad: tuple[str, ...], g
         runs_by_id.update({r.id: r for r in history})
     culprit_output = f"data/raw/events-{bad_day.isoformat()}.csv"
     culprit = next(r for r in runs_by_id.values() if any(p.name == culprit_output for p in r.outputs))
+    rescoring = next(r for r in runs_by_id.values() if any(p.name == rescored[0] for p in r.outputs))
+    hotfix_id = next(d for d in rescoring.dependencies if runs_by_id[d].component_name == "featurize")
     return DemoInfo(
         db_uri=db_uri,
         workdir=workdir,
@@ -476,4 +537,7 @@ def _describe(db_uri: str, workdir: Path, bad_day: date, bad: tuple[str, ...], g
         failed_run_ids=tuple(int(r.id or 0) for r in runs_by_id.values() if r.status == "failed"),
         run_ids=run_ids,
         cached_run_ids=tuple(sorted(int(r.id or 0) for r in runs_by_id.values() if r.status == "cached")),
+        hotfix_run_id=int(hotfix_id),
+        rescored_prediction_ids=rescored,
+        hotfix_diff=(morning, rescored[0]),
     )

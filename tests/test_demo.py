@@ -115,7 +115,7 @@ def test_populate_db_fills_the_demos_own_database_and_prints_commands_that_work_
     assert _components(own) == {"my-train"}
     assert "ingest" in _components(f"sqlite:///{mltrace_home / 'demo.db'}")
     commands = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
-    assert len(commands) == 3 and all(c.startswith(".venv/bin/mltrace --db sqlite:///") for c in commands), commands
+    assert len(commands) == 5 and all(c.startswith(".venv/bin/mltrace --db sqlite:///") for c in commands), commands
     for command in commands:
         ran = subprocess.run(shlex.split(command), cwd=ROOT, env=_env(mltrace_home), capture_output=True, text=True)
         assert ran.returncode == 0, f"{command}: {ran.stderr}"
@@ -200,7 +200,7 @@ def test_make_demo_keeps_the_users_own_database_and_its_hints_work_as_printed(
     assert hint is not None, output
     assert hint.group(1) == f".venv/bin/mltrace --server http://127.0.0.1:{port} review"
     commands = [hint.group(1), *(line.strip() for line in printed if line.startswith("  .venv/bin/mltrace "))]
-    assert len(commands) == 4, output
+    assert len(commands) == 6, output
     for command in commands:
         ran = subprocess.run(shlex.split(command), cwd=ROOT, env=_env(home), capture_output=True, text=True)
         assert ran.returncode == 0, f"{command}: {ran.stderr}"

@@ -13,7 +13,7 @@ import pytest
 
 from mltrace import client as client_module
 from mltrace.client import Client
-from mltrace.samples import BAD_DAY, DAYS, MACHINES, READINGS_PER_DAY, build_demo
+from mltrace.samples import BAD_DAY, DAYS, HOTFIX_DAY, MACHINES, READINGS_PER_DAY, build_demo
 
 
 def _upstream_runs(client: Client, output_id: str) -> set[int]:
@@ -27,7 +27,9 @@ def test_review_ranks_the_planted_bad_ingest_run_first(logging_to: str, tmp_path
     top, count, coverage, score, _evidence = review["runs"][0]
     assert (top.id, top.component_name) == (info.culprit_run_id, "ingest")
     assert any(p.name == info.culprit_output for p in top.outputs)
-    assert (count, coverage) == (len(info.bad_prediction_ids), 1.0)
+    behind_the_batch = len(info.bad_prediction_ids) - 1  # all but the rescoring's flagged prediction
+    assert (count, coverage) == (behind_the_batch, pytest.approx(behind_the_batch / len(info.bad_prediction_ids)))
+    assert info.hotfix_run_id not in [entry[0].id for entry in review["runs"][:5]]  # review does not single it out
     assert all(entry[3] < score for entry in review["runs"][1:])  # strictly ahead, not on a tie-break
 
 
@@ -76,9 +78,12 @@ def test_every_flagged_prediction_traces_back_to_the_culprit_and_no_good_one_doe
 ) -> None:
     info = build_demo(logging_to, tmp_path / "work")
     client = Client(logging_to)
-    for bad in info.bad_prediction_ids:
+    *of_the_batch, of_the_hotfix = info.bad_prediction_ids
+    for bad in of_the_batch:
         assert info.culprit_run_id in _upstream_runs(client, bad)
         assert client.pointer(bad).flag
+    upstream = _upstream_runs(client, of_the_hotfix)
+    assert info.hotfix_run_id in upstream and info.culprit_run_id not in upstream
     for good in info.good_prediction_ids[::7]:
         assert info.culprit_run_id not in _upstream_runs(client, good)
         assert not client.pointer(good).flag
@@ -87,10 +92,12 @@ def test_every_flagged_prediction_traces_back_to_the_culprit_and_no_good_one_doe
 def test_the_bad_predictions_are_the_two_days_the_bad_batch_reached(logging_to: str, tmp_path: Path) -> None:
     info = build_demo(logging_to, tmp_path / "work")
     predict_runs = list(reversed(Client(logging_to).history("predict")))  # oldest first, today last
-    assert len(predict_runs) == DAYS + 1
+    assert len(predict_runs) == DAYS + 2  # a run a day, the hotfix day's rescoring, today's
     by_day = [{p.name for p in run.outputs} for run in predict_runs]
-    assert set(info.bad_prediction_ids) == by_day[BAD_DAY] | by_day[BAD_DAY + 1]
-    assert len(info.bad_prediction_ids) == 2 * MACHINES
+    rescored = by_day[HOTFIX_DAY + 1]
+    assert set(info.rescored_prediction_ids) == rescored and info.rescored_prediction_ids[0] in info.bad_prediction_ids
+    assert set(info.bad_prediction_ids) == by_day[BAD_DAY] | by_day[BAD_DAY + 1] | {info.rescored_prediction_ids[0]}
+    assert len(info.bad_prediction_ids) == 2 * MACHINES + 1
     assert len(info.good_prediction_ids) == (DAYS + 1 - 2) * MACHINES
     assert all(p.pointer_type.value == "endpoint" for run in predict_runs for p in run.outputs)
 
@@ -103,12 +110,32 @@ def test_the_demo_shows_components_tests_staleness_and_a_failed_run(logging_to: 
     assert client.component("featurize").tags == ["features"]
     assert client.get_run(info.culprit_run_id).test_results[0]["passed"]  # the tests could not see the units
     stale = [client.get_run(i) for i in info.stale_run_ids]
-    assert [r.component_name for r in stale] == ["predict", "predict"]
+    assert [r.component_name for r in stale] == ["predict", "predict", "predict"]  # the last day twice, today
     assert all("Dependency 'train'" in r.stale[0] for r in stale)
     (failed,) = [client.get_run(i) for i in info.failed_run_ids]
     assert failed.status == "failed" and "TimeoutError" in (failed.error or "")
     today_predict = client.get_run(info.run_ids["predict"][-1])
     assert today_predict.test_results and today_predict.code_snapshot  # logged by the decorator itself
+
+
+def test_the_hotfix_day_is_rescored_with_featurizes_code_changed_and_every_machine_alerts(
+    logging_to: str, tmp_path: Path
+) -> None:
+    info = build_demo(logging_to, tmp_path / "work")
+    client = Client(logging_to)
+    featurizes = [r for r in reversed(client.history("featurize")) if r.status == "success"]
+    hotfix = client.get_run(info.hotfix_run_id)
+    morning = featurizes[featurizes.index(next(r for r in featurizes if r.id == hotfix.id)) - 1]
+    assert hotfix.inputs == morning.inputs  # the same clean batch, version and all
+    assert hotfix.code_hash != morning.code_hash
+    assert {r.code_hash for r in featurizes if r.id != hotfix.id} == {morning.code_hash}  # the only change
+    assert all(not client.pointer(p).flag for p in info.rescored_prediction_ids[1:])
+    (rescoring,) = [
+        r for r in client.history("predict") if info.rescored_prediction_ids[0] in {p.name for p in r.outputs}
+    ]
+    assert rescoring.metrics == {"machines": MACHINES, "alerts": MACHINES}
+    good, bad = info.hotfix_diff
+    assert good in info.good_prediction_ids and bad == info.rescored_prediction_ids[0]
 
 
 def test_the_same_seed_gives_the_same_demo(mltrace_home: Path, tmp_path: Path) -> None:
@@ -135,7 +162,7 @@ def _populate(*args: str, home: Path, **extra_env: str) -> subprocess.CompletedP
 def test_populate_db_fills_once_and_refuses_to_duplicate(db_uri: str, mltrace_home: Path) -> None:
     first = _populate("--db", db_uri, home=mltrace_home)
     assert first.returncode == 0, first.stderr
-    assert "flagged 16 bad predictions" in first.stdout
+    assert "flagged 17 bad predictions" in first.stdout
     assert f"mltrace --db {db_uri} review" in first.stdout
     assert f"mltrace --db {db_uri} trace " in first.stdout
     runs = len(Client(db_uri).recent(500))

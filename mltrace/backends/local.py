@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mltrace.db import artifact_queries, impact_queries, lineage_queries, queries, search
+from mltrace.db import artifact_queries, impact_queries, lineage_queries, queries, search, suspect_queries
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
 from mltrace.entities.impact import Impact
+from mltrace.entities.suspect import RunSuspicion
 from mltrace.lineage.impact import Selector
 
 
@@ -70,6 +71,9 @@ class LocalBackend:
 
     def trace(self, output_id: str, direction: str, depth: int | None, run_id: int | None) -> dict[str, Any]:
         return self.store.query(lineage_queries.trace, output_id, direction, depth, run_id)
+
+    def suspicions(self, run_ids: list[int]) -> dict[int, RunSuspicion]:
+        return self.store.query(suspect_queries.suspicions, run_ids)
 
     def review(self, limit: int, offset: int = 0) -> dict[str, Any]:
         return self.store.query(lineage_queries.review, limit, offset)

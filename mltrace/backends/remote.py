@@ -12,6 +12,7 @@ from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.artifact import ArtifactRef, CacheEntry, StoredArtifact, StoredCacheEntry
 from mltrace.entities.cursor import encode_cursor
 from mltrace.entities.impact import AffectedOutput, Impact
+from mltrace.entities.suspect import RunSuspicion, SuspectMark, failed_test_mark
 from mltrace.entities.times import iso_utc, parse_utc
 from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
 from mltrace.lineage.evidence import Evidence
@@ -95,6 +96,20 @@ class RemoteBackend:
             for data in self._call("GET", "/runs", {"ids": ids})["runs"]:
                 found[data["id"]] = run_from_json(data)
         return [found[run_id] for run_id in run_ids if run_id in found]
+
+    def suspicions(self, run_ids: list[int]) -> dict[int, RunSuspicion]:
+        """The server's marks of each run (`GET /runs?ids=`); its outputs add the run's own failed test."""
+        found: dict[int, RunSuspicion] = {}
+        unique = list(dict.fromkeys(int(run_id) for run_id in run_ids))
+        for start in range(0, len(unique), IDS_PER_REQUEST):
+            ids = ",".join(map(str, unique[start : start + IDS_PER_REQUEST]))
+            for data in self._call("GET", "/runs", {"ids": ids})["runs"]:
+                marks = tuple(SuspectMark(m["reason"], m["source"]) for m in data.get("suspect", []))
+                failed = next((t for t in data.get("test_results", []) if not t.get("passed", True)), None)
+                own = () if failed is None else (failed_test_mark(data["id"], data["component"], failed["name"]),)
+                if marks or own:
+                    found[data["id"]] = RunSuspicion(marks, marks + own)
+        return found
 
     def stored_run_ids(self, run_ids: list[int]) -> set[int]:
         return {run.id for run in self.runs(run_ids) if run.id is not None}

@@ -84,8 +84,8 @@ def component_json(component: Component) -> dict[str, Any]:
 
 def trace_json(graph: dict[str, Any]) -> dict[str, Any]:
     """The trace graph with only the documented node fields."""
-    run_fields = ("id", "kind", "run_id", "component", "start", "end", "status", "stale")
-    pointer_fields = ("id", "kind", "name", "type", "flagged")
+    run_fields = ("id", "kind", "run_id", "component", "start", "end", "status", "stale", "suspect")
+    pointer_fields = ("id", "kind", "name", "type", "flagged", "suspect")
     nodes = [
         {k: node.get(k) for k in (run_fields if node["kind"] == "run" else pointer_fields)}
         | ({"reused_run_id": node["reused_run_id"]} if "reused_run_id" in node else {})  # a cached run's

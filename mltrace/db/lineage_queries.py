@@ -14,12 +14,13 @@ from mltrace.db.models import pointers
 from mltrace.db.postgres import NULL, Prepared, copy_out, copy_text, index_walks_prefix
 from mltrace.db.queries import FLAGGED, preview_runs
 from mltrace.db.run_records import recent_run_records, run_records
+from mltrace.db.suspect_queries import suspicions
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.times import parse_utc, utc
 from mltrace.errors import InvalidInputError, NotFoundError, run_not_found
 from mltrace.lineage.evidence import Evidence, RunRecords, evidence_of
 from mltrace.lineage.review import Suspect, rank_suspects
-from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph
+from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph, mark_suspects
 
 # A walk's rows are (via, run_id, pointer_id, depth): `run_id` reached from the run `via` (NULL where the
 # walk starts) through a dependency on a pointer (NULL for an explicit link). UNION stops the walk at steps
@@ -133,7 +134,9 @@ def trace(
     root = (name, pointer_type, bool(flag))
     start = pointer_id if direction == "downstream" else writer if run_id is None else run_id
     if start is None:
-        return empty_graph(root, direction)
+        graph_of_nothing = empty_graph(root, direction)
+        mark_suspects(graph_of_nothing, {}, None)
+        return graph_of_nothing
     dialect = conn.dialect.name
     key = (direction, depth is not None)
     if dialect == "postgresql":
@@ -153,7 +156,16 @@ def trace(
     unseen = graph.runs_with_unseen_pointers()
     if unseen:
         graph.add_io(_IO_STATEMENTS[dialect, direction].execute(conn, {"ids": unseen}))
-    return graph.build()
+    built = graph.build()
+    root_writer = start if direction == "upstream" else writer  # what made the root, in the graph or not
+    shown = _run_ids(built) | ({root_writer} if root_writer is not None else set())
+    whole = direction == "upstream" and depth is None  # every run upstream of the graph's is in it
+    mark_suspects(built, suspicions(conn, shown, whole_ancestry=whole), root_writer)
+    return built
+
+
+def _run_ids(graph: dict[str, Any]) -> set[int]:
+    return {node["run_id"] for node in graph["nodes"] if node["kind"] == "run"}
 
 
 def _copied_steps_into(graph: TraceAssembler) -> Callable[[str], None]:

@@ -3,9 +3,11 @@ one step at a time: the database streams them, and a trace can hold thousands.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+
+from mltrace.entities.suspect import RunSuspicion
 
 PointerFacts = tuple[str, str, bool]
 """A pointer inside a trace: `(name, type, flagged)`."""
@@ -164,6 +166,26 @@ class TraceAssembler:
 def empty_graph(root: PointerFacts, direction: str) -> dict[str, Any]:
     """The trace of a pointer no run wrote (upstream) or read (downstream)."""
     return TraceAssembler(root, direction, None, _no_runs).build()
+
+
+def mark_suspects(graph: dict[str, Any], suspicions: Mapping[int, RunSuspicion], root_writer: int | None) -> None:
+    """Adds `suspect`, a list of `{reason, source}`, to every node of a built graph: a run's own marks; a pointer's,
+    those of what its writers in the graph wrote (for the root when no run of the graph wrote it, `root_writer`'s).
+    A flagged pointer is not suspect for its own flag, only for what is upstream of it."""
+    writers: dict[str, list[int]] = {}
+    for edge in graph["edges"]:
+        if edge["source"].startswith("run:") and edge["target"].startswith("pointer:"):
+            writers.setdefault(edge["target"], []).append(int(edge["source"][len("run:") :]))
+    if root_writer is not None and graph["root"] not in writers:
+        writers[graph["root"]] = [root_writer]
+    nothing = RunSuspicion()
+    for node in graph["nodes"]:
+        if node["kind"] == "run":
+            marks = suspicions.get(node["run_id"], nothing).run
+        else:
+            ids = writers.get(node["id"], [])
+            marks = tuple(dict.fromkeys(mark for i in ids for mark in suspicions.get(i, nothing).outputs))
+        node["suspect"] = [{"reason": mark.reason, "source": mark.source} for mark in marks]
 
 
 def _no_runs(run: Sequence[Any]) -> RunFacts:

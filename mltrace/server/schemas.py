@@ -456,8 +456,33 @@ class RunSchema(ma.Schema):
     warnings = fields.List(fields.String())
 
 
-class RunDetailSchema(RunSchema):
-    """A run with all its inputs and outputs, its code snapshot and its component."""
+class SuspectMarkSchema(ma.Schema):
+    """Why a run or output is suspect (computed when asked, never stored)."""
+
+    reason = fields.String()
+    source = fields.String(
+        metadata={"description": "`output:<output id>` (a flagged output) or `run:<run id>` (a failed test)."}
+    )
+
+
+_SUSPECT_NOTE = (
+    "Why it is suspect: for each flagged output upstream of it (or read by it) and each upstream run with a failed"
+    " test, one mark; empty when none. Computed when asked, so `unflag` clears what a flag caused."
+)
+
+
+def _suspect() -> fields.List:
+    return fields.List(fields.Nested(SuspectMarkSchema), metadata={"description": _SUSPECT_NOTE})
+
+
+class SuspectRunSchema(RunSchema):
+    """A run with its suspect marks."""
+
+    suspect = _suspect()
+
+
+class RunDetailSchema(SuspectRunSchema):
+    """A run with all its inputs and outputs, its code snapshot, its component and its suspect marks."""
 
     code_snapshot = fields.String(allow_none=True)
     component_info = fields.Nested(ComponentSchema)
@@ -503,7 +528,7 @@ class ComponentWithRunsSchema(ComponentSchema):
 
 
 class RunPageSchema(ma.Schema):
-    runs = fields.List(fields.Nested(RunSchema))
+    runs = fields.List(fields.Nested(SuspectRunSchema))
     next = Cursor(allow_none=True, metadata={"description": "Pass as `before` for the next page; null on the last."})
 
 
@@ -545,6 +570,13 @@ class TraceNodeSchema(ma.Schema):
     name = fields.String()
     type = fields.String(validate=validate.OneOf(POINTER_TYPES))
     flagged = fields.Boolean()
+    suspect = fields.List(
+        fields.Nested(SuspectMarkSchema),
+        metadata={
+            "description": "A run's marks, or a pointer's: those of the run that wrote it, and that run's own failed"
+            " test. A flagged pointer is not suspect for its own flag."
+        },
+    )
 
 
 class TraceEdgeSchema(ma.Schema):

@@ -34,6 +34,21 @@ def test_the_first_line_names_the_bad_raw_batch(shown_demo: DemoInfo, show: Invo
     assert "explained by 1" in result.stdout  # the features and predictions it led to
 
 
+def test_the_hotfix_days_flagged_prediction_against_that_mornings_names_featurizes_code_change_first(
+    shown_demo: DemoInfo, show: Invoke
+) -> None:
+    good, bad = shown_demo.hotfix_diff
+    result = show("diff", good, bad)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("1. code of featurize (run ") and f"/ run {shown_demo.hotfix_run_id}):" in lines[0]
+    assert any(line.startswith("     +") and "* 9.81" in line for line in lines)  # the changed line, and only it
+    assert sum(line.startswith("     -    ") for line in lines) == 1
+    ranked = Client(shown_demo.db_uri).diff(good, bad).differences
+    assert (ranked[0].kind, ranked[0].component, ranked[0].b_run_id) == ("code", "featurize", shown_demo.hotfix_run_id)
+    assert not [d for d in ranked if d.kind in ("raw_input", "params", "git")]  # the same data, params and commit
+
+
 def test_a_code_difference_is_followed_by_its_unified_diff(mltrace_cli: Invoke, db_uri: str) -> None:
     changed = CLEAN_CODE.replace("r.ok", "not r.bad")
     Client(db_uri).ingest([train(0), *pipeline("a", 100), *pipeline("b", 200, code_hash="c2", code_snapshot=changed)])

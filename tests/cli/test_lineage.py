@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
+
+import pytest
 
 from mltrace.client import Client
 from mltrace.samples import MACHINES, DemoInfo
@@ -40,9 +43,17 @@ def test_trace_json_is_the_api_graph(shown_demo: DemoInfo, show: Invoke) -> None
         "end",
         "status",
         "stale",
+        "suspect",
     }
     pointer = next(n for n in graph["nodes"] if n["id"] == graph["root"])
-    assert pointer == {"id": f"pointer:{bad}", "kind": "pointer", "name": bad, "type": "endpoint", "flagged": True}
+    assert pointer == {
+        "id": f"pointer:{bad}",
+        "kind": "pointer",
+        "name": bad,
+        "type": "endpoint",
+        "flagged": True,
+        "suspect": [],  # flagged, and nothing upstream of it is
+    }
     assert {"source": f"run:{shown_demo.culprit_run_id}", "target": f"pointer:{shown_demo.culprit_output}"} in graph[
         "edges"
     ]
@@ -59,7 +70,7 @@ def test_trace_downstream_follows_the_bad_batch_to_its_predictions(shown_demo: D
     assert result.exit_code == 0, result.output
     graph = json.loads(result.stdout)
     predictions = {n["name"] for n in graph["nodes"] if n["kind"] == "pointer" and n["type"] == "endpoint"}
-    assert predictions == set(shown_demo.bad_prediction_ids)
+    assert predictions == set(shown_demo.bad_prediction_ids[:-1])  # the last is the rescoring's, not the batch's
     text = show("trace", shown_demo.culprit_output, "--direction", "downstream", "--depth", "1").stdout
     assert [line.split()[3] for line in text.splitlines() if line[4:].startswith("run ")] == ["clean", "clean"]
 
@@ -92,8 +103,12 @@ def test_review_puts_the_culprit_ingest_run_first(shown_demo: DemoInfo, show: In
     assert lines[0].startswith(f"{flagged} flagged outputs: ")
     header, first, *rest = lines[2:]
     assert header.split()[:6] == ["RANK", "SCORE", "FLAGGED", "COVERAGE", "RUN", "COMPONENT"]
-    # the culprit covers every flagged output and nothing else (Ochiai 1), and records three pieces of evidence
-    assert first.split()[:6] == ["1", "4.00", f"{flagged}/{flagged}", "100%", str(shown_demo.culprit_run_id), "ingest"]
+    # the culprit covers every flagged output but the rescoring's and nothing else (Ochiai √(16/17)), and records
+    # three pieces of evidence (each adds the Ochiai score once more)
+    behind = flagged - 1
+    score, coverage = 4 * math.sqrt(behind / flagged), round(100 * behind / flagged)
+    expected = ["1", f"{score:.2f}", f"{behind}/{flagged}", f"{coverage}%", str(shown_demo.culprit_run_id), "ingest"]
+    assert first.split()[:6] == expected
     table, evidence = rest[:3], rest[3:]
     assert [line.split()[0] for line in table] == ["2", "3", "4"]
     assert evidence[:2] == ["", "Evidence that raised a score:"]
@@ -107,13 +122,10 @@ def test_review_json_has_counts_coverage_scores_and_evidence(shown_demo: DemoInf
     data = json.loads(result.stdout)
     assert sorted(data["flagged"]) == sorted(shown_demo.bad_prediction_ids)
     top = data["runs"][0]
-    assert (top["id"], top["component"], top["count"], top["coverage"], top["score"]) == (
-        shown_demo.culprit_run_id,
-        "ingest",
-        2 * MACHINES,
-        1.0,
-        4.0,
-    )
+    flagged = len(shown_demo.bad_prediction_ids)
+    assert (top["id"], top["component"], top["count"]) == (shown_demo.culprit_run_id, "ingest", 2 * MACHINES)
+    assert top["coverage"] == pytest.approx(2 * MACHINES / flagged)
+    assert top["score"] == pytest.approx(4 * math.sqrt(2 * MACHINES / flagged))  # Ochiai, and three pieces of evidence
     assert [(e["kind"], e["key"]) for e in top["evidence"]] == [
         ("outlier_metric", "temperature_max"),
         ("outlier_metric", "temperature_mean"),

@@ -152,3 +152,26 @@ def test_impact_through_the_server_answers_as_the_database_would(through: str) -
         mltrace.impact("impact/nowhere")
     with pytest.raises(InvalidInputError):
         mltrace.impact("run:x")
+
+
+def test_suspect_marks_through_the_server_are_those_of_its_database(through: str) -> None:
+    client = client_module.default_client()
+    failed = [{"test": "Rows", "name": "test_has_rows", "phase": "after", "passed": False, "error": "empty"}]
+    client.ingest(
+        [
+            run("suspect_ingest", 500, outputs=[("suspect/batch.csv", "b1")], test_results=failed),
+            run("suspect_clean", 510, inputs=[("suspect/batch.csv", "b1")], outputs=[("suspect/clean.csv", "c1")]),
+        ]
+    )
+    (ingest,) = client.history("suspect_ingest")
+    (clean,) = client.history("suspect_clean")
+    mark = f"run:{ingest.id}"
+    found = client.suspicions([ingest.id, clean.id])
+    assert [m.source for m in found[clean.id].run] == [mark] and found[ingest.id].run == ()
+    assert [m.source for m in found[ingest.id].outputs] == [mark]  # its own failed test marks what it wrote
+    nodes = {n["id"]: n["suspect"] for n in client.trace("suspect/clean.csv")["nodes"]}
+    assert (
+        [m["source"] for m in nodes["pointer:suspect/batch.csv"]]
+        == [mark]
+        == [m["source"] for m in nodes[f"run:{clean.id}"]]
+    )

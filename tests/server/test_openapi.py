@@ -78,7 +78,15 @@ def test_openapi_lists_every_route_and_only_those(spec):
 def test_openapi_describes_shapes_from_the_schemas(spec):
     schemas = spec["components"]["schemas"]
     assert set(schemas["Run"]["properties"]) == RUN_FIELDS
-    assert set(schemas["RunDetail"]["properties"]) == RUN_FIELDS | {"code_snapshot", "component_info", "reused_run_id"}
+    assert set(schemas["RunDetail"]["properties"]) == RUN_FIELDS | {
+        "code_snapshot",
+        "component_info",
+        "reused_run_id",
+        "suspect",
+    }
+    assert set(schemas["SuspectRun"]["properties"]) == RUN_FIELDS | {"suspect"}
+    assert set(schemas["SuspectMark"]["properties"]) == {"reason", "source"}
+    assert "suspect" in schemas["TraceNode"]["properties"]
     assert set(schemas["Error"]["properties"]) == {"error"}
     assert set(schemas["ErrorBody"]["properties"]) == {"code", "message", "details"}
     run_param = spec["paths"]["/api/v1/runs/{run_id}"]["parameters"][0]

@@ -36,6 +36,7 @@ def test_recent_lists_runs_newest_first_in_the_run_shape(api, pipeline: Pipeline
         "test_results": [],
         "warnings": [],
         "stale": failed["stale"],
+        "suspect": [],
     }
     assert len(failed["stale"]) == 1 and f"run {pipeline.train}" in failed["stale"][0]
     assert "code_snapshot" not in failed and "component_info" not in failed

@@ -8,8 +8,8 @@ import pytest
 
 from tests.server.sample import ODD_IDS, Pipeline, assert_error
 
-RUN_NODE_KEYS = {"id", "kind", "run_id", "component", "start", "end", "status", "stale"}
-POINTER_NODE_KEYS = {"id", "kind", "name", "type", "flagged"}
+RUN_NODE_KEYS = {"id", "kind", "run_id", "component", "start", "end", "status", "stale", "suspect"}
+POINTER_NODE_KEYS = {"id", "kind", "name", "type", "flagged", "suspect"}
 
 
 def trace(api, output_id: str, **args: object) -> dict:
@@ -52,6 +52,7 @@ def test_upstream_trace_follows_the_path_back_to_the_sources(api, pipeline: Pipe
         "end": "2026-01-01T00:00:22.500000+00:00",
         "status": "success",
         "stale": [],
+        "suspect": [],
     }
     assert nodes["pointer:models/model.pkl"] == {
         "id": "pointer:models/model.pkl",
@@ -59,6 +60,7 @@ def test_upstream_trace_follows_the_path_back_to_the_sources(api, pipeline: Pipe
         "name": "models/model.pkl",
         "type": "model",
         "flagged": False,
+        "suspect": [],
     }
     for node in graph["nodes"]:
         assert set(node) == (RUN_NODE_KEYS if node["kind"] == "run" else POINTER_NODE_KEYS)

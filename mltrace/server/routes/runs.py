@@ -37,12 +37,19 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component r
 def recent(args: dict[str, Any]) -> dict[str, Any]:
     """Newest runs first; pass `next` back as `before` for the following page. With `ids`: those runs, whole
     (`before` and `limit` are then ignored)."""
+    client = get_client()
     if "ids" in args:
-        return {"runs": get_client().runs(args["ids"]), "next": None}
+        return {"runs": with_suspect_marks(client.runs(args["ids"])), "next": None}
     limit = args["limit"]
-    runs = get_client().recent(limit + 1, args.get("before"))
+    runs = client.recent(limit + 1, args.get("before"))
     page = runs[:limit]
-    return {"runs": page, "next": page[-1] if len(runs) > limit else None}
+    return {"runs": with_suspect_marks(page), "next": page[-1] if len(runs) > limit else None}
+
+
+def with_suspect_marks(runs: list[ComponentRun]) -> list[Extended]:
+    """The runs with their suspect marks, found for all of them at once."""
+    marks = get_client().suspicions([run.id for run in runs if run.id is not None])
+    return [Extended(run, suspect=marks[run.id].run if run.id in marks else ()) for run in runs]
 
 
 @blp.route("/runs", methods=["POST"])
@@ -67,7 +74,11 @@ def inspect(run_id: str) -> Extended:
     """One run with its code snapshot and its component (and, for a `cached` run, the run it reused)."""
     client = get_client()
     run = client.get_run(parse_run_id(run_id))
-    extra: dict[str, Any] = {"component_info": client.component(run.component_name)}
+    marks = client.suspicions([run.id]) if run.id is not None else {}
+    extra: dict[str, Any] = {
+        "component_info": client.component(run.component_name),
+        "suspect": marks[run.id].run if run.id in marks else (),
+    }
     if run.status == "cached" and run.id is not None:
         extra["reused_run_id"] = client.reused_runs([run.id]).get(run.id)
     return Extended(run, **extra)

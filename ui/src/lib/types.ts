@@ -17,6 +17,12 @@ export interface TestResult {
   error: string | null;
 }
 
+/** Why a run or output is suspect: a flagged output (`output:<id>`) or a failed test (`run:<id>`) upstream. */
+export interface SuspectMark {
+  reason: string;
+  source: string;
+}
+
 export interface Run {
   id: number;
   component: string;
@@ -42,6 +48,8 @@ export interface Run {
   metrics: Record<string, unknown> | null;
   test_results: TestResult[] | null;
   stale: string[];
+  /** Only in recent (`GET /runs`) and the run page: why the run is suspect; empty when it is not. */
+  suspect?: SuspectMark[];
 }
 
 export interface Component {
@@ -103,6 +111,8 @@ export interface RunNode {
   stale: string[];
   /** A `cached` run: the run it reused. */
   reused_run_id?: number | null;
+  /** Why the run is suspect; empty when it is not. */
+  suspect?: SuspectMark[];
 }
 
 export interface PointerNode {
@@ -111,6 +121,8 @@ export interface PointerNode {
   name: string;
   type: PointerType;
   flagged: boolean;
+  /** Why the output is suspect (its writer's marks); empty when it is not. A flag is not a mark. */
+  suspect?: SuspectMark[];
 }
 
 export type TraceNode = RunNode | PointerNode;
