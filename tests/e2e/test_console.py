@@ -5,20 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
-
-def enc(value: str) -> str:
-    """An id as the console puts it in a path (encodeURIComponent)."""
-    return quote(value, safe="-_.!~*'()")
-
-
-def run_command(page: Page, line: str) -> None:
-    bar = page.get_by_label("Command")
-    bar.fill(line)
-    bar.press("Enter")
+from tests.e2e.actions import enc, run_command
 
 
 def test_home_shows_recent_runs_and_loads_more_on_scroll(page: Page, demo: dict[str, Any]) -> None:

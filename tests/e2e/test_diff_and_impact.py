@@ -5,21 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
 
-
-def enc(value: str) -> str:
-    """An id as the console puts it in a path (encodeURIComponent)."""
-    return quote(value, safe="-_.!~*'()")
-
-
-def run_command(page: Page, line: str) -> None:
-    bar = page.get_by_label("Command")
-    bar.fill(line)
-    bar.press("Enter")
+from tests.e2e.actions import enc, run_command
 
 
 def api(page: Page, path: str, **query: Any) -> Any:

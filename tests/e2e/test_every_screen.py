@@ -10,19 +10,16 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.e2e.actions import enc
 
 SIZES = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
-
-
-def enc(value: str) -> str:
-    return quote(value, safe="-_.!~*'()")
 
 
 def _graph(page: Page) -> None:

@@ -15,20 +15,17 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.e2e.actions import enc
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTED = ROOT / "docs" / "screenshots"
 SCREENSHOTS = ROOT / os.environ.get("MLTRACE_SCREENSHOTS_DIR", "build/screenshots")  # an absolute path stays as it is
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-
-
-def enc(value: str) -> str:
-    return quote(value, safe="-_.!~*'()")
 
 
 def show_recent(page: Page, demo: dict[str, Any]) -> None:

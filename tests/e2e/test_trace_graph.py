@@ -12,6 +12,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.actions import enc
+
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 MIN_LABEL_PX = 11
@@ -32,10 +34,6 @@ LABEL_SIZES = """
   return { zoom, smallest: Math.min(...sizes), texts: sizes.length };
 }
 """
-
-
-def enc(value: str) -> str:
-    return quote(value, safe="-_.!~*'()")
 
 
 def _get(demo: dict[str, Any], path: str, **query: Any) -> Any:
