@@ -31,6 +31,7 @@ from mltrace.db.locks import lock_for_writes
 from mltrace.db.membership import looked_up_in, member_of
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
 from mltrace.db.postgres import prefer_index_walks
+from mltrace.db.run_values import store_run_values
 from mltrace.entities import ComponentRun, IOPointer, PointerType
 from mltrace.entities.json_values import strict_json
 from mltrace.lineage.pointer_types import infer_pointer_type
@@ -59,6 +60,7 @@ def ingest(conn: Connection, records: list[ComponentRun], never_delivered: bool 
     _insert_io(conn, records, run_ids, pointer_ids)
     _insert_explicit_links(conn, records, run_ids)
     store_artifact_rows(conn, records, run_ids, pointer_ids)
+    store_run_values(conn, records, run_ids)
     # a pointer created by this batch has no stored readers: only rewritten pointers can affect stored runs
     rewritten = {pointer_ids[p.name] for r in records for p in r.outputs if p.name not in created}
     affected = _readers_after_new_writes(conn, run_ids, sorted(rewritten)) if rewritten else set()

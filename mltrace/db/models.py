@@ -5,7 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mltrace.db.types import UTCDateTime
@@ -167,6 +181,43 @@ run_cache = Table(
     Column("reused_run_key", String(64), nullable=True),
     Index("ix_run_cache_key", "cache_key", "run_id"),
     Index("ix_run_cache_component", "component_name", "run_id"),
+)
+
+TEXT_PREFIX = 200  # characters of `text` in the prefix index
+
+
+# Each run's params and metrics as typed rows (db/run_values.py decides the types), written with the run and by
+# set_params/set_metrics; the JSON columns of component_runs keep the values as logged. `num` holds numbers
+# (NaN as NULL) and booleans (0/1); `text` strings and, for other values, their JSON. The prefix index serves
+# equality on strings of any length (a B-tree entry on PostgreSQL holds at most ~2.7 kB).
+def _value_table(name: str) -> Table:
+    table = Table(
+        name,
+        Base.metadata,
+        Column("run_id", Integer, primary_key=True),
+        Column("key", String(255), primary_key=True),
+        Column("kind", String(8), nullable=False),
+        Column("num", Float, nullable=True),
+        Column("text", Text, nullable=True),
+        Index(f"ix_{name}_key_num", "key", "num", "run_id"),
+    )
+    Index(f"ix_{name}_key_text", table.c.key, func.substr(table.c.text, 1, TEXT_PREFIX))
+    return table
+
+
+run_params = _value_table("run_params")
+run_metrics = _value_table("run_metrics")
+
+# Step series logged with `log_metrics(..., step=N)`: one point per run, key and step (a later point replaces it).
+# `num` NULL is NaN. The run's value in run_metrics is the point of its highest step.
+run_metric_steps = Table(
+    "run_metric_steps",
+    Base.metadata,
+    Column("run_id", Integer, primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("step", BigInteger, primary_key=True),
+    Column("num", Float, nullable=True),
+    Column("ts", UTCDateTime, nullable=False),
 )
 
 components = cast(Table, ComponentRow.__table__)

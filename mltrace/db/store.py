@@ -17,6 +17,7 @@ from mltrace.db import queries
 from mltrace.db.engine import make_engine, sqlite_path
 from mltrace.db.migrate import ensure_schema
 from mltrace.db.models import Base
+from mltrace.db.views import drop_views
 from mltrace.entities import ComponentRun
 from mltrace.errors import MissingDatabaseError, RunsRefusedError, StoreUnreachableError
 
@@ -165,6 +166,7 @@ class Store:
     def clean(self) -> None:
         """Drops every mltrace table and recreates the schema."""
         with self.engine.begin() as conn:
+            drop_views(conn)
             Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         self._ready = False
