@@ -8,6 +8,8 @@ import click
 
 from mltrace.cli import shapes, text
 from mltrace.cli.options import LIMIT, Timestamp, json_option, open_client, target_options
+from mltrace.client import Client
+from mltrace.entities import ComponentRun
 
 
 @click.command()
@@ -22,11 +24,12 @@ def recent(ctx: click.Context, limit: int, as_json: bool) -> None:
     Example:
       mltrace recent --limit 5
     """
-    runs = open_client(ctx).recent(limit)
+    client = open_client(ctx)
+    runs = client.recent(limit)
     if as_json:
         click.echo(shapes.dumps({"runs": [shapes.run_json(r) for r in runs]}))
     else:
-        click.echo(text.runs_table(runs) if runs else "No runs logged yet.")
+        click.echo(text.runs_table(runs, _suspect_ids(client, runs)) if runs else "No runs logged yet.")
 
 
 @click.command()
@@ -46,11 +49,14 @@ def history(
     Example:
       mltrace history train --limit 5 --since 2024-05-01
     """
-    runs = open_client(ctx).history(component, limit, since, until)
+    client = open_client(ctx)
+    runs = client.history(component, limit, since, until)
     if as_json:
         click.echo(shapes.dumps({"component": component, "runs": [shapes.run_json(r) for r in runs]}))
     else:
-        click.echo(text.runs_table(runs) if runs else f"No runs of '{component}' in that period.")
+        click.echo(
+            text.runs_table(runs, _suspect_ids(client, runs)) if runs else f"No runs of '{component}' in that period."
+        )
 
 
 @click.command()
@@ -70,11 +76,19 @@ def inspect(ctx: click.Context, run_id: int, code: bool, as_json: bool) -> None:
     run = client.get_run(run_id)
     component = client.component(run.component_name)
     reused = {"reused_run_id": client.reused_runs([run_id]).get(run_id)} if run.status == "cached" else {}
+    suspicion = client.suspicions([run_id]).get(run_id)
+    marks = suspicion.run if suspicion else ()
     if as_json:
-        data = {**shapes.run_json(run, with_code=True), "component_info": shapes.component_json(component), **reused}
+        data = {
+            **shapes.run_json(run, with_code=True),
+            "component_info": shapes.component_json(component),
+            "suspect": [{"reason": m.reason, "source": m.source} for m in marks],
+            **reused,
+        }
         click.echo(shapes.dumps(data))
     else:
-        click.echo(text.run_card(run, component, with_code=code, reused_run_id=reused.get("reused_run_id")))
+        card = text.run_card(run, component, with_code=code, reused_run_id=reused.get("reused_run_id"), suspect=marks)
+        click.echo(card)
 
 
 @click.command()
@@ -92,3 +106,8 @@ def notes(ctx: click.Context, run_id: int, notes: str, as_json: bool) -> None:
     """
     run = open_client(ctx).set_notes(run_id, notes)
     click.echo(shapes.dumps(shapes.run_json(run)) if as_json else f"Notes of run {run_id} saved.")
+
+
+def _suspect_ids(client: Client, runs: list[ComponentRun]) -> set[int]:
+    """The ids of the listed runs that have suspect marks."""
+    return {run_id for run_id, marks in client.suspicions([r.id for r in runs if r.id]).items() if marks.run}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import datetime
 from typing import Any
 
 from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.impact import Impact
+from mltrace.entities.suspect import SuspectMark
 from mltrace.entities.times import utc
 
 # What a terminal would obey rather than show: C0 controls (ESC starts its sequences), DEL, C1 controls (U+009B is
@@ -107,10 +108,12 @@ def count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
-def status(run: ComponentRun) -> str:
-    """`success`, `FAILED`, with `stale` when a dependency is outdated."""
-    word = "FAILED" if run.status == "failed" else run.status
-    return f"{word}, stale" if run.stale else word
+def status(run: ComponentRun, suspect: bool = False) -> str:
+    """`success`, `FAILED`, with `stale` when a dependency is outdated and `suspect` when something upstream is
+    flagged or failed a test."""
+    words = ["FAILED" if run.status == "failed" else run.status]
+    words += ["stale"] * bool(run.stale) + ["suspect"] * suspect
+    return ", ".join(words)
 
 
 def names(pointers: Sequence[IOPointer], total: int | None = None, limit: int = 1) -> str:
@@ -121,15 +124,15 @@ def names(pointers: Sequence[IOPointer], total: int | None = None, limit: int = 
     return f"{listed} (+{more} more)" if more > 0 else listed or "-"
 
 
-def runs_table(runs: Sequence[ComponentRun]) -> str:
-    """The runs of `recent` and `history`."""
+def runs_table(runs: Sequence[ComponentRun], suspect: Container[int] = ()) -> str:
+    """The runs of `recent` and `history` (`suspect`: the ids of those with suspect marks)."""
     rows = [
         (
             r.id,
             r.component_name,
             local_time(r.start_timestamp),
             duration(r.duration_ms),
-            status(r),
+            status(r, r.id in suspect),
             names(r.outputs, r.outputs_count),
         )
         for r in runs
@@ -143,9 +146,14 @@ def components_table(components: Sequence[Component]) -> str:
 
 
 def run_card(
-    run: ComponentRun, component: Component | None = None, with_code: bool = False, reused_run_id: int | None = None
+    run: ComponentRun,
+    component: Component | None = None,
+    with_code: bool = False,
+    reused_run_id: int | None = None,
+    suspect: Sequence[SuspectMark] = (),
 ) -> str:
-    """Everything recorded about one run, one labelled line (or block) per fact (a cached run: the run it reused)."""
+    """Everything recorded about one run, one labelled line (or block) per fact (a cached run: the run it reused;
+    a suspect run: why)."""
     lines: list[tuple[str, str]] = [
         ("Component", run.component_name),
         ("Status", status(run)),
@@ -166,6 +174,7 @@ def run_card(
     lines += _block("Outputs", [_pointer_line(p) for p in run.outputs])
     lines.append(("Depends on", ", ".join(f"run {d}" for d in run.dependencies) or "-"))
     lines += _block("Stale", run.stale)
+    lines += _block("Suspect", [mark.reason for mark in suspect])
     lines += _block(
         "Tests",
         [
@@ -240,9 +249,16 @@ def _node_label(node: dict[str, Any]) -> str:
     if node["kind"] == "run":
         stale = "  STALE" if node.get("stale") else ""
         failed = "FAILED" if node.get("status") == "failed" else node.get("status")
-        return f"run {node['run_id']} {safe_text(node['component'])}  {local_time(node.get('start'))}  {failed}{stale}"
+        started = local_time(node.get("start"))
+        return f"run {node['run_id']} {safe_text(node['component'])}  {started}  {failed}{stale}{_suspect(node)}"
     flag = "  FLAGGED" if node.get("flagged") else ""
-    return f"{safe_text(node['name'])} [{node.get('type')}]{flag}"
+    return f"{safe_text(node['name'])} [{node.get('type')}]{flag}{_suspect(node)}"
+
+
+def _suspect(node: dict[str, Any]) -> str:
+    """`  SUSPECT (2 reasons)` for a node with suspect marks; inspect says which."""
+    marks = node.get("suspect") or ()
+    return f"  SUSPECT ({count(len(marks), 'reason')})" if marks else ""
 
 
 def _sort_key(node: dict[str, Any]) -> tuple[str, Any]:

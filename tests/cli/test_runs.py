@@ -101,7 +101,8 @@ def test_inspect_json_has_the_code_snapshot_and_component(shown_demo: DemoInfo, 
     result = show("inspect", str(shown_demo.culprit_run_id), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == RUN_KEYS | {"code_snapshot", "component_info"}
+    assert set(data) == RUN_KEYS | {"code_snapshot", "component_info", "suspect"}
+    assert data["suspect"] == []
     assert data["id"] == shown_demo.culprit_run_id
     assert "def ingest(" in data["code_snapshot"]
     assert data["component_info"]["owner"] == "data-eng"
