@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { layoutGraph } from "../../lib/layoutGraph";
 import type { Trace } from "../../lib/types";
-import { layoutShape, NODE_SIZE, viewToFlow } from "./traceToFlow";
+import { layoutShape, NODE_SIZE, upstreamTrouble, viewToFlow } from "./traceToFlow";
 import { buildViewGraph } from "./viewGraph";
 
 const trace: Trace = {
@@ -52,6 +52,28 @@ describe("viewToFlow", () => {
     expect(byId.get("run:2")!.ariaLabel).toBe("Run 2: predict, success, suspect, stale");
     expect(byId.get("run:2")!.data.isSuspect).toBe(true);
     expect(byId.get("pointer:preds/1")!.ariaLabel).toBe("endpoint preds/1, flagged");
+  });
+
+  it("names runs and outputs with suspect marks from a flag or a failed test upstream", () => {
+    const flag = { reason: "downstream of flagged output 'raw/1'", source: "output:raw/1" };
+    const test = { reason: "downstream of run 1 (clean), whose test Rows failed", source: "run:1" };
+    const marked: Trace = {
+      ...trace,
+      nodes: trace.nodes.map((n) =>
+        n.kind === "run"
+          ? { ...n, suspect: [test, flag] }
+          : n.id === "pointer:preds/1"
+            ? { ...n, suspect: [test] }
+            : n,
+      ),
+    };
+    const byId = new Map(flowOf(marked).nodes.map((n) => [n.id, n]));
+    expect(byId.get("run:2")!.ariaLabel).toBe("Run 2: predict, success, flag upstream, stale");
+    expect(byId.get("pointer:preds/1")!.ariaLabel).toBe(
+      "endpoint preds/1, flagged, failed test upstream",
+    );
+    expect(byId.get("pointer:model.pkl")!.ariaLabel).toBe("model model.pkl");
+    expect(upstreamTrouble([])).toBeNull();
   });
 
   it("lays data out top to bottom: model → predict → prediction, with the path marked", () => {

@@ -3,7 +3,7 @@
 
 import { MarkerType, type Edge, type Node, type NodeHandle } from "@xyflow/react";
 import type { Positioned } from "../../lib/layoutGraph";
-import type { PointerNode, RunNode } from "../../lib/types";
+import type { PointerNode, RunNode, SuspectMark } from "../../lib/types";
 import { LABEL_CHARS, pointerLabels, type PointerLabel } from "./pointerLabels";
 import type { GroupNode, ViewGraph, ViewNode } from "./viewGraph";
 
@@ -58,15 +58,32 @@ function handles(width: number, height: number): NodeHandle[] {
   ];
 }
 
+/**
+ * What the server's suspect marks of a node say in a word: "flag upstream" when a flagged output is
+ * upstream, "failed test upstream" when only failed tests are; null without marks. (The review's
+ * highlighted run is "suspect"; these marks are what every flag makes of the runs it feeds.)
+ */
+export function upstreamTrouble(marks: SuspectMark[] | undefined): string | null {
+  if (!marks || marks.length === 0) return null;
+  return marks.some((m) => m.source.startsWith("output:"))
+    ? "flag upstream"
+    : "failed test upstream";
+}
+
 /** What a screen reader says for a node (and what the browser tests find it by). */
 export function ariaLabel(node: ViewNode, isSuspect = false): string {
   if (node.kind === "run") {
     const parts = [`Run ${node.run_id}: ${node.component}`, node.status];
     if (isSuspect) parts.push("suspect");
+    const upstream = upstreamTrouble(node.suspect);
+    if (upstream) parts.push(upstream);
     if (node.stale.length > 0) parts.push("stale");
     return parts.join(", ");
   }
-  if (node.kind === "pointer") return `${node.type} ${node.name}${node.flagged ? ", flagged" : ""}`;
+  if (node.kind === "pointer") {
+    const upstream = upstreamTrouble(node.suspect);
+    return `${node.type} ${node.name}${node.flagged ? ", flagged" : ""}${upstream ? `, ${upstream}` : ""}`;
+  }
   const flagged = node.flagged > 0 ? `, ${node.flagged} flagged` : "";
   return `${node.siblings.length} ${node.noun}${flagged}, folded: press Enter to show them`;
 }

@@ -71,6 +71,10 @@ export function Legend() {
       <li>
         <span className="legend-icon is-suspect">{ICON.suspect}</span> suspect
       </li>
+      <li>
+        <span className="legend-icon is-upstream">{ICON.upstream}</span> flag or failed test
+        upstream
+      </li>
       <li className="legend-keys">
         <kbd>Tab</kbd> or arrows move, <kbd>Enter</kbd> opens, <kbd>Esc</kbd> closes
       </li>

@@ -4,7 +4,23 @@
 
 import { useMemo, type ReactNode } from "react";
 import type { Trace, TraceNode } from "../../../lib/types";
+import { upstreamTrouble } from "../traceToFlow";
 import { ICON, statusIcon } from "./TraceNodes";
+
+/** " ⤒ flag upstream" after a node with suspect marks, the reasons on hover. */
+function Upstream({ node }: { node: TraceNode }) {
+  const word = upstreamTrouble(node.suspect);
+  if (!word) return null;
+  return (
+    <span
+      className="trace-node-upstream"
+      title={(node.suspect ?? []).map((m) => m.reason).join("\n")}
+    >
+      {" "}
+      {ICON.upstream} {word}
+    </span>
+  );
+}
 
 const collator = new Intl.Collator("en", { numeric: true });
 
@@ -17,6 +33,7 @@ function Label({ node, suspect, onPath }: { node: TraceNode; suspect: boolean; o
         <span className={`trace-node-status status-${node.status}`}>
           {statusIcon(node.status)} {node.status}
         </span>
+        <Upstream node={node} />
         {node.stale.length > 0 ? (
           <span className="trace-node-stale"> {ICON.stale} stale</span>
         ) : null}
@@ -40,6 +57,7 @@ function Label({ node, suspect, onPath }: { node: TraceNode; suspect: boolean; o
       <span className="trace-list-main mono">{node.name}</span>{" "}
       <span className="muted">{node.type}</span>
       {marks}
+      <Upstream node={node} />
       {onPath ? <span className="sr-only"> (on the highlighted path)</span> : null}
     </>
   );

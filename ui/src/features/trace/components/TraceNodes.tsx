@@ -7,7 +7,14 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo, type ReactNode } from "react";
 import { formatTime } from "../../../lib/format";
 import { useDetail } from "../zoomDetail";
-import type { GroupFlowNode, PathMark, PointerFlowNode, RunFlowNode } from "../traceToFlow";
+import type { SuspectMark } from "../../../lib/types";
+import {
+  upstreamTrouble,
+  type GroupFlowNode,
+  type PathMark,
+  type PointerFlowNode,
+  type RunFlowNode,
+} from "../traceToFlow";
 
 export const ICON = {
   success: "✓",
@@ -16,6 +23,7 @@ export const ICON = {
   stale: "⚠\uFE0E",
   flagged: "⚑",
   suspect: "◉",
+  upstream: "⤒",
   group: "+",
   data: "▤",
   model: "◆",
@@ -77,8 +85,20 @@ function NodeFrame({
   );
 }
 
+/** The reasons of a node's suspect marks, one line each, for its tip. */
+const MarkReasons = ({ marks }: { marks: SuspectMark[] | undefined }) => (
+  <>
+    {(marks ?? []).map((mark) => (
+      <span key={mark.source} className="trace-node-tip-warn">
+        <br />
+        {ICON.upstream} {mark.reason}
+      </span>
+    ))}
+  </>
+);
+
 /** An icon standing for a word a zoomed-out node has no room for. */
-const Mark = ({ kind }: { kind: "stale" | "flagged" | "failed" | "suspect" }) => (
+const Mark = ({ kind }: { kind: "stale" | "flagged" | "failed" | "suspect" | "upstream" }) => (
   <span className={`trace-node-mark mark-${kind}`} aria-hidden="true">
     {ICON[kind]}
   </span>
@@ -87,6 +107,7 @@ const Mark = ({ kind }: { kind: "stale" | "flagged" | "failed" | "suspect" }) =>
 const RunNodeView = memo(function RunNodeView({ data, selected }: NodeProps<RunFlowNode>) {
   const { node, isSuspect, pathMark } = data;
   const stale = node.stale.length > 0;
+  const upstream = upstreamTrouble(node.suspect);
   return (
     <NodeFrame
       classes={[
@@ -103,6 +124,7 @@ const RunNodeView = memo(function RunNodeView({ data, selected }: NodeProps<RunF
         <>
           {isSuspect ? <Mark kind="suspect" /> : null}
           {node.status === "failed" ? <Mark kind="failed" /> : null}
+          {upstream ? <Mark kind="upstream" /> : null}
           {stale ? <Mark kind="stale" /> : null}
         </>
       }
@@ -117,6 +139,7 @@ const RunNodeView = memo(function RunNodeView({ data, selected }: NodeProps<RunF
               {ICON.stale} {message}
             </span>
           ))}
+          <MarkReasons marks={node.suspect} />
         </>
       }
     >
@@ -131,6 +154,11 @@ const RunNodeView = memo(function RunNodeView({ data, selected }: NodeProps<RunF
         <span className={`trace-node-status status-${node.status}`}>
           {statusIcon(node.status)} {node.status}
         </span>
+        {upstream ? (
+          <span className="trace-node-upstream" title={upstream}>
+            {ICON.upstream} {upstream === "flag upstream" ? "flag" : "test"}
+          </span>
+        ) : null}
         {stale ? <span className="trace-node-stale">{ICON.stale} stale</span> : null}
       </div>
     </NodeFrame>
@@ -161,6 +189,7 @@ const PointerNodeView = memo(function PointerNodeView({
           <br />
           {node.type}
           {node.flagged ? ` · ${ICON.flagged} flagged` : ""}
+          <MarkReasons marks={node.suspect} />
         </>
       }
     >
