@@ -12,6 +12,7 @@ import os
 import threading
 import uuid
 import weakref
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -202,6 +203,31 @@ class Client:
     def clean(self) -> None:
         """Deletes everything stored."""
         self.backend.clean()
+
+    # --- OpenLineage -----------------------------------------------------------
+    def ingest_openlineage(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Stores OpenLineage RunEvents, JobEvents and DatasetEvents (JSON objects) in one transaction and
+        (re)builds the runs they belong to; returns `{"run_id", "duplicate"}` per event. InvalidInputError, and
+        nothing stored, when one is not a valid event (`lineage.openlineage.event_problems`)."""
+        from mltrace.lineage.openlineage import event_problems
+
+        for position, event in enumerate(events):
+            problems = event_problems(event)
+            if problems:
+                raise InvalidInputError(f"event {position} is not a valid OpenLineage event: {problems}")
+        if self.server_url:
+            return self.backend.ingest_openlineage(events)
+        from mltrace.backends.local import LocalBackend
+
+        return LocalBackend(self.store).ingest_openlineage(events)
+
+    def openlineage_events(self, run_id: int) -> list[dict[str, Any]]:
+        """One run as OpenLineage events: START, then COMPLETE or FAIL."""
+        return self.backend.openlineage_events(run_id)
+
+    def export_openlineage(self) -> Iterator[dict[str, Any]]:
+        """Every stored run as OpenLineage events (START, then COMPLETE or FAIL), oldest run first."""
+        return self.backend.export_openlineage()
 
     # --- reading -------------------------------------------------------------
     def get_run(self, run_id: int) -> ComponentRun:
