@@ -71,6 +71,11 @@ SETTINGS: tuple[Setting, ...] = (
         "An OpenLineage collector (Marquez, DataHub, another mltrace server); when set, each logged run is also "
         "sent there as OpenLineage events (needs `pip install 'mltrace[openlineage]'`).",
     ),
+    Setting(
+        "MLTRACE_OPENLINEAGE_API_KEY",
+        "",
+        "Sent to the OpenLineage collector as `Authorization: Bearer <key>` (the client's `auth: api_key`).",
+    ),
 )
 
 
@@ -102,6 +107,7 @@ class Config:
     artifact_uri: str = ""
     cache: bool = True
     openlineage_url: str = ""
+    openlineage_api_key: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -129,6 +135,7 @@ class Config:
             artifact_uri=_lookup(env, "MLTRACE_ARTIFACT_URI") or str(home / "artifacts"),
             cache=cache_enabled(env),
             openlineage_url=_lookup(env, "MLTRACE_OPENLINEAGE_URL").strip(),
+            openlineage_api_key=_lookup(env, "MLTRACE_OPENLINEAGE_API_KEY"),
         )
 
 

@@ -141,11 +141,11 @@ def event_problems(event: Any) -> dict[str, Any]:
         if not isinstance(datasets, list):
             found[side] = ["Not a valid list."]
             continue
-        problems: dict[str, Any] = {}
+        by_position: dict[str, Any] = {}
         for position, dataset in enumerate(datasets):
-            _dataset_problems(dataset, str(position), problems)
-        if problems:
-            found[side] = problems
+            _dataset_problems(dataset, str(position), by_position)
+        if by_position:
+            found[side] = by_position
     return found
 
 
@@ -295,7 +295,9 @@ def _pointer(name: str, facets: dict[str, Any]) -> IOPointer:
     version = (facets.get("version") or {}).get("datasetVersion")
     kind = (facets.get(MLTRACE_FACET) or {}).get("type")
     types = {t.value: t for t in PointerType}
-    return IOPointer(name, types.get(str(kind), PointerType.UNKNOWN), None if version is None else _fit_version(version))
+    return IOPointer(
+        name, types.get(str(kind), PointerType.UNKNOWN), None if version is None else _fit_version(version)
+    )
 
 
 def _fit_version(version: str) -> str:
