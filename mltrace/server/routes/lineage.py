@@ -27,7 +27,7 @@ _BATCH_BODY = {
         "application/json": {
             "schema": {
                 "type": "array",
-                "items": {"type": "object"},
+                "items": {"description": "An OpenLineage event (an object); anything else is refused in its report."},
                 "description": "OpenLineage events, each checked on its own.",
             }
         }
