@@ -22,6 +22,7 @@ from bench import (
     impact,
     ingest,
     memory,
+    openlineage,
     queries,
     server,
     spool_delivery,
@@ -41,6 +42,7 @@ BENCHES = {
     "artifacts": artifacts,
     "diff": trace_diff,
     "impact": impact,
+    "openlineage": openlineage,
 }
 
 

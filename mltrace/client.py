@@ -12,6 +12,7 @@ import os
 import threading
 import uuid
 import weakref
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ class Client:
         self._store: Store | None = None
         self._backend: LocalBackend | RemoteBackend | None = None
         self._writer: BackgroundWriter | None = None
+        self._lineage_writer: BackgroundWriter | None = None
         self._lock = threading.Lock()
         self._store_lock = threading.Lock()
         _clients.add(self)
@@ -115,14 +117,41 @@ class Client:
                 )
             return self._writer
 
+    @property
+    def lineage_writer(self) -> BackgroundWriter | None:
+        """The background writer that sends runs to the OpenLineage collector of `MLTRACE_OPENLINEAGE_URL` (None
+        when it is not set): a queue and spool of its own, so a collector that is down delays nothing else."""
+        cfg = self.config
+        if not cfg.openlineage_url:
+            return None
+        with self._lock:
+            if self._lineage_writer is None:
+                from mltrace.delivery.openlineage_sink import OpenLineageSink
+
+                self._lineage_writer = BackgroundWriter(
+                    OpenLineageSink(cfg.openlineage_url, cfg.store_timeout, cfg.openlineage_api_key or None),
+                    Spool(spool_dir_for(cfg.home, "openlineage:" + cfg.openlineage_url), int(cfg.spool_max_mb * 2**20)),
+                    cfg.queue_size,
+                    cfg.batch_size,
+                    cfg.flush_interval,
+                    cfg.retry_interval,
+                )
+            return self._lineage_writer
+
     def submit(self, record: ComponentRun) -> None:
-        """Queues a captured run for background storage (never blocks, never raises)."""
+        """Queues a captured run for background storage, and for the OpenLineage collector when one is set
+        (never blocks, never raises)."""
         self.writer.submit(record.with_key())
+        lineage = self.lineage_writer
+        if lineage is not None:
+            lineage.submit(dataclasses.replace(record))  # its own copy: each writer adds git information
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Waits until everything logged is stored; False if runs remain in the spool, or some were refused
-        (see `rejected`) or could not be kept."""
-        return self.writer.flush(timeout)
+        """Waits until everything logged is stored (and sent to the OpenLineage collector, when one is set);
+        False if runs remain in a spool, or some were refused (see `rejected`) or could not be kept."""
+        stored = self.writer.flush(timeout)
+        lineage = self.lineage_writer
+        return (lineage.flush(timeout) if lineage is not None else True) and stored
 
     def rejected(self) -> list[dict[str, Any]]:
         """The runs the store refused, kept beside the spool of this client's store, oldest first:
@@ -202,6 +231,31 @@ class Client:
     def clean(self) -> None:
         """Deletes everything stored."""
         self.backend.clean()
+
+    # --- OpenLineage -----------------------------------------------------------
+    def ingest_openlineage(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Stores OpenLineage RunEvents, JobEvents and DatasetEvents (JSON objects) in one transaction and
+        (re)builds the runs they belong to; returns `{"run_id", "duplicate"}` per event. InvalidInputError, and
+        nothing stored, when one is not a valid event (`lineage.openlineage.event_problems`)."""
+        from mltrace.lineage.openlineage import event_problems
+
+        for position, event in enumerate(events):
+            problems = event_problems(event)
+            if problems:
+                raise InvalidInputError(f"event {position} is not a valid OpenLineage event: {problems}")
+        if self.server_url:
+            return self.backend.ingest_openlineage(events)
+        from mltrace.backends.local import LocalBackend
+
+        return LocalBackend(self.store).ingest_openlineage(events)
+
+    def openlineage_events(self, run_id: int) -> list[dict[str, Any]]:
+        """One run as OpenLineage events: START, then COMPLETE or FAIL."""
+        return self.backend.openlineage_events(run_id)
+
+    def export_openlineage(self) -> Iterator[dict[str, Any]]:
+        """Every stored run as OpenLineage events (START, then COMPLETE or FAIL), oldest run first."""
+        return self.backend.export_openlineage()
 
     # --- reading -------------------------------------------------------------
     def get_run(self, run_id: int) -> ComponentRun:
@@ -500,8 +554,9 @@ def _reset_default() -> None:
     """Forgets the default client, after delivering what it holds (its writer thread stops)."""
     global _default
     with _default_lock:
-        if _default is not None and _default._writer is not None:
-            _default._writer.close(Config.from_env().exit_timeout)
+        for writer in (_default._writer, _default._lineage_writer) if _default is not None else ():
+            if writer is not None:
+                writer.close(Config.from_env().exit_timeout)
         _default = None
 
 

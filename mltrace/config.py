@@ -65,6 +65,17 @@ SETTINGS: tuple[Setting, ...] = (
         "empty means MLTRACE_HOME/artifacts.",
     ),
     Setting("MLTRACE_CACHE", "on", "`off` runs every step marked cache=True without looking for an earlier result."),
+    Setting(
+        "MLTRACE_OPENLINEAGE_URL",
+        "",
+        "An OpenLineage collector (Marquez, DataHub, another mltrace server); when set, each logged run is also "
+        "sent there as OpenLineage events (needs `pip install 'mltrace[openlineage]'`).",
+    ),
+    Setting(
+        "MLTRACE_OPENLINEAGE_API_KEY",
+        "",
+        "Sent to the OpenLineage collector as `Authorization: Bearer <key>` (the client's `auth: api_key`).",
+    ),
 )
 
 
@@ -95,6 +106,8 @@ class Config:
     allowed_hosts: tuple[str, ...]
     artifact_uri: str = ""
     cache: bool = True
+    openlineage_url: str = ""
+    openlineage_api_key: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -121,6 +134,8 @@ class Config:
             allowed_hosts=tuple(h.strip() for h in _lookup(env, "MLTRACE_ALLOWED_HOSTS").split(",") if h.strip()),
             artifact_uri=_lookup(env, "MLTRACE_ARTIFACT_URI") or str(home / "artifacts"),
             cache=cache_enabled(env),
+            openlineage_url=_lookup(env, "MLTRACE_OPENLINEAGE_URL").strip(),
+            openlineage_api_key=_lookup(env, "MLTRACE_OPENLINEAGE_API_KEY"),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,23 @@ class LocalBackend:
 
     def get_run(self, run_id: int) -> ComponentRun:
         return self.store.query(queries.get_run, run_id)
+
+    def ingest_openlineage(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from mltrace.db.openlineage_ingest import store_events
+
+        stored = self.store.change(store_events, events)
+        return [{"run_id": s.run_id, "duplicate": s.duplicate} for s in stored]
+
+    def openlineage_events(self, run_id: int) -> list[dict[str, Any]]:
+        from mltrace.db.openlineage_queries import run_as_events
+
+        return self.store.query(run_as_events, run_id)
+
+    def export_openlineage(self) -> Iterator[dict[str, Any]]:
+        from mltrace.db.openlineage_queries import all_events
+
+        with self.store.read() as conn:
+            yield from all_events(conn)
 
     def runs(self, run_ids: list[int]) -> list[ComponentRun]:
         return self.store.query(queries.load_runs, run_ids)

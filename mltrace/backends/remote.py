@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +88,28 @@ class RemoteBackend:
     # --- reading ---------------------------------------------------------------
     def get_run(self, run_id: int) -> ComponentRun:
         return run_from_json(self._call("GET", f"/runs/{int(run_id)}"))
+
+    def ingest_openlineage(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        answer = self._call("POST", "/lineage/batch", body=events)
+        refused = [item for item in answer["results"] if item["status"] != 201]
+        if refused:
+            raise InvalidInputError(f"{len(refused)} of {len(events)} events refused: {refused[0]['error']['message']}")
+        return [{"run_id": item.get("run_id"), "duplicate": item["duplicate"]} for item in answer["results"]]
+
+    def openlineage_events(self, run_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"/runs/{int(run_id)}/openlineage")["events"]
+
+    def export_openlineage(self) -> Iterator[dict[str, Any]]:
+        ids: list[int] = []
+        before = None
+        while True:  # newest first through the pages of recent runs, then sent oldest first
+            page = self._call("GET", "/runs", {"limit": 500, "before": before})
+            ids.extend(run["id"] for run in page["runs"])
+            before = page["next"]
+            if before is None:
+                break
+        for run_id in reversed(ids):
+            yield from self.openlineage_events(run_id)
 
     def runs(self, run_ids: list[int]) -> list[ComponentRun]:
         found: dict[int, ComponentRun] = {}

@@ -220,6 +220,34 @@ run_metric_steps = Table(
     Column("ts", UTCDateTime, nullable=False),
 )
 
+# OpenLineage events as received (`POST /api/v1/lineage`), once each (`digest`: SHA-256 of the event's canonical JSON).
+# A run's events are read back whole to (re)build its mltrace run, so they merge in any arrival order; every facet
+# is kept here, the known ones are also mapped onto the run (db/openlineage_ingest.py).
+openlineage_events = Table(
+    "openlineage_events",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("run_uuid", String(36), nullable=True),  # None: a JobEvent or DatasetEvent
+    Column("parent_uuid", String(36), nullable=True),  # the `parent` facet's runId
+    Column("event_type", String(16), nullable=True),
+    Column("event_time", UTCDateTime, nullable=False),
+    Column("body", JSON, nullable=False),
+    Index("ix_openlineage_events_run", "run_uuid", "id"),
+    Index("ix_openlineage_events_parent", "parent_uuid"),
+)
+
+# The OpenLineage (namespace, name) of a component (`kind` job) or pointer (`kind` dataset) that came in as
+# OpenLineage, so that events sent out name it as it came in.
+openlineage_names = Table(
+    "openlineage_names",
+    Base.metadata,
+    Column("kind", String(8), primary_key=True),
+    Column("mltrace_name", Text, primary_key=True),
+    Column("namespace", Text, nullable=False),
+    Column("name", Text, nullable=False),
+)
+
 components = cast(Table, ComponentRow.__table__)
 component_tags = cast(Table, ComponentTagRow.__table__)
 pointers = cast(Table, PointerRow.__table__)

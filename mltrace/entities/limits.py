@@ -23,7 +23,8 @@ MAX_POINTER_NAME_BYTES = 2000
 MAX_VALUE_HASH_CHARS = 128  # a pointer's version
 MAX_DIGEST_CHARS = 64  # code hashes, git commits and run keys
 MAX_JSON_DEPTH = 32  # nesting of params, metrics and test results; deeper values are cut (json.dumps recurses)
-RUN_STATUSES = ("success", "failed", "cached")  # cached: a step marked cache=True that returned an earlier result
+RUN_STATUSES = ("success", "failed", "cached", "running")  # cached: a step marked cache=True that returned an
+# earlier result; running: an OpenLineage run that has started and not ended yet
 MAX_SIZE = 2**63 - 1  # an artifact's size in bytes: a BIGINT
 
 

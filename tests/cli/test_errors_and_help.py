@@ -47,6 +47,7 @@ def test_the_documented_commands_all_exist() -> None:
         "track",
         "pull",
         "status",
+        "export",
         "artifacts",
     }
     assert set(cli.commands) == expected

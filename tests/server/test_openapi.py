@@ -31,6 +31,9 @@ ROUTES = {
     ("/api/v1/artifacts/{hash}", "get"),
     ("/api/v1/cache", "get"),
     ("/api/v1/cache/latest", "get"),
+    ("/api/v1/lineage", "post"),
+    ("/api/v1/lineage/batch", "post"),
+    ("/api/v1/runs/{run_id}/openlineage", "get"),
 }
 RUN_FIELDS = {
     "id",

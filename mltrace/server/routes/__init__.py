@@ -1,6 +1,19 @@
 """One blueprint per resource of the API, all under `/api/v1`."""
 
-from mltrace.server.routes import artifacts, components, diff, flags, health, impact, review, runs, search, tags, trace
+from mltrace.server.routes import (
+    artifacts,
+    components,
+    diff,
+    flags,
+    health,
+    impact,
+    lineage,
+    review,
+    runs,
+    search,
+    tags,
+    trace,
+)
 
 BLUEPRINTS = [
     health.blp,
@@ -14,4 +27,5 @@ BLUEPRINTS = [
     impact.blp,
     search.blp,
     artifacts.blp,
+    lineage.blp,
 ]
