@@ -95,10 +95,17 @@ _NO_TIME = {"postgresql": "CAST(NULL AS TIMESTAMPTZ)", "sqlite": "NULL"}  # UNIO
 _TIMES = (bindparam("since", type_=UTCDateTime()), bindparam("until", type_=UTCDateTime()))
 
 
+# Sorting 100,000 endpoint rows for their newest writer spilled to disk under the default 4 MB, and a memo of
+# pointer lookups that never hit (each output has its own pointer) only cost time: `python -m bench impact`,
+# 1,000 runs of 100 predictions, 1.93× its floor with these settings against 2.25× without (218 / 253 ms).
+_SORT_IN_MEMORY = {"postgresql": "SET LOCAL work_mem = '64MB'; SET LOCAL enable_memoize = off;\n", "sqlite": ""}
+
+
 def _summary(dialect: str, kind: str) -> Prepared:
     walk = _WALK.format(start=_STARTS[kind], materialized=_MATERIALIZED[dialect], **_LOOKUPS[dialect]).rstrip()
     statement = text(walk + _SUMMARY.format(no_time=_NO_TIME[dialect])).bindparams(*_TIMES)
-    return Prepared(f"impact_summary_{kind}", statement, prefix=index_walks_prefix(dialect))
+    prefix = index_walks_prefix(dialect) + _SORT_IN_MEMORY[dialect]
+    return Prepared(f"impact_summary_{kind}", statement, prefix=prefix)
 
 
 def _flag(dialect: str, kind: str) -> Prepared:
