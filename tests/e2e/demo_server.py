@@ -28,6 +28,7 @@ ODD_OUTPUT = "reports/<b>odd</b> #1?.txt"
 BIG_STAGES = 12  # the wide lineage: stages of runs, each run reading two outputs of the stage before
 BIG_WIDTH = 25
 BIG_OUTPUT = "big/final"
+BIG_PATCHED = "big/final-patched"  # the same lineage but for one last-stage output, written by a patched step
 BATCH_COMPONENT = "batch-score"  # one run writing BATCH_OUTPUTS outputs: lists show a few of them
 BATCH_OUTPUTS = 200
 CODE_COMPONENT = "score"  # two runs of one input whose code differs: a diff with a code difference
@@ -90,12 +91,14 @@ def log_big_lineage() -> None:
             else:
                 inputs = [f"big/{stage - 1}-{i}", f"big/{stage - 1}-{(i + 1) % BIG_WIDTH}"]
             _log("big-step", T0 + timedelta(minutes=10 * stage + 1, seconds=i), inputs, [f"big/{stage}-{i}"])
-    _log(
-        "big-step",
-        T0 + timedelta(minutes=10 * BIG_STAGES + 1),
-        [f"big/{BIG_STAGES - 1}-{i}" for i in range(BIG_WIDTH)],
-        [BIG_OUTPUT],
-    )
+    last = [f"big/{BIG_STAGES - 1}-{i}" for i in range(BIG_WIDTH)]
+    _log("big-step", T0 + timedelta(minutes=10 * BIG_STAGES + 1), last, [BIG_OUTPUT])
+    # BIG_PATCHED: its first input rewritten by a step whose code changed, the other 24 shared with BIG_OUTPUT
+    stage = BIG_STAGES - 1
+    patched = f"big/{stage}-0-patched"
+    reads = [f"big/{stage - 1}-0", f"big/{stage - 1}-1"]
+    _log("big-step", T0 + timedelta(minutes=10 * BIG_STAGES + 2), reads, [patched], code="def step(): return 2\n")
+    _log("big-step", T0 + timedelta(minutes=10 * BIG_STAGES + 3), [patched, *last[1:]], [BIG_PATCHED])
 
 
 def build(db: str, workdir: str) -> dict[str, Any]:
@@ -111,6 +114,7 @@ def build(db: str, workdir: str) -> dict[str, Any]:
         odd_component=ODD_COMPONENT,
         odd_output=ODD_OUTPUT,
         big_output=BIG_OUTPUT,
+        big_patched=BIG_PATCHED,
         big_runs=BIG_STAGES * BIG_WIDTH + 1,
         batch_component=BATCH_COMPONENT,
         batch_outputs=BATCH_OUTPUTS,

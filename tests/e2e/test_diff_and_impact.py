@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.actions import enc, run_command
+from tests.e2e.test_trace_graph import LABEL_SIZES, MIN_LABEL_PX, open_graph
 
 
 def api(page: Page, path: str, **query: Any) -> Any:
@@ -139,3 +140,24 @@ def test_a_code_difference_shows_its_lines_added_and_removed(page: Page, demo: d
     # The run of the wrong output differs; the input both read is shared and muted.
     expect(page.get_by_role("group", name=re.compile(r"^Run \d+: score, success, differs$"))).to_have_count(1)
     expect(page.get_by_role("group", name="data scores/input.csv")).to_be_visible()
+
+
+def test_a_diff_of_two_600_node_traces_leads_straight_to_the_one_difference(page: Page, demo: dict[str, Any]) -> None:
+    good, bad = demo["big_output"], demo["big_patched"]
+    diff = api(page, "diff", a=good, b=bad)
+    sizes = [len(api(page, "trace", output_id=o, direction="upstream")["nodes"]) for o in (good, bad)]
+    assert min(sizes) > 500, sizes
+    top = diff["differences"][0]
+    assert top["kind"] == "code", top
+    graph = open_graph(page, f"/diff/{enc(good)}/{enc(bad)}")
+    assert int(graph.get_attribute("data-nodes") or 0) > 500
+    ranked = page.get_by_role("list", name="Differences, likeliest cause first").get_by_role("button")
+    expect(ranked.first).to_contain_text("#1 code")
+    ranked.first.click()
+    expect(page).to_have_url(re.compile(rf"node=run%3A{top['b_run_id']}"))
+    # Picked from the list, the run is brought into view at a zoom where its label reads.
+    node = page.locator(f'.react-flow__node[data-id="run:{top["b_run_id"]}"]')
+    expect(node).to_be_in_viewport()
+    expect(page.locator(".react-flow.detail-full")).to_be_visible()
+    assert page.evaluate(LABEL_SIZES)["smallest"] >= MIN_LABEL_PX
+    expect(page.get_by_role("region", name="Difference 1").locator(".diff-added")).not_to_have_count(0)

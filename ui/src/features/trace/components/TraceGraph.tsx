@@ -173,6 +173,9 @@ function TraceFlow({
     [show, selectedId, panelCover],
   );
 
+  // The selection this graph made itself (a click, a key): any other came from outside (the
+  // diff's list of differences) and is brought into view below, readable.
+  const pickedHere = useRef<string | null>(selectedId);
   const pick = useCallback(
     (id: string) => {
       const node = byId.get(id);
@@ -181,6 +184,7 @@ function TraceFlow({
         onExpand(id);
         return;
       }
+      pickedHere.current = id;
       onSelect(id);
       // Its details open over the right side: keep it clear of them, and readable.
       show(id, { cover: panelCover, zoomIn: true });
@@ -230,7 +234,9 @@ function TraceFlow({
     let live = true;
     const moved =
       target && byId.has(target)
-        ? Promise.resolve(show(target, { cover: selectedId ? panelCover : 0, force: true }))
+        ? Promise.resolve(
+            show(target, { cover: selectedId ? panelCover : 0, force: true, zoomIn: true }),
+          )
         : flow.fitView(FIT_VIEW_OPTIONS);
     void moved.then(() => {
       if (!live) return;
@@ -244,6 +250,16 @@ function TraceFlow({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [laid]);
   const layoutDone = fitted === laid;
+
+  useEffect(() => {
+    if (!selectedId || selectedId === pickedHere.current) return;
+    pickedHere.current = selectedId;
+    // Kept unfolded, the node may only be drawn by the next layout: look at it then too.
+    focusAfterLayout.current = selectedId;
+    if (layoutDone) show(selectedId, { cover: panelCover, zoomIn: true });
+    // Only a selection made elsewhere moves the view.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId]);
 
   useEffect(() => {
     // For the browser benchmark and tests: the time from navigation start to a fitted graph.
