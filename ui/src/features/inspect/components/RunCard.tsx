@@ -4,7 +4,7 @@
 import { Link } from "react-router-dom";
 import { Hash } from "../../../components/Hash";
 import { KeyValueTable } from "../../../components/KeyValueTable";
-import { StatusBadge } from "../../../components/StatusBadge";
+import { StatusBadge, UpstreamBadge } from "../../../components/StatusBadge";
 import { Time } from "../../../components/Time";
 import { formatDuration } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
@@ -13,6 +13,15 @@ import { PointerList } from "../../runs/components/PointerList";
 import { useRunArtifacts } from "../api/getRunArtifacts";
 import { NotesEditor } from "./NotesEditor";
 import { TestResults } from "./TestResults";
+
+/** A link to where a suspect mark comes from: the flagged output's trace, or the failed run. */
+function MarkSource({ source }: { source: string }) {
+  if (source.startsWith("output:")) {
+    return <Link to={paths.trace(source.slice("output:".length))}>(trace)</Link>;
+  }
+  const runId = Number(source.slice("run:".length));
+  return Number.isInteger(runId) ? <Link to={paths.inspect(runId)}>(run {runId})</Link> : null;
+}
 
 export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: boolean }) {
   const info = run.component_info;
@@ -25,6 +34,7 @@ export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: b
             {run.component}
           </Link>
           <StatusBadge status={run.status} />
+          <UpstreamBadge marks={run.suspect} />
         </div>
         {info?.description ? <p className="description">{info.description}</p> : null}
         <dl className="facts">
@@ -132,6 +142,21 @@ export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: b
           <ul>
             {run.stale.map((message) => (
               <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {run.suspect && run.suspect.length > 0 ? (
+        <section className="warning" aria-label="Upstream problems">
+          <h3>
+            <UpstreamBadge marks={run.suspect} /> What upstream makes this run suspect
+          </h3>
+          <ul>
+            {run.suspect.map((mark) => (
+              <li key={mark.source}>
+                {mark.reason} <MarkSource source={mark.source} />
+              </li>
             ))}
           </ul>
         </section>

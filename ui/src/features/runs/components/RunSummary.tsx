@@ -2,7 +2,7 @@
 // few, and a link to the run page for the rest).
 
 import { Link } from "react-router-dom";
-import { StaleBadge, StatusBadge } from "../../../components/StatusBadge";
+import { StaleBadge, StatusBadge, UpstreamBadge } from "../../../components/StatusBadge";
 import { Time } from "../../../components/Time";
 import { formatDuration } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
@@ -45,6 +45,7 @@ export function RunSummary({ run }: { run: Run }) {
         </Link>
         <StatusBadge status={run.status} />
         <StaleBadge messages={run.stale} />
+        <UpstreamBadge marks={run.suspect} />
       </header>
       <p className="run-times">
         <Time iso={run.start} /> <span className="muted">· {formatDuration(run.duration_ms)}</span>
