@@ -81,7 +81,7 @@ function MetricChart({ series }: { series: MetricSeries }) {
       <figcaption className="chart-title mono">{key}</figcaption>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid className="chart-grid" vertical={false} />
+          <CartesianGrid vertical={false} />
           <XAxis
             dataKey="time"
             type="number"

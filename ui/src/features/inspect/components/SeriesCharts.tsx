@@ -23,7 +23,7 @@ const CHART_HEIGHT = 180;
 /** Points a chart draws at most (a series of 100,000 steps is thinned, keeping its peaks and gaps). */
 const MAX_POINTS = 1000;
 /** Up to this many points, each gets a dot; a longer line is drawn as a line only. */
-const DOTS_UP_TO = 60;
+const DOTS_UP_TO = 25;
 
 interface PlotPoint extends SeriesPoint {
   y: number | null;
@@ -55,7 +55,7 @@ function SeriesChart({ seriesKey, points }: { seriesKey: string; points: SeriesP
       </figcaption>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={plotted} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid className="chart-grid" vertical={false} />
+          <CartesianGrid vertical={false} />
           <XAxis
             dataKey="step"
             type="number"
