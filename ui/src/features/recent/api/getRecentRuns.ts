@@ -1,5 +1,5 @@
 // GET /runs?limit=&before=: recent runs, newest first, one cursor page at a time; with a filter,
-// GET /runs?where=&order_by=&limit=&cursor=: the runs it matches, in its order.
+// GET /runs?where=&order_by=&limit=&before=: the runs it matches, in its order.
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { apiRequest } from "../../../lib/apiClient";
@@ -31,10 +31,10 @@ export function getRecentRuns(
   signal?: AbortSignal,
   filter: RunFilter = NO_FILTER,
 ): Promise<RecentRunsPage> {
-  const query = isFiltered(filter)
-    ? { where: filter.where, order_by: filter.orderBy, limit, cursor: before }
-    : { limit, before };
-  return apiRequest<RecentRunsPage>("/runs", { query, signal });
+  return apiRequest<RecentRunsPage>("/runs", {
+    query: { where: filter.where, order_by: filter.orderBy, limit, before },
+    signal,
+  });
 }
 
 export function useRecentRuns(limit = RECENT_PAGE_SIZE, filter: RunFilter = NO_FILTER) {

@@ -9,18 +9,31 @@ import { server } from "../../../testing/server";
 // the demo's predict runs that raised alerts, and the server's 400 for a filter it cannot read.
 const alerting = componentRuns("predict", 20).filter((run) => Number(run.metrics?.alerts) > 0);
 const BAD = "metrics.alerts >> 8";
-const BAD_MESSAGE =
-  "Invalid where: unexpected '>' at position 16:\nmetrics.alerts >> 8\n                ^";
+const BAD_MESSAGE = `Invalid where at column 17: unexpected '>' (near ">> 8")`;
 
 function answerFilter(seen: URLSearchParams[]) {
   server.use(
     http.get("*/api/v1/runs", ({ request }) => {
       const params = new URL(request.url).searchParams;
-      if (!params.has("where")) return undefined; // the recording answers the unfiltered listing
+      if (!params.has("where") && !params.has("order_by")) return undefined; // the recording answers the unfiltered listing
       seen.push(params);
+      if (params.get("order_by") === "tag") {
+        const details = { order_by: { column: 1, reason: "runs cannot be ordered by tag" } };
+        const message = "Invalid order_by at column 1: runs cannot be ordered by tag";
+        return HttpResponse.json(
+          { error: { code: "validation_error", message, details } },
+          { status: 400 },
+        );
+      }
       if (params.get("where") === BAD) {
         return HttpResponse.json(
-          { error: { code: "validation_error", message: BAD_MESSAGE, details: { position: 16 } } },
+          {
+            error: {
+              code: "validation_error",
+              message: BAD_MESSAGE,
+              details: { where: { column: 17, reason: "unexpected '>'" } },
+            },
+          },
           { status: 400 },
         );
       }
@@ -83,14 +96,26 @@ describe("the filter box over the runs listing", () => {
     await user.type(input, BAD);
     await user.keyboard("{Enter}");
     const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toBe(BAD_MESSAGE);
+    expect(within(alert).getByText(BAD_MESSAGE)).toBeInTheDocument();
+    // A caret under column 17 of the filter as sent.
+    expect(alert.querySelector("pre")!.textContent).toBe(`${BAD}\n${" ".repeat(16)}^`);
     expect(input).toHaveAttribute("aria-invalid", "true");
     expect(input).toHaveAttribute("aria-describedby", alert.id);
+    expect(screen.getByLabelText("Order by")).not.toHaveAttribute("aria-invalid");
     expect(screen.queryByRole("list", { name: /^Runs/ })).toBeNull();
     // Mending the filter clears the message.
     await user.clear(input);
     await user.type(input, "metrics.alerts > 0{Enter}");
     await screen.findByRole("list", { name: "Runs matching the filter" });
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("marks the order box when the server cannot order by what it says", async () => {
+    answerFilter([]);
+    renderAt("/recent?order_by=tag");
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Invalid order_by at column 1: runs cannot be ordered by tag");
+    expect(screen.getByLabelText("Order by")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByLabelText("Filter")).not.toHaveAttribute("aria-invalid");
   });
 });

@@ -3,10 +3,37 @@
 // filter (where it went wrong) shows under the box.
 
 import { useState, type FormEvent } from "react";
-import { errorMessage } from "../../../lib/apiClient";
+import { ApiError, errorMessage } from "../../../lib/apiClient";
 import { isFiltered, NO_FILTER, type RunFilter } from "../api/getRecentRuns";
 
 const WHERE_EXAMPLE = "metrics.accuracy > 0.9 and params.model = 'resnet18'";
+
+/** Which box the server's 400 is about and at which 1-based column (`details.where.column`), when it says. */
+export function filterMistake(error: unknown): {
+  field: "where" | "order_by";
+  column: number | null;
+} {
+  const details = error instanceof ApiError ? error.details : {};
+  for (const field of ["where", "order_by"] as const) {
+    const about = details[field] as { column?: unknown } | undefined;
+    if (about !== undefined) {
+      const column = typeof about?.column === "number" && about.column >= 1 ? about.column : null;
+      return { field, column };
+    }
+  }
+  return { field: "where", column: null };
+}
+
+/** The text as sent with a caret under the column the server pointed at. */
+function Caret({ text, column }: { text: string; column: number }) {
+  return (
+    <pre className="run-filter-caret" aria-hidden="true">
+      {text}
+      {"\n"}
+      {" ".repeat(Math.min(column - 1, text.length))}^
+    </pre>
+  );
+}
 
 export function RunFilterForm({
   filter,
@@ -28,6 +55,12 @@ export function RunFilterForm({
     setOrderBy(filter.orderBy);
   }
 
+  const mistake = error ? filterMistake(error) : null;
+  const invalid = (field: "where" | "order_by") =>
+    mistake?.field === field
+      ? { "aria-invalid": true, "aria-describedby": "run-filter-error" }
+      : {};
+
   const apply = (event: FormEvent) => {
     event.preventDefault();
     onApply({ where: where.trim(), orderBy: orderBy.trim() });
@@ -47,8 +80,8 @@ export function RunFilterForm({
             spellCheck={false}
             autoCapitalize="off"
             autoComplete="off"
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? "run-filter-error" : "run-filter-help"}
+            aria-describedby="run-filter-help"
+            {...invalid("where")}
           />
         </label>
         <label className="run-filter-order">
@@ -59,6 +92,7 @@ export function RunFilterForm({
             value={orderBy}
             onChange={(e) => setOrderBy(e.target.value)}
             placeholder="metrics.accuracy desc"
+            {...invalid("order_by")}
             spellCheck={false}
             autoCapitalize="off"
             autoComplete="off"
@@ -83,10 +117,16 @@ export function RunFilterForm({
           ) : null}
         </div>
       </div>
-      {error ? (
-        <p id="run-filter-error" className="run-filter-error" role="alert">
-          {errorMessage(error)}
-        </p>
+      {mistake ? (
+        <div id="run-filter-error" className="run-filter-error" role="alert">
+          <p>{errorMessage(error)}</p>
+          {mistake.column !== null ? (
+            <Caret
+              text={mistake.field === "where" ? filter.where : filter.orderBy}
+              column={mistake.column}
+            />
+          ) : null}
+        </div>
       ) : (
         <p id="run-filter-help" className="run-filter-help muted">
           <code>metrics.X</code>, <code>params.X</code>, <code>status</code>, <code>component</code>
