@@ -65,10 +65,12 @@ export function metricSeries(runs: Run[]): MetricSeries[] {
   });
 }
 
-/** The marks the series use, in MARK_ORDER: what a legend lists. */
+/** The marks the series use, what a legend lists: the usual run first, then the others in MARK_ORDER. */
 export function marksUsed(series: MetricSeries[]): PointMark[] {
   const used = new Set(
     series.flatMap((s) => s.points.filter((p) => p.y !== null).map((p) => p.mark)),
   );
-  return MARK_ORDER.filter((mark) => used.has(mark));
+  return ["usual" as const, ...MARK_ORDER.filter((mark) => mark !== "usual")].filter((mark) =>
+    used.has(mark),
+  );
 }

@@ -14,7 +14,7 @@ import type { Run } from "../../../lib/types";
 import { MoreLink } from "../../runs/components/MoreLink";
 import { previewOf } from "../../runs/preview";
 import { useComponentRuns } from "../api/getComponentRuns";
-import { MetricCharts } from "./MetricCharts";
+import { LazyMetricCharts } from "./LazyMetricCharts";
 
 function RangeFilter({
   component,
@@ -139,7 +139,7 @@ export function HistoryView() {
         </Empty>
       ) : (
         <>
-          <MetricCharts runs={query.data.runs} />
+          <LazyMetricCharts runs={query.data.runs} />
           <h2>Runs</h2>
           <div className="table-scroll">
             <table className="table table-clickable">

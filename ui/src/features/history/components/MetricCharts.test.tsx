@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { componentRuns, culprit } from "../../../testing/demo";
 import { renderAt } from "../../../testing/render";
 
+// The charts' code loads on first use: on a busy machine that takes more than the default second.
+const LOADED = { timeout: 10_000 };
+
 describe("MetricCharts in history", () => {
   it("draws the daily alerts, the flagged days in their own colour, and opens a run from its point", async () => {
     const runs = componentRuns("predict", 10).filter(
@@ -11,7 +14,7 @@ describe("MetricCharts in history", () => {
     const flaggedDays = runs.filter((run) => run.outputs.some((output) => output.flagged));
     expect(flaggedDays.length).toBeGreaterThan(0);
     const { user, router } = renderAt("/history/predict/10");
-    const charts = await screen.findByRole("region", { name: "Metrics over time" });
+    const charts = await screen.findByRole("region", { name: "Metrics over time" }, LOADED);
     const alerts = within(charts).getByRole("figure", { name: "alerts over time" });
     expect(within(charts).getByRole("figure", { name: "machines over time" })).toBeInTheDocument();
     const points = within(alerts).getAllByRole("link", { name: /^Run \d+: alerts / });
@@ -32,7 +35,7 @@ describe("MetricCharts in history", () => {
 
   it("marks the Fahrenheit batch's temperature as far from the median", async () => {
     renderAt("/history/ingest/10");
-    const chart = await screen.findByRole("figure", { name: "temperature_mean over time" });
+    const chart = await screen.findByRole("figure", { name: "temperature_mean over time" }, LOADED);
     const far = within(chart)
       .getAllByRole("link")
       .filter((p) => p.querySelector(".chart-point-unusual"));

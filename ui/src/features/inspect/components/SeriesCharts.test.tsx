@@ -24,7 +24,8 @@ describe("SeriesCharts on inspect", () => {
     });
     renderAt(`/inspect/${culprit.id}`);
     const section = await screen.findByRole("region", { name: "Step series" });
-    const charts = within(section).getAllByRole("figure");
+    // The charts' code loads on first use: on a busy machine that takes more than the default second.
+    const charts = await within(section).findAllByRole("figure", {}, { timeout: 10_000 });
     expect(charts.map((c) => c.getAttribute("aria-label"))).toEqual([
       "loss by step",
       "accuracy by step",

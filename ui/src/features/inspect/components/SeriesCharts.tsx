@@ -1,100 +1,14 @@
-// A run's step series on its page: one line chart per key (x = step), NaN and Infinity as gaps; nothing
-// at all when the run has none.
+// A run's step series on its page: one line chart per key, their code (recharts) loaded only when the run
+// has a series; nothing at all when it has none.
 
-import {
-  CartesianGrid,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-  type TooltipContentProps,
-} from "recharts";
-import { ChartTooltipBox, formatTick } from "../../../components/ChartTooltip";
-import { ErrorMessage } from "../../../components/QueryState";
+import { lazy, Suspense } from "react";
+import { ErrorMessage, Loading } from "../../../components/QueryState";
 import { ApiError } from "../../../lib/apiClient";
-import { formatChartValue, plotValue, thinSeries } from "../../../lib/chartValues";
-import { count, formatTime } from "../../../lib/format";
-import type { SeriesPoint } from "../../../lib/types";
 import { useRunSeries } from "../api/getRunSeries";
 
-const CHART_HEIGHT = 180;
-/** Points a chart draws at most (a series of 100,000 steps is thinned, keeping its peaks and gaps). */
-const MAX_POINTS = 1000;
-/** Up to this many points, each gets a dot; a longer line is drawn as a line only. */
-const DOTS_UP_TO = 25;
-
-interface PlotPoint extends SeriesPoint {
-  y: number | null;
-}
-
-function StepTooltip({ active, payload, seriesKey }: TooltipContentProps & { seriesKey: string }) {
-  const point = active ? (payload?.[0]?.payload as PlotPoint | undefined) : undefined;
-  if (!point) return null;
-  const rows: [string, string][] = [[seriesKey, formatChartValue(point.value)]];
-  if (point.logged) rows.push(["Logged", formatTime(point.logged)]);
-  return <ChartTooltipBox title={`Step ${point.step}`} rows={rows} />;
-}
-
-function SeriesChart({ seriesKey, points }: { seriesKey: string; points: SeriesPoint[] }) {
-  const plotted = thinSeries(
-    points.map((p) => ({ ...p, y: plotValue(p.value) })),
-    (p) => p.y,
-    MAX_POINTS,
-  );
-  const gaps = points.filter((p) => plotValue(p.value) === null).length;
-  return (
-    <figure className="chart card" aria-label={`${seriesKey} by step`}>
-      <figcaption className="chart-title">
-        <span className="mono">{seriesKey}</span>{" "}
-        <span className="muted">
-          {count(points.length, "step")}
-          {gaps > 0 ? `, ${count(gaps, "value")} not finite (gaps)` : ""}
-        </span>
-      </figcaption>
-      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={plotted} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid vertical={false} />
-          <XAxis
-            dataKey="step"
-            type="number"
-            domain={["dataMin", "dataMax"]}
-            allowDecimals={false}
-            tickFormatter={formatTick}
-            minTickGap={16}
-            className="chart-axis"
-          />
-          <YAxis
-            width={44}
-            tickFormatter={formatTick}
-            domain={["auto", "auto"]}
-            className="chart-axis"
-          />
-          <Tooltip
-            content={(props) => <StepTooltip {...props} seriesKey={seriesKey} />}
-            isAnimationActive={false}
-            cursor={{ className: "chart-cursor" }}
-          />
-          <Line
-            dataKey="y"
-            name={seriesKey}
-            className="chart-line"
-            type="linear"
-            connectNulls={false}
-            isAnimationActive={false}
-            dot={
-              plotted.length <= DOTS_UP_TO
-                ? { r: 2.5, className: "chart-point chart-point-usual" }
-                : false
-            }
-            activeDot={{ r: 4, className: "chart-point chart-point-usual" }}
-          />
-        </LineChart>
-      </ResponsiveContainer>
-    </figure>
-  );
-}
+const SeriesChart = lazy(() =>
+  import("./SeriesChart").then((module) => ({ default: module.SeriesChart })),
+);
 
 /** The step series section of a run's page; absent while loading, when the run has no series, or when the
  * server has no series to give (404). */
@@ -111,11 +25,13 @@ export function SeriesCharts({ runId }: { runId: number }) {
   return (
     <section className="charts" aria-label="Step series">
       <h3>Step series</h3>
-      <div className="chart-grid-list">
-        {entries.map(([key, points]) => (
-          <SeriesChart key={key} seriesKey={key} points={points} />
-        ))}
-      </div>
+      <Suspense fallback={<Loading label="Loading charts…" />}>
+        <div className="chart-grid-list">
+          {entries.map(([key, points]) => (
+            <SeriesChart key={key} seriesKey={key} points={points} />
+          ))}
+        </div>
+      </Suspense>
     </section>
   );
 }
