@@ -44,6 +44,16 @@ def views(demo: dict[str, Any]) -> list[tuple[str, str, Callable[[Page], None]]]
     return [
         ("recent", "/", lambda page: expect(page.get_by_role("article").nth(19)).to_be_visible()),
         ("history", "/history/ingest/20", lambda page: expect(page.locator("tbody tr").first).to_be_visible()),
+        (
+            "history-chart",
+            "/history/predict/10",
+            lambda page: expect(page.get_by_role("figure", name="alerts over time")).to_be_visible(),
+        ),
+        (
+            "recent-filter-error",
+            "/?where=metrics.alerts%20%3E%3E%208",
+            lambda page: expect(page.get_by_role("search").get_by_role("alert")).to_be_visible(),
+        ),
         ("inspect", f"/inspect/{culprit}", _heading(f"Run {culprit}")),
         (
             "inspect-stale",

@@ -43,6 +43,22 @@ def show_history(page: Page, demo: dict[str, Any]) -> None:
     expect(page.locator("tbody tr")).to_have_count(len(demo["run_ids"]["ingest"]))
 
 
+def show_history_chart(page: Page, demo: dict[str, Any]) -> None:
+    # The daily alerts of predict over time: the flagged days stand out.
+    page.goto("/history/predict/10")
+    chart = page.get_by_role("figure", name="alerts over time")
+    expect(chart.locator(".chart-point-flagged").first).to_be_visible()
+
+
+def show_series(page: Page, demo: dict[str, Any]) -> None:
+    # A train run's loss per epoch (the demo logs it with log_metrics(..., step=)), its section in view.
+    page.goto(f"/inspect/{demo['run_ids']['train'][0]}")
+    series = page.get_by_role("region", name="Step series")
+    expect(series.locator(".recharts-line-curve").first).to_be_visible()
+    series.scroll_into_view_if_needed()
+    series.evaluate("section => section.scrollIntoView({block: 'center'})")
+
+
 def show_inspect(page: Page, demo: dict[str, Any]) -> None:
     # A predict run that read a model older than its staleness threshold, with its test results.
     run_id = demo["stale_run_ids"][0]
@@ -105,8 +121,10 @@ def show_help(page: Page, demo: dict[str, Any]) -> None:
 VIEWS: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "recent": show_recent,
     "history": show_history,
+    "history-chart": show_history_chart,
     "inspect": show_inspect,
     "cached": show_cached,
+    "series": show_series,
     "trace": show_trace,
     "diff": show_diff,
     "impact": show_impact,
@@ -159,6 +177,15 @@ def test_a_cached_run_is_photographed_on_a_phone(new_page: Callable[..., Page], 
     show_cached(page, demo)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the run page scrolls sideways"
     shoot(page, "cached-narrow-dark")
+
+
+def test_the_history_chart_is_photographed_on_a_phone_no_wider_than_it(
+    new_page: Callable[..., Page], demo: dict[str, Any]
+) -> None:
+    page = open_at_demo_time(new_page, demo, viewport=PHONE, is_mobile=True, has_touch=True, color_scheme="dark")
+    show_history_chart(page, demo)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the history scrolls sideways"
+    shoot(page, "history-chart-narrow-dark")
 
 
 @pytest.mark.parametrize("view", ["diff", "impact"])

@@ -242,3 +242,16 @@ export interface Impact {
   flagged: number;
   outputs: AffectedOutput[];
 }
+
+/** One point of a run's step series; `value` a number, or "NaN"/"Infinity"/"-Infinity". */
+export interface SeriesPoint {
+  step: number;
+  value: number | string | null;
+  logged: string | null;
+}
+
+/** GET /runs/{id}/series: a run's step series by key, each in step order. */
+export interface RunSeries {
+  run_id: number;
+  series: Record<string, SeriesPoint[]>;
+}

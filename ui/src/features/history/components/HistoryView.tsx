@@ -1,5 +1,5 @@
-// The history view (/history/:name/:n?since=&until=): a component's runs as a table, filterable by
-// start time.
+// The history view (/history/:name/:n?since=&until=): a component's runs, filterable by start time, as
+// a chart per metric over time and as a table.
 
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
@@ -14,6 +14,7 @@ import type { Run } from "../../../lib/types";
 import { MoreLink } from "../../runs/components/MoreLink";
 import { previewOf } from "../../runs/preview";
 import { useComponentRuns } from "../api/getComponentRuns";
+import { LazyMetricCharts } from "./LazyMetricCharts";
 
 function RangeFilter({
   component,
@@ -137,49 +138,53 @@ export function HistoryView() {
           {since || until ? " in this time range" : ""}.
         </Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="table table-clickable">
-            <caption className="sr-only">
-              Last {count(limit, "run")} of {name}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Status</th>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Inputs</th>
-                <th scope="col">Outputs</th>
-                <th scope="col">Git</th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.runs.map((run) => (
-                <tr key={run.id} onClick={() => navigate(paths.inspect(run.id))}>
-                  <td>
-                    <Link to={paths.inspect(run.id)} onClick={(e) => e.stopPropagation()}>
-                      Run {run.id}
-                    </Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={run.status} /> <StaleBadge messages={run.stale} />
-                  </td>
-                  <td>
-                    <Time iso={run.start} />
-                  </td>
-                  <td>{formatDuration(run.duration_ms)}</td>
-                  <td className="mono cell-list">
-                    <PointerNames run={run} what="inputs" />
-                  </td>
-                  <td className="mono cell-list">
-                    <PointerNames run={run} what="outputs" />
-                  </td>
-                  <td className="mono">{run.git_hash ? run.git_hash.slice(0, 8) : "—"}</td>
+        <>
+          <LazyMetricCharts runs={query.data.runs} />
+          <h2>Runs</h2>
+          <div className="table-scroll">
+            <table className="table table-clickable">
+              <caption className="sr-only">
+                Last {count(limit, "run")} of {name}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Inputs</th>
+                  <th scope="col">Outputs</th>
+                  <th scope="col">Git</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {query.data.runs.map((run) => (
+                  <tr key={run.id} onClick={() => navigate(paths.inspect(run.id))}>
+                    <td>
+                      <Link to={paths.inspect(run.id)} onClick={(e) => e.stopPropagation()}>
+                        Run {run.id}
+                      </Link>
+                    </td>
+                    <td>
+                      <StatusBadge status={run.status} /> <StaleBadge messages={run.stale} />
+                    </td>
+                    <td>
+                      <Time iso={run.start} />
+                    </td>
+                    <td>{formatDuration(run.duration_ms)}</td>
+                    <td className="mono cell-list">
+                      <PointerNames run={run} what="inputs" />
+                    </td>
+                    <td className="mono cell-list">
+                      <PointerNames run={run} what="outputs" />
+                    </td>
+                    <td className="mono">{run.git_hash ? run.git_hash.slice(0, 8) : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </div>
   );

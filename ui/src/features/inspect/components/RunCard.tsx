@@ -1,5 +1,6 @@
 // Everything recorded about one run: component, status (and the run a cached one reused), times,
-// git, I/O with flags and downloads of stored outputs, staleness, tests, params, metrics, code, notes.
+// git, I/O with flags and downloads of stored outputs, staleness, tests, params, metrics, step
+// series, code, notes.
 
 import { Link } from "react-router-dom";
 import { Hash } from "../../../components/Hash";
@@ -12,6 +13,7 @@ import type { RunDetail } from "../../../lib/types";
 import { PointerList } from "../../runs/components/PointerList";
 import { useRunArtifacts } from "../api/getRunArtifacts";
 import { NotesEditor } from "./NotesEditor";
+import { SeriesCharts } from "./SeriesCharts";
 import { TestResults } from "./TestResults";
 
 /** A link to where a suspect mark comes from: the flagged output's trace, or the failed run. */
@@ -173,6 +175,8 @@ export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: b
         <KeyValueTable caption="Params" values={run.params} />
         <KeyValueTable caption="Metrics" values={run.metrics} />
       </div>
+
+      <SeriesCharts runId={run.id} />
 
       <details className="code-snapshot" open={codeOpen}>
         <summary>Code snapshot</summary>
