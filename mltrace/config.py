@@ -64,6 +64,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Where artifacts are stored: a folder or any fsspec URL (s3://bucket/prefix, file:///mnt/shared/…); "
         "empty means MLTRACE_HOME/artifacts.",
     ),
+    Setting(
+        "MLTRACE_AUTH",
+        "off",
+        "`required`: the server answers only requests with a valid API token (`Authorization: Bearer …`), health "
+        "and the console's files excepted; `off`: anyone who reaches it may read and write.",
+    ),
+    Setting(
+        "MLTRACE_AUTH_CACHE_SECONDS",
+        "10",
+        "Seconds a server worker trusts a token it has checked; a token revoked elsewhere is refused within that "
+        "time (at once by the worker that revoked it).",
+    ),
+    Setting("MLTRACE_TOKEN", "", "The API token the client, the CLI and the background writer send to a server."),
     Setting("MLTRACE_CACHE", "on", "`off` runs every step marked cache=True without looking for an earlier result."),
 )
 
@@ -95,6 +108,9 @@ class Config:
     allowed_hosts: tuple[str, ...]
     artifact_uri: str = ""
     cache: bool = True
+    auth_required: bool = False
+    auth_cache_seconds: float = 10.0
+    token: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -121,6 +137,9 @@ class Config:
             allowed_hosts=tuple(h.strip() for h in _lookup(env, "MLTRACE_ALLOWED_HOSTS").split(",") if h.strip()),
             artifact_uri=_lookup(env, "MLTRACE_ARTIFACT_URI") or str(home / "artifacts"),
             cache=cache_enabled(env),
+            auth_required=auth_required(env),
+            auth_cache_seconds=float(_lookup(env, "MLTRACE_AUTH_CACHE_SECONDS")),
+            token=_lookup(env, "MLTRACE_TOKEN").strip(),
         )
 
 
@@ -133,3 +152,15 @@ def cache_enabled(env: Mapping[str, str] | None = None) -> bool:
     """Whether steps marked cache=True look for earlier results (MLTRACE_CACHE is not `off`); read at each call."""
     value = (os.environ if env is None else env).get("MLTRACE_CACHE", "on")
     return value.strip().lower() not in ("off", "0", "false", "no")
+
+
+AUTH_MODES = ("off", "required")
+
+
+def auth_required(env: Mapping[str, str]) -> bool:
+    """Whether MLTRACE_AUTH is `required`; ValueError for a value that is neither `off` nor `required` (a typo
+    must not leave a server open)."""
+    value = _lookup(env, "MLTRACE_AUTH").strip().lower() or "off"
+    if value not in AUTH_MODES:
+        raise ValueError(f"MLTRACE_AUTH must be 'off' or 'required', got {value!r}")
+    return value == "required"

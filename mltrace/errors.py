@@ -15,6 +15,10 @@ class InvalidInputError(MltraceError, ValueError):
     """An argument that cannot be used (bad limit, bad timestamp…)."""
 
 
+class AccessDeniedError(MltraceError):
+    """A server refused the request's token: none, unknown, revoked or expired (401), or too small a scope (403)."""
+
+
 class MissingDatabaseError(MltraceError):
     """A query on a SQLite file that does not exist (a mistyped path): nothing is created for a query."""
 

@@ -27,6 +27,7 @@ ERROR_CODES = (
     "not_found",
     "method_not_allowed",
     "unauthorized",
+    "forbidden",
     "conflict",
     "unavailable",
     "too_large",
@@ -35,6 +36,7 @@ ERROR_CODES = (
 _CODE_BY_STATUS = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",

@@ -31,6 +31,10 @@ ROUTES = {
     ("/api/v1/artifacts/{hash}", "get"),
     ("/api/v1/cache", "get"),
     ("/api/v1/cache/latest", "get"),
+    ("/api/v1/audit", "get"),
+    ("/api/v1/tokens", "get"),
+    ("/api/v1/tokens", "post"),
+    ("/api/v1/tokens/{name}", "delete"),
 }
 RUN_FIELDS = {
     "id",

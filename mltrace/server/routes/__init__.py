@@ -1,6 +1,20 @@
 """One blueprint per resource of the API, all under `/api/v1`."""
 
-from mltrace.server.routes import artifacts, components, diff, flags, health, impact, review, runs, search, tags, trace
+from mltrace.server.routes import (
+    artifacts,
+    audit,
+    components,
+    diff,
+    flags,
+    health,
+    impact,
+    review,
+    runs,
+    search,
+    tags,
+    tokens,
+    trace,
+)
 
 BLUEPRINTS = [
     health.blp,
@@ -14,4 +28,6 @@ BLUEPRINTS = [
     impact.blp,
     search.blp,
     artifacts.blp,
+    audit.blp,
+    tokens.blp,
 ]
