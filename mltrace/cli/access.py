@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -148,7 +149,7 @@ def change_text(before: Any, after: Any) -> str:
     """A change on one line: `before → after`, each cut to 60 characters."""
 
     def short(value: Any) -> str:
-        shown = "-" if value is None else value if isinstance(value, str) else shapes.dumps(value)
+        shown = "-" if value is None else value if isinstance(value, str) else json.dumps(value, default=str)
         shown = " ".join(shown.split()) or '""'
         return shown if len(shown) <= 60 else shown[:59] + "…"
 
