@@ -245,7 +245,7 @@ class Client:
         output_id: str | None = None,
     ) -> list[AuditEntry]:
         """Recorded writes, newest first, strictly older than the cursor `before` (time, id), at or after
-        `since`; only those about one run or one output when given."""
+        `since`; only those about one run (its notes and the flags of the outputs it wrote) or one output when given."""
         _require_limit(limit)
         if run_id is not None and output_id is not None:
             raise InvalidInputError("give a run id or an output id, not both")

@@ -123,6 +123,7 @@ def record(db: str, info: DemoInfo) -> str:
     for run_id in run_ids:
         run = ask("GET", f"{api}/runs/{run_id}")
         ask("GET", f"{api}/artifacts", {"run": run_id})  # the run page's downloads
+        ask("GET", f"{api}/audit", {"run_id": run_id})  # the run page's history of changes
         pointers.update(p["name"] for p in run["outputs"][:DOWNSTREAM_OUTPUTS] + run["inputs"])
 
     for component in ask("GET", f"{api}/components")["components"]:

@@ -63,7 +63,9 @@ def test_one_runs_or_one_outputs_history(locked: tuple[Flask, Tokens, Pipeline])
     api.put(f"/api/v1/runs/{pipeline.train}/notes", json={"notes": "checked"}, headers=writer)
     assert [e["action"] for e in entries(app, tokens, "?output_id=pred/1")] == ["flag"]
     assert [e["action"] for e in entries(app, tokens, f"?run_id={pipeline.train}")] == ["notes"]
-    assert entries(app, tokens, f"?run_id={pipeline.predict}") == []
+    producer = [(e["action"], e["target"]) for e in entries(app, tokens, f"?run_id={pipeline.predict}")]
+    assert producer == [("flag", "pred/1")]  # a run's history holds the flags of what it wrote
+    assert entries(app, tokens, f"?run_id={pipeline.ingest}") == []
     both = app.test_client().get("/api/v1/audit?run_id=1&output_id=x", headers=tokens.header("read"))
     assert_error(both, 400, "validation_error")
 
