@@ -117,7 +117,9 @@ def revoke(ctx: click.Context, name: str) -> None:
 @click.command()
 @click.option("--since", type=Timestamp(), default=None, help="Only changes at or after this time (ISO 8601).")
 @click.option("--limit", "-n", type=LIMIT, default=50, show_default=True, help="How many changes to show.")
-@click.option("--run", "run_id", type=click.IntRange(min=1), default=None, help="Only the changes of this run and of its outputs.")
+@click.option(
+    "--run", "run_id", type=click.IntRange(min=1), default=None, help="Only the changes of this run and of its outputs."
+)
 @click.option("--output", "output_id", default=None, help="Only the changes of this output.")
 @json_option
 @target_options

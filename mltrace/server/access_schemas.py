@@ -75,7 +75,8 @@ class AuditArgs(QueryArgs):
     before = AuditCursor(metadata={"description": "The `next` cursor of the previous page."})
     since = Timestamp(metadata={"description": "Entries recorded at or after this time (ISO 8601; naive is UTC)."})
     run_id = fields.Integer(
-        validate=validate.Range(1, MAX_ID), metadata={"description": "Only the changes of this run: its notes, and the flags of the outputs it wrote."}
+        validate=validate.Range(1, MAX_ID),
+        metadata={"description": "Only the changes of this run: its notes, and the flags of the outputs it wrote."},
     )
     output_id = Text(
         min_chars=1,
