@@ -245,16 +245,10 @@ class Client:
         output_id: str | None = None,
     ) -> list[AuditEntry]:
         """Recorded writes, newest first, strictly older than the cursor `before` (time, id), at or after
-        `since`; only those about one run (its notes and the flags of the outputs it wrote) or one output when given."""
+        `since`; with `run_id` and `output_id`, only those about the run (its notes and the flags of the outputs it
+        wrote) or the output."""
         _require_limit(limit)
-        if run_id is not None and output_id is not None:
-            raise InvalidInputError("give a run id or an output id, not both")
-        kind, target = (None, None)
-        if run_id is not None:
-            kind, target = "run", str(run_id)
-        elif output_id is not None:
-            kind, target = "output", output_id
-        return self.backend.audit(limit, before, _bound(since), kind, target)
+        return self.backend.audit(limit, before, _bound(since), run_id, output_id)
 
     # --- reading -------------------------------------------------------------
     def get_run(self, run_id: int) -> ComponentRun:

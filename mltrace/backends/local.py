@@ -135,10 +135,10 @@ class LocalBackend:
         limit: int,
         before: tuple[datetime, int] | None,
         since: datetime | None,
-        target_kind: str | None,
-        target: str | None,
+        run_id: int | None,
+        output_id: str | None,
     ) -> list[AuditEntry]:
-        return self.store.query(audit.list_entries, limit, before, since, target_kind, target)
+        return self.store.query(audit.list_entries, limit, before, since, run_id, output_id)
 
     # --- the artifact store's side of runs ---------------------------------------
     def artifacts(self, run_id: int | None, name: str | None, digest: str | None, limit: int) -> list[StoredArtifact]:

@@ -243,13 +243,13 @@ class RemoteBackend:
         limit: int,
         before: tuple[datetime, int] | None,
         since: datetime | None,
-        target_kind: str | None,
-        target: str | None,
+        run_id: int | None,
+        output_id: str | None,
     ) -> list[AuditEntry]:
         """Pages through the server's audit trail until `limit` entries or the last page."""
         found: list[AuditEntry] = []
         cursor = None if before is None else encode_cursor(*before)
-        target_query = {} if target_kind is None else {"run_id" if target_kind == "run" else target_kind: target}
+        target_query = {"run_id": run_id, "output_id": output_id}
         while len(found) < limit:
             query = {"limit": min(limit - len(found), PAGE), "since": _iso(since), "before": cursor, **target_query}
             page = self._call("GET", "/audit", query)

@@ -42,31 +42,30 @@ def list_entries(
     limit: int,
     before: tuple[datetime, int] | None = None,
     since: datetime | None = None,
-    target_kind: str | None = None,
-    target: str | None = None,
+    run_id: int | None = None,
+    output_id: str | None = None,
 ) -> list[AuditEntry]:
     """Records newest first (by time, then id), strictly before the cursor `before` (time, id), at or after
-    `since`, and only those about one target when `target_kind` and `target` are given (a run: its own changes and
-    those of the outputs it wrote)."""
+    `since`; with `run_id` or `output_id`, only those about the run (its own changes and those of the outputs it
+    wrote) or about the output (either, when both are given)."""
     query = select(audit_log)
     if before is not None:
         query = query.where(tuple_(audit_log.c.at, audit_log.c.id) < tuple_(before[0], before[1]))
     if since is not None:
         query = query.where(audit_log.c.at >= since)
-    if target_kind == "run" and target is not None:  # the run's own changes and those of the outputs it wrote
+    about = []
+    if run_id is not None:
         written = (
             select(pointers.c.name)
             .join(run_outputs, run_outputs.c.pointer_id == pointers.c.id)
-            .where(run_outputs.c.run_id == int(target))
+            .where(run_outputs.c.run_id == run_id)
         )
-        query = query.where(
-            or_(
-                and_(audit_log.c.target_kind == "run", audit_log.c.target == target),
-                and_(audit_log.c.target_kind == "output", audit_log.c.target.in_(written)),
-            )
-        )
-    elif target_kind is not None and target is not None:
-        query = query.where(audit_log.c.target_kind == target_kind, audit_log.c.target == target)
+        about.append(and_(audit_log.c.target_kind == "run", audit_log.c.target == str(run_id)))
+        about.append(and_(audit_log.c.target_kind == "output", audit_log.c.target.in_(written)))
+    if output_id is not None:
+        about.append(and_(audit_log.c.target_kind == "output", audit_log.c.target == output_id))
+    if about:
+        query = query.where(or_(*about))
     query = query.order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
     return [
         AuditEntry(

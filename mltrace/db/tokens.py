@@ -12,7 +12,7 @@ from mltrace.db.locks import lock_for_writes
 from mltrace.db.models import api_tokens
 from mltrace.entities.access import ApiToken, current_actor
 from mltrace.entities.times import iso_utc, now_utc
-from mltrace.errors import InvalidInputError, NotFoundError
+from mltrace.errors import ConflictError, NotFoundError
 
 
 def _entity(row: Any) -> ApiToken:
@@ -34,7 +34,7 @@ def create(conn: Connection, name: str, scope: str, token_hash: str, expires_at:
     """Stores a new token's hash; InvalidInputError when a token of that name is not revoked."""
     lock_for_writes(conn)
     if conn.execute(_active(name)).first() is not None:
-        raise InvalidInputError(f"a token named {name!r} exists; revoke it first or pick another name")
+        raise ConflictError(f"a token named {name!r} exists; revoke it first or pick another name")
     token = ApiToken(name, scope, now_utc(), current_actor(), expires_at)
     conn.execute(
         api_tokens.insert().values(

@@ -84,11 +84,6 @@ class AuditArgs(QueryArgs):
         metadata={"description": "Only the changes of this output (its flag)."},
     )
 
-    @ma.validates_schema
-    def one_target(self, data: dict[str, Any], **_: Any) -> None:
-        if "run_id" in data and "output_id" in data:
-            raise ma.ValidationError("Give run_id or output_id, not both.", "output_id")
-
 
 class AuditEntrySchema(ma.Schema):
     id = fields.Integer()

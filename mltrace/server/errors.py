@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from mltrace.errors import (
+    ConflictError,
     InvalidInputError,
     MissingDatabaseError,
     MltraceError,
@@ -130,6 +131,8 @@ def handle_mltrace_error(exc: MltraceError) -> Response:
         return error_response(404, "not_found", str(exc))
     if isinstance(exc, InvalidInputError):
         return error_response(400, "bad_request", str(exc))
+    if isinstance(exc, ConflictError):
+        return error_response(409, "conflict", str(exc))
     if isinstance(exc, RunsRefusedError):
         runs = {str(position): [reason] for position, reason in exc.reasons.items()}
         return error_response(400, "validation_error", str(exc), {"runs": runs} if runs else {})

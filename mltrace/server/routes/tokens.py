@@ -23,7 +23,7 @@ def list_tokens() -> dict[str, Any]:
 @blp.route("/tokens", methods=["POST"])
 @blp.arguments(TokenCreateBody)
 @blp.response(201, TokenCreatedSchema)
-@blp.alt_response(400, response="BAD_REQUEST", description="A token of that name exists and is not revoked.")
+@blp.alt_response(409, response="CONFLICT", description="A token of that name exists and is not revoked.")
 @blp.doc(
     responses={201: {"links": {"revoke": link_to("DELETE", "/api/v1/tokens/{name}", name="$response.body#/name")}}}
 )
