@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench import (
     artifacts,
+    auth,
     browser_trace,
     decorated_call,
     decorator_cost,
@@ -38,6 +39,7 @@ BENCHES = {
     "spool": spool_delivery,
     "queries": queries,
     "server": server,
+    "auth": auth,
     "browser": browser_trace,
     "artifacts": artifacts,
     "diff": trace_diff,

@@ -22,6 +22,7 @@ from mltrace.delivery.http_sink import HttpSink
 from mltrace.delivery.spool import Spool, spool_dir_for
 from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, new_run_key
+from mltrace.entities.access import SCOPES, ApiToken, AuditEntry, check_token_name, hash_secret, new_secret
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.limits import fit_pointer_name
 from mltrace.entities.suspect import RunSuspicion
@@ -44,10 +45,13 @@ if TYPE_CHECKING:  # the database layer (SQLAlchemy, Alembic) is imported when f
 class Client:
     """Queries and logging against one store: a database URI, or a server when `server_url` is set."""
 
-    def __init__(self, db_uri: str, server_url: str = "", config: Config | None = None) -> None:
+    def __init__(
+        self, db_uri: str, server_url: str = "", config: Config | None = None, token: str | None = None
+    ) -> None:
         self.config = config or Config.from_env()
         self.db_uri = db_uri
         self.server_url = server_url.rstrip("/")
+        self.token = self.config.token if token is None else token  # sent to the server, if any
         self._store: Store | None = None
         self._backend: LocalBackend | RemoteBackend | None = None
         self._writer: BackgroundWriter | None = None
@@ -74,7 +78,7 @@ class Client:
         creates a SQLite file, except the embedded default)."""
         if self._backend is None:
             if self.server_url:
-                self._backend = RemoteBackend(self.server_url, self.config.store_timeout)
+                self._backend = RemoteBackend(self.server_url, self.config.store_timeout, self.token)
             else:
                 from mltrace.backends.local import LocalBackend
 
@@ -106,7 +110,7 @@ class Client:
             if self._writer is None:
                 cfg = self.config
                 target = self.server_url or self.db_uri
-                sink = HttpSink(self.server_url, cfg.store_timeout) if self.server_url else _StoreSink(self)
+                sink = HttpSink(self.server_url, cfg.store_timeout, self.token) if self.server_url else _StoreSink(self)
                 self._writer = BackgroundWriter(
                     sink,
                     Spool(spool_dir_for(cfg.home, target), int(cfg.spool_max_mb * 2**20)),
@@ -256,6 +260,49 @@ class Client:
     def export_openlineage(self) -> Iterator[dict[str, Any]]:
         """Every stored run as OpenLineage events (START, then COMPLETE or FAIL), oldest run first."""
         return self.backend.export_openlineage()
+
+    # --- tokens and the audit trail --------------------------------------------
+    def create_token(self, name: str, scope: str, expires_in: timedelta | None = None) -> tuple[ApiToken, str]:
+        """Creates an API token; returns it and its secret, which is shown this once (only its hash is stored)."""
+        problem = check_token_name(name)
+        if problem:
+            raise InvalidInputError(problem)
+        if scope not in SCOPES:
+            raise InvalidInputError(f"scope must be one of {', '.join(SCOPES)}, got {scope!r}")
+        if expires_in is not None and expires_in <= timedelta(0):
+            raise InvalidInputError("a token must expire in the future")
+        if isinstance(self.backend, RemoteBackend):
+            return self.backend.create_token_on_server(name, scope, _duration_text(expires_in))
+        secret = new_secret()
+        expires_at = None if expires_in is None else now_utc() + expires_in
+        return self.backend.create_token(name, scope, hash_secret(secret), expires_at), secret
+
+    def revoke_token(self, name: str) -> ApiToken:
+        """Revokes the token of that name at once (a server's other workers stop taking it within
+        MLTRACE_AUTH_CACHE_SECONDS)."""
+        return self.backend.revoke_token(name)
+
+    def tokens(self) -> list[ApiToken]:
+        """Every token, revoked and expired ones too (never their secrets)."""
+        return self.backend.tokens()
+
+    def token_for(self, secret: str) -> ApiToken | None:
+        """The stored token whose secret this is (revoked or expired ones too), or None."""
+        return self.backend.token_by_hash(hash_secret(secret))
+
+    def audit(
+        self,
+        limit: int = 50,
+        before: tuple[datetime, int] | None = None,
+        since: datetime | None = None,
+        run_id: int | None = None,
+        output_id: str | None = None,
+    ) -> list[AuditEntry]:
+        """Recorded writes, newest first, strictly older than the cursor `before` (time, id), at or after
+        `since`; with `run_id` and `output_id`, only those about the run (its notes and the flags of the outputs it
+        wrote) or the output."""
+        _require_limit(limit)
+        return self.backend.audit(limit, before, _bound(since), run_id, output_id)
 
     # --- reading -------------------------------------------------------------
     def get_run(self, run_id: int) -> ComponentRun:
@@ -511,6 +558,13 @@ class _StoreSink:
         return store.ingest(records, never_delivered)
 
 
+def _duration_text(value: timedelta | None) -> str | None:
+    """A lifetime as the API takes it (whole hours, at least one)."""
+    if value is None:
+        return None
+    return f"{max(1, int(value.total_seconds() // 3600))}h"
+
+
 def _require_limit(limit: int) -> None:
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise InvalidInputError(f"limit must be a positive integer, got {limit!r}")
@@ -546,7 +600,12 @@ def default_client() -> Client:
     with _default_lock:
         if _default is None:
             cfg = Config.from_env()
-            _default = Client(_overrides.get("db_uri", cfg.db_uri), _overrides.get("server_url", cfg.server_url), cfg)
+            _default = Client(
+                _overrides.get("db_uri", cfg.db_uri),
+                _overrides.get("server_url", cfg.server_url),
+                cfg,
+                _overrides.get("token"),
+            )
         return _default
 
 
@@ -585,12 +644,17 @@ def get_db_uri() -> str:
     return default_client().db_uri
 
 
-def set_address(address: str) -> None:
-    """Logs through the mltrace server at `address` (its root, e.g. http://host:8080)."""
+def set_address(address: str, token: str | None = None) -> None:
+    """Logs through the mltrace server at `address` (its root, e.g. http://host:8080), sending `token` (default:
+    $MLTRACE_TOKEN) with every request when the server requires one."""
     _require_name(address, "server address")
     if "://" not in address:
         address = f"http://{address}"
     _overrides["server_url"] = address.rstrip("/")
+    if token is None:
+        _overrides.pop("token", None)
+    else:
+        _overrides["token"] = token
     _reset_default()
 
 

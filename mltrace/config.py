@@ -64,6 +64,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Where artifacts are stored: a folder or any fsspec URL (s3://bucket/prefix, file:///mnt/shared/…); "
         "empty means MLTRACE_HOME/artifacts.",
     ),
+    Setting(
+        "MLTRACE_AUTH",
+        "off",
+        "`required`: the server answers only requests with a valid API token (`Authorization: Bearer …`), health "
+        "and the console's files excepted; `off`: anyone who reaches it may read and write.",
+    ),
+    Setting(
+        "MLTRACE_AUTH_CACHE_SECONDS",
+        "10",
+        "Seconds a server worker trusts a token it has checked; a token revoked elsewhere is refused within that "
+        "time (at once by the worker that revoked it).",
+    ),
+    Setting("MLTRACE_TOKEN", "", "The API token the client, the CLI and the background writer send to a server."),
     Setting("MLTRACE_CACHE", "on", "`off` runs every step marked cache=True without looking for an earlier result."),
     Setting(
         "MLTRACE_OPENLINEAGE_URL",
@@ -108,6 +121,9 @@ class Config:
     cache: bool = True
     openlineage_url: str = ""
     openlineage_api_key: str = ""
+    auth_required: bool = False
+    auth_cache_seconds: float = 10.0
+    token: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -136,6 +152,9 @@ class Config:
             cache=cache_enabled(env),
             openlineage_url=_lookup(env, "MLTRACE_OPENLINEAGE_URL").strip(),
             openlineage_api_key=_lookup(env, "MLTRACE_OPENLINEAGE_API_KEY"),
+            auth_required=auth_required(env),
+            auth_cache_seconds=float(_lookup(env, "MLTRACE_AUTH_CACHE_SECONDS")),
+            token=_lookup(env, "MLTRACE_TOKEN").strip(),
         )
 
 
@@ -148,3 +167,15 @@ def cache_enabled(env: Mapping[str, str] | None = None) -> bool:
     """Whether steps marked cache=True look for earlier results (MLTRACE_CACHE is not `off`); read at each call."""
     value = (os.environ if env is None else env).get("MLTRACE_CACHE", "on")
     return value.strip().lower() not in ("off", "0", "false", "no")
+
+
+AUTH_MODES = ("off", "required")
+
+
+def auth_required(env: Mapping[str, str]) -> bool:
+    """Whether MLTRACE_AUTH is `required`; ValueError for a value that is neither `off` nor `required` (a typo
+    must not leave a server open)."""
+    value = _lookup(env, "MLTRACE_AUTH").strip().lower() or "off"
+    if value not in AUTH_MODES:
+        raise ValueError(f"MLTRACE_AUTH must be 'off' or 'required', got {value!r}")
+    return value == "required"

@@ -15,6 +15,14 @@ class InvalidInputError(MltraceError, ValueError):
     """An argument that cannot be used (bad limit, bad timestamp…)."""
 
 
+class ConflictError(MltraceError):
+    """A change that clashes with what is stored (a token name in use)."""
+
+
+class AccessDeniedError(MltraceError):
+    """A server refused the request's token: none, unknown, revoked or expired (401), or too small a scope (403)."""
+
+
 class MissingDatabaseError(MltraceError):
     """A query on a SQLite file that does not exist (a mistyped path): nothing is created for a query."""
 

@@ -124,6 +124,7 @@ def record(db: str, info: DemoInfo) -> str:
         run = ask("GET", f"{api}/runs/{run_id}")
         ask("GET", f"{api}/artifacts", {"run": run_id})  # the run page's downloads
         ask("GET", f"{api}/runs/{run_id}/series")  # the run page's step series
+        ask("GET", f"{api}/audit", {"run_id": run_id})  # the run page's history of changes
         pointers.update(p["name"] for p in run["outputs"][:DOWNSTREAM_OUTPUTS] + run["inputs"])
 
     for component in ask("GET", f"{api}/components")["components"]:

@@ -6,9 +6,19 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from mltrace.db import artifact_queries, impact_queries, lineage_queries, queries, search, suspect_queries
+from mltrace.db import (
+    artifact_queries,
+    audit,
+    impact_queries,
+    lineage_queries,
+    queries,
+    search,
+    suspect_queries,
+    tokens,
+)
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
+from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
 from mltrace.entities.impact import Impact
 from mltrace.entities.suspect import RunSuspicion
@@ -105,10 +115,10 @@ class LocalBackend:
         return self.store.change(impact_queries.flag_impact, selector, reason, since, until)
 
     def flag(self, output_id: str, reason: str | None) -> IOPointer:
-        return self.store.change_in_one_statement(queries.set_flag, output_id, True, reason)
+        return self.store.change(queries.set_flag, output_id, True, reason)
 
     def unflag(self, output_id: str) -> IOPointer:
-        return self.store.change_in_one_statement(queries.set_flag, output_id, False)
+        return self.store.change(queries.set_flag, output_id, False)
 
     def unflag_all(self) -> int:
         return self.store.change(queries.unflag_all)
@@ -124,6 +134,29 @@ class LocalBackend:
 
     def clean(self) -> None:
         self.store.clean()
+
+    # --- tokens and the audit trail ---------------------------------------------------
+    def create_token(self, name: str, scope: str, token_hash: str, expires_at: datetime | None) -> ApiToken:
+        return self.store.change(tokens.create, name, scope, token_hash, expires_at)
+
+    def revoke_token(self, name: str) -> ApiToken:
+        return self.store.change(tokens.revoke, name)
+
+    def tokens(self) -> list[ApiToken]:
+        return self.store.query(tokens.list_all)
+
+    def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        return self.store.query(tokens.by_hash, token_hash)
+
+    def audit(
+        self,
+        limit: int,
+        before: tuple[datetime, int] | None,
+        since: datetime | None,
+        run_id: int | None,
+        output_id: str | None,
+    ) -> list[AuditEntry]:
+        return self.store.query(audit.list_entries, limit, before, since, run_id, output_id)
 
     # --- the artifact store's side of runs ---------------------------------------
     def artifacts(self, run_id: int | None, name: str | None, digest: str | None, limit: int) -> list[StoredArtifact]:

@@ -10,12 +10,13 @@ from typing import Any
 
 from mltrace.delivery.http_sink import HttpSink, ServerError, request_json
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
+from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import ArtifactRef, CacheEntry, StoredArtifact, StoredCacheEntry
 from mltrace.entities.cursor import encode_cursor
 from mltrace.entities.impact import AffectedOutput, Impact
 from mltrace.entities.suspect import RunSuspicion, SuspectMark, failed_test_mark
 from mltrace.entities.times import iso_utc, parse_utc
-from mltrace.errors import InvalidInputError, MltraceError, NotFoundError
+from mltrace.errors import AccessDeniedError, InvalidInputError, MltraceError, NotFoundError
 from mltrace.lineage.evidence import Evidence
 from mltrace.lineage.impact import RUN_PREFIX, Selector
 
@@ -26,9 +27,10 @@ IDS_PER_REQUEST = 100  # run ids per `GET /runs?ids=`, within the API's limit an
 class RemoteBackend:
     """A mltrace server as the client's backend."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 30.0, token: str = "") -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.token = token
 
     # --- transport -------------------------------------------------------------
     def _call(self, method: str, path: str, query: dict[str, Any] | None = None, body: Any = None) -> Any:
@@ -36,11 +38,13 @@ class RemoteBackend:
         url = f"/api/v1{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
         data = None if body is None else json.dumps(body).encode()
         try:
-            return request_json(self.base_url, method, url, data, self.timeout)
+            return request_json(self.base_url, method, url, data, self.timeout, self.token)
         except ServerError as exc:
             status = getattr(exc, "status", None)
             if status == 404:
                 raise NotFoundError(str(exc)) from None
+            if status in (401, 403):
+                raise AccessDeniedError(str(exc)) from None
             if status is not None and 400 <= status < 500:
                 raise InvalidInputError(str(exc)) from None
             raise
@@ -54,7 +58,7 @@ class RemoteBackend:
 
     # --- writing ---------------------------------------------------------------
     def ingest(self, records: list[ComponentRun]) -> list[int]:
-        HttpSink(self.base_url, self.timeout).ingest(records)
+        HttpSink(self.base_url, self.timeout, self.token).ingest(records)
         return []
 
     def flag(self, output_id: str, reason: str | None) -> IOPointer:
@@ -238,6 +242,46 @@ class RemoteBackend:
             self._call("POST", "/impact/flags", body={k: v for k, v in body.items() if v is not None})["flagged"]
         )
 
+    # --- tokens and the audit trail ---------------------------------------------------
+    def create_token(self, name: str, scope: str, token_hash: str, expires_at: datetime | None) -> ApiToken:
+        raise self._unsupported("creating a token with a hash made here")
+
+    def create_token_on_server(self, name: str, scope: str, expires: str | None) -> tuple[ApiToken, str]:
+        """The server makes the secret: `(token, secret)`."""
+        body = {"name": name, "scope": scope, **({"expires": expires} if expires else {})}
+        data = self._call("POST", "/tokens", body=body)
+        return token_from_json(data), data["token"]
+
+    def revoke_token(self, name: str) -> ApiToken:
+        return token_from_json(self._call("DELETE", f"/tokens/{self._segment(name)}"))
+
+    def tokens(self) -> list[ApiToken]:
+        return [token_from_json(t) for t in self._call("GET", "/tokens")["tokens"]]
+
+    def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        raise self._unsupported("looking a token up")
+
+    def audit(
+        self,
+        limit: int,
+        before: tuple[datetime, int] | None,
+        since: datetime | None,
+        run_id: int | None,
+        output_id: str | None,
+    ) -> list[AuditEntry]:
+        """Pages through the server's audit trail until `limit` entries or the last page."""
+        found: list[AuditEntry] = []
+        cursor = None if before is None else encode_cursor(*before)
+        target_query = {"run_id": run_id, "output_id": output_id}
+        while len(found) < limit:
+            query = {"limit": min(limit - len(found), PAGE), "since": _iso(since), "before": cursor, **target_query}
+            page = self._call("GET", "/audit", query)
+            found += [audit_entry_from_json(e) for e in page["entries"]]
+            cursor = page.get("next")
+            if not cursor:
+                break
+        return found
+
     # --- the artifact store's side of runs ---------------------------------------
     def artifacts(self, run_id: int | None, name: str | None, digest: str | None, limit: int) -> list[StoredArtifact]:
         query = {"run": run_id, "name": name, "hash": digest, "limit": min(limit, PAGE)}
@@ -307,6 +351,32 @@ def run_from_json(data: dict[str, Any]) -> ComponentRun:
         warnings=list(data.get("warnings", [])),
         inputs_total=data.get("inputs_count"),
         outputs_total=data.get("outputs_count"),
+    )
+
+
+def token_from_json(data: dict[str, Any]) -> ApiToken:
+    """A token from the API's Token shape."""
+    return ApiToken(
+        name=data["name"],
+        scope=data["scope"],
+        created_at=parse_utc(data["created_at"]),
+        created_by=data.get("created_by", ""),
+        expires_at=_time(data.get("expires_at")),
+        revoked_at=_time(data.get("revoked_at")),
+    )
+
+
+def audit_entry_from_json(data: dict[str, Any]) -> AuditEntry:
+    """An audit entry from the API's AuditEntry shape."""
+    return AuditEntry(
+        id=int(data["id"]),
+        at=parse_utc(data["at"]),
+        actor=data["actor"],
+        action=data["action"],
+        target_kind=data["target_kind"],
+        target=data["target"],
+        before=data.get("before"),
+        after=data.get("after"),
     )
 
 

@@ -8,6 +8,12 @@ from sqlalchemy.engine import make_url
 from mltrace.cli import shapes, text
 from mltrace.cli.options import database_uri, json_option, open_client, target_options
 from mltrace.client import Client
+from mltrace.config import Config
+
+EXPOSED_WARNING = (
+    "mltrace: warning: {host} takes connections from other machines and anyone who reaches it may read, write and "
+    "delete: set MLTRACE_AUTH=required and create tokens (mltrace tokens create NAME --scope ...)."
+)
 
 
 @click.command()
@@ -25,9 +31,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """
     uri = database_uri(ctx)
     Client(uri).require_database()  # a mistyped SQLite path is an error, not a new empty database
+    from mltrace.server.auth import is_loopback
     from mltrace.server.serve import serve as run_server  # Flask and gunicorn only when serving
 
     click.echo(f"mltrace: serving {shown(uri)} on http://{host}:{port}", err=True)
+    if not Config.from_env().auth_required and not is_loopback(host):
+        click.echo(EXPOSED_WARNING.format(host=host), err=True)
     run_server(host, port, workers, uri)
 
 

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import mltrace
-from mltrace.cli import admin, artifacts, catalog, diff, export, impact, lineage, runs
+from mltrace.cli import access, admin, artifacts, catalog, diff, export, impact, lineage, runs
 from mltrace.cli.options import target_options
 from mltrace.cli.text import safe_text
 from mltrace.delivery.http_sink import ServerError
@@ -113,6 +113,8 @@ for command in (
     artifacts.status,
     artifacts.artifacts,
     export.export,
+    access.tokens,
+    access.audit,
 ):
     cli.add_command(command)
 

@@ -13,7 +13,7 @@ from mltrace.config import Config
 from mltrace.errors import InvalidInputError
 
 F = TypeVar("F", bound=Callable[..., Any])
-_DB, _SERVER = "mltrace.db", "mltrace.server"
+_DB, _SERVER, _TOKEN = "mltrace.db", "mltrace.server", "mltrace.token"
 
 
 def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
@@ -25,7 +25,14 @@ def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]
 
 
 def target_options(func: F) -> F:
-    """`--db URI` and `--server URL`, accepted before or after the subcommand."""
+    """`--db URI`, `--server URL` and `--token TOKEN`, accepted before or after the subcommand."""
+    func = click.option(
+        "--token",
+        metavar="TOKEN",
+        expose_value=False,
+        callback=_remember(_TOKEN),
+        help="API token sent to the server (default: $MLTRACE_TOKEN).",
+    )(func)
     func = click.option(
         "--server",
         metavar="URL",
@@ -68,7 +75,7 @@ def open_client(ctx: click.Context) -> Client:
     server = meta.get(_SERVER) or config.server_url
     if server and "://" not in server:
         server = f"http://{server}"
-    return Client(config.db_uri, server_url=server or "", config=config)
+    return Client(config.db_uri, server_url=server or "", config=config, token=meta.get(_TOKEN))
 
 
 class Timestamp(click.ParamType):

@@ -9,6 +9,7 @@ from typing import Any
 
 from mltrace.cli.text import safe_json
 from mltrace.entities import Component, ComponentRun, IOPointer
+from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import StoredArtifact
 from mltrace.entities.impact import Impact
 from mltrace.entities.times import iso_utc
@@ -194,4 +195,30 @@ def impact_json(impact: Impact) -> dict[str, Any]:
             }
             for o in impact.outputs
         ],
+    }
+
+
+def token_json(token: ApiToken) -> dict[str, Any]:
+    """A token as the API's Token shape."""
+    return {
+        "name": token.name,
+        "scope": token.scope,
+        "created_at": iso(token.created_at),
+        "created_by": token.created_by,
+        "expires_at": iso(token.expires_at),
+        "revoked_at": iso(token.revoked_at),
+    }
+
+
+def audit_json(entry: AuditEntry) -> dict[str, Any]:
+    """An audit entry as the API's AuditEntry shape."""
+    return {
+        "id": entry.id,
+        "at": iso(entry.at),
+        "actor": entry.actor,
+        "action": entry.action,
+        "target_kind": entry.target_kind,
+        "target": entry.target,
+        "before": entry.before,
+        "after": entry.after,
     }

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from mltrace.db import audit
 from mltrace.db.postgres import Prepared, index_walks_prefix
 from mltrace.db.types import UTCDateTime
 from mltrace.entities import PointerType
 from mltrace.entities.impact import AffectedOutput, Impact
-from mltrace.entities.times import EARLIEST, LATEST, now_utc, parse_utc, utc
+from mltrace.entities.times import EARLIEST, LATEST, iso_utc, now_utc, parse_utc, utc
 from mltrace.errors import NotFoundError, run_not_found
 from mltrace.lineage.impact import Selector, ranked_components
 
@@ -156,7 +157,15 @@ def flag_impact(
     params.update(
         since=utc(since) if since else EARLIEST, until=utc(until) if until else LATEST, reason=reason, now=now_utc()
     )
-    return int(_FLAGS[conn.dialect.name, kind].execute(conn, params).rowcount)
+    flagged = int(_FLAGS[conn.dialect.name, kind].execute(conn, params).rowcount)
+    target = selector.output_id if selector.output_id is not None else str(selector.run_id)
+    after = {"flagged": flagged, "reason": reason, "since": _iso(since), "until": _iso(until)}
+    audit.record(conn, "flag_impact", "output" if kind == "output" else "run", target, None, after)
+    return flagged
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else iso_utc(value)
 
 
 def _start(conn: Connection, selector: Selector) -> tuple[str, dict[str, Any]]:

@@ -248,6 +248,39 @@ openlineage_names = Table(
     Column("name", Text, nullable=False),
 )
 
+# API tokens: only the SHA-256 of each token's text is kept. A name is unique among tokens not revoked (checked
+# under the writers' lock), so a revoked name can be given to a new token.
+api_tokens = Table(
+    "api_tokens",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("scope", String(8), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_api_tokens_name", "name"),
+)
+
+# The audit trail: one row per write made through the server or the CLI (flags, notes, tags, clean, tokens),
+# inserted in the write's own transaction. `clean` keeps it (and the tokens).
+audit_log = Table(
+    "audit_log",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("target_kind", String(16), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Index("ix_audit_log_at", "at", "id"),
+    Index("ix_audit_log_target", "target_kind", "target", "at"),
+)
+
 components = cast(Table, ComponentRow.__table__)
 component_tags = cast(Table, ComponentTagRow.__table__)
 pointers = cast(Table, PointerRow.__table__)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, ScalarSelect, Table, bindparam, func, select, true, tuple_, update
 
+from mltrace.db import audit
 from mltrace.db.json_sql import JsonArray, JsonRows
 from mltrace.db.locks import lock_for_writes
 from mltrace.db.membership import looked_up_in, member_of
@@ -229,6 +230,7 @@ def add_tags(conn: Connection, name: str, tags: list[str]) -> None:
     new = [t for t in dict.fromkeys(tags) if t not in have]
     if new:
         conn.execute(component_tags.insert(), [{"component_name": name, "tag": t} for t in new])
+        audit.record(conn, "tag", "component", name, sorted(have), sorted(have | set(new)))
 
 
 def get_pointer(conn: Connection, name: str) -> IOPointer:
@@ -248,7 +250,10 @@ def create_pointer(conn: Connection, name: str, pointer_type: PointerType) -> IO
 
 
 def set_flag(conn: Connection, name: str, flagged: bool, reason: str | None = None) -> IOPointer:
-    """Flags or unflags one output, in one statement; NotFoundError when it was never logged."""
+    """Flags or unflags one output, and records it in the audit trail; NotFoundError when it was never logged."""
+    before = conn.execute(select(pointers.c.flag, pointers.c.flag_reason).where(pointers.c.name == name)).first()
+    if before is None:
+        raise NotFoundError(f"Output '{name}' not found.")
     values: dict[str, Any] = {
         "flag": flagged,
         "flag_reason": reason if flagged else None,
@@ -257,15 +262,33 @@ def set_flag(conn: Connection, name: str, flagged: bool, reason: str | None = No
     row = conn.execute(update(pointers).where(pointers.c.name == name).values(**values).returning(pointers)).first()
     if row is None:
         raise NotFoundError(f"Output '{name}' not found.")
+    audit.record(
+        conn,
+        "flag" if flagged else "unflag",
+        "output",
+        name,
+        _flag_state(bool(before.flag), before.flag_reason),
+        _flag_state(flagged, values["flag_reason"]),
+    )
     return PointerRow.to_entity(row)
 
 
+def _flag_state(flagged: bool, reason: str | None) -> dict[str, Any]:
+    return {"flagged": flagged, "reason": reason}
+
+
 def unflag_all(conn: Connection) -> int:
-    """Clears every flag; returns how many were set."""
-    result = conn.execute(
-        update(pointers).where(pointers.c.flag == true()).values(flag=False, flag_reason=None, flagged_at=None)
+    """Clears every flag, recording each in the audit trail; returns how many were set."""
+    cleared = conn.execute(
+        update(pointers)
+        .where(pointers.c.flag == true())
+        .values(flag=False, flag_reason=None, flagged_at=None)
+        .returning(pointers.c.name)
+    ).all()
+    audit.record_many(
+        conn, "unflag", "output", [(row.name, {"flagged": True}, _flag_state(False, None)) for row in cleared]
     )
-    return result.rowcount
+    return len(cleared)
 
 
 FLAGGED = select(pointers).where(pointers.c.flag == true()).order_by(pointers.c.flagged_at.desc(), pointers.c.name)
@@ -278,10 +301,12 @@ def flagged_pointers(conn: Connection) -> list[IOPointer]:
 
 
 def set_notes(conn: Connection, run_id: int, notes: str) -> ComponentRun:
-    """Replaces a run's notes; NotFoundError when unknown."""
-    result = conn.execute(update(runs).where(runs.c.id == run_id).values(notes=notes))
-    if result.rowcount == 0:
+    """Replaces a run's notes, recording the old and new text in the audit trail; NotFoundError when unknown."""
+    before = conn.execute(select(runs.c.notes).where(runs.c.id == run_id)).first()
+    if before is None:
         raise run_not_found(run_id)
+    conn.execute(update(runs).where(runs.c.id == run_id).values(notes=notes))
+    audit.record(conn, "notes", "run", str(run_id), before.notes or "", notes)
     return get_run(conn, run_id)
 
 

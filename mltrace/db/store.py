@@ -12,12 +12,12 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from mltrace.db import audit, queries
 from mltrace.db import ingest as ingest_module
-from mltrace.db import queries
 from mltrace.db.engine import make_engine, sqlite_path
+from mltrace.db.locks import lock_for_writes
 from mltrace.db.migrate import ensure_schema
 from mltrace.db.models import Base
-from mltrace.db.views import drop_views
 from mltrace.entities import ComponentRun
 from mltrace.errors import MissingDatabaseError, RunsRefusedError, StoreUnreachableError
 
@@ -164,13 +164,25 @@ class Store:
         _once_more_if_disconnected(work)
 
     def clean(self) -> None:
-        """Drops every mltrace table and recreates the schema."""
-        with self.engine.begin() as conn:
-            drop_views(conn)
-            Base.metadata.drop_all(conn)
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        self._ready = False
-        self.ensure_ready()
+        """Deletes every run, component, output and flag, in one transaction with its audit record; the schema,
+        the API tokens and the audit trail stay."""
+
+        def work() -> None:
+            with self.write() as conn:
+                lock_for_writes(conn)
+                data = [t for t in Base.metadata.sorted_tables if t.name not in KEPT_BY_CLEAN]
+                if self.dialect == "postgresql":
+                    names = ", ".join(conn.dialect.identifier_preparer.quote(t.name) for t in data)
+                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+                else:
+                    for table in reversed(data):
+                        conn.execute(table.delete())
+                audit.record(conn, "clean", "database", "*")
+
+        _reachable(work)
+
+
+KEPT_BY_CLEAN = ("api_tokens", "audit_log")
 
 
 def _unknown_upstream(conn: Connection, records: list[ComponentRun]) -> dict[int, str]:

@@ -9,7 +9,7 @@ from flask import Flask
 import mltrace
 from mltrace.client import Client
 from mltrace.config import Config
-from mltrace.server import console
+from mltrace.server import auth, console
 from mltrace.server.api import CONVERTERS, EXTENSION, Api, ConsolePathConverter
 from mltrace.server.errors import register_error_handlers
 from mltrace.server.limits import EXTENSION as LIMITS
@@ -19,7 +19,8 @@ from mltrace.server.security import protect
 
 
 def create_app(settings: dict[str, Any] | None = None) -> Flask:
-    """An app on the database of `settings["DB_URI"]` (default: the environment, see `mltrace.config`)."""
+    """An app on the database of `settings["DB_URI"]` (default: the environment, see `mltrace.config`); tokens
+    are required when `settings["MLTRACE_AUTH"]` (default: the environment's) is `required`."""
     app = Flask(__name__, static_folder=None)
     app.config.update(
         DB_URI=None,
@@ -34,7 +35,9 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     config = Config.from_env()
     limits = ServerLimits.from_config(config)
     app.config["MAX_CONTENT_LENGTH"] = limits.max_body_bytes
+    app.config["MLTRACE_AUTH"] = "required" if config.auth_required else "off"
     app.config.update(settings or {})
+    auth_required = app.config["MLTRACE_AUTH"] == "required"
     client = Client(app.config["DB_URI"] or config.db_uri, server_url="", config=config)
     client.store  # noqa: B018 -- made now (no connection yet), not raced for by the first requests' threads
     app.extensions[EXTENSION] = client
@@ -44,6 +47,8 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["console_path"] = ConsolePathConverter
     api = Api(app)
     document_limits(api, limits)
+    if auth_required:
+        auth.document_security(api)
     for name, (converter, schema) in CONVERTERS.items():
         app.url_map.converters[name] = converter
         api.register_converter(converter, lambda _converter, schema=schema: dict(schema))
@@ -53,4 +58,5 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     protect(app, config.allowed_hosts)
     app.before_request(refuse_long_streamed_bodies)
+    auth.install(app, client, auth_required, config.auth_cache_seconds)
     return app

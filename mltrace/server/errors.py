@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from mltrace.errors import (
+    ConflictError,
     InvalidInputError,
     MissingDatabaseError,
     MltraceError,
@@ -27,6 +28,7 @@ ERROR_CODES = (
     "not_found",
     "method_not_allowed",
     "unauthorized",
+    "forbidden",
     "conflict",
     "unavailable",
     "too_large",
@@ -35,6 +37,7 @@ ERROR_CODES = (
 _CODE_BY_STATUS = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
@@ -128,6 +131,8 @@ def handle_mltrace_error(exc: MltraceError) -> Response:
         return error_response(404, "not_found", str(exc))
     if isinstance(exc, InvalidInputError):
         return error_response(400, "bad_request", str(exc))
+    if isinstance(exc, ConflictError):
+        return error_response(409, "conflict", str(exc))
     if isinstance(exc, RunsRefusedError):
         runs = {str(position): [reason] for position, reason in exc.reasons.items()}
         return error_response(400, "validation_error", str(exc), {"runs": runs} if runs else {})

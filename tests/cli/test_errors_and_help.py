@@ -49,10 +49,13 @@ def test_the_documented_commands_all_exist() -> None:
         "status",
         "export",
         "artifacts",
+        "tokens",
+        "audit",
     }
     assert set(cli.commands) == expected
     assert {("db", "upgrade"), ("db", "clean")} <= set(COMMANDS)
     assert {("artifacts", "get"), ("artifacts", "ls"), ("artifacts", "gc")} <= set(COMMANDS)
+    assert {("tokens", "create"), ("tokens", "ls"), ("tokens", "revoke")} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", [(), *COMMANDS], ids=lambda c: " ".join(c) or "mltrace")

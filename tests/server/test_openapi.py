@@ -34,6 +34,10 @@ ROUTES = {
     ("/api/v1/lineage", "post"),
     ("/api/v1/lineage/batch", "post"),
     ("/api/v1/runs/{run_id}/openlineage", "get"),
+    ("/api/v1/audit", "get"),
+    ("/api/v1/tokens", "get"),
+    ("/api/v1/tokens", "post"),
+    ("/api/v1/tokens/{name}", "delete"),
 }
 RUN_FIELDS = {
     "id",

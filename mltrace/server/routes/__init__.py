@@ -2,6 +2,7 @@
 
 from mltrace.server.routes import (
     artifacts,
+    audit,
     components,
     diff,
     flags,
@@ -12,6 +13,7 @@ from mltrace.server.routes import (
     runs,
     search,
     tags,
+    tokens,
     trace,
 )
 
@@ -28,4 +30,6 @@ BLUEPRINTS = [
     search.blp,
     artifacts.blp,
     lineage.blp,
+    audit.blp,
+    tokens.blp,
 ]

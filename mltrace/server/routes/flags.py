@@ -32,6 +32,7 @@ def list_flags() -> dict[str, Any]:
     **links(
         unflag=link_to("DELETE", "/api/v1/flags/{output_id}", output_id="$response.body#/name"),
         trace=link_to("GET", "/api/v1/trace", output_id="$response.body#/name"),
+        changes=link_to("GET", "/api/v1/audit", output_id="$response.body#/name"),
     )
 )
 def flag(body: dict[str, Any], output_id: str) -> IOPointer:

@@ -16,6 +16,7 @@ blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Liveness 
 @blp.route("/health", methods=["GET"])
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="The database cannot be reached.")
+@blp.doc(security=[])  # open even when the server requires tokens (server/auth.py)
 def health() -> dict[str, str]:
     """Server version and database kind; 503 when the database does not answer."""
     client = get_client()

@@ -32,6 +32,7 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component r
         next_page=link_to("GET", "/api/v1/runs", before="$response.body#/next"),
         trace=link_to("GET", "/api/v1/trace", output_id="$response.body#/runs/0/outputs/0/name"),
         flag=link_to("PUT", "/api/v1/flags/{output_id}", output_id="$response.body#/runs/0/outputs/0/name"),
+        changes=link_to("GET", "/api/v1/audit", run_id="$response.body#/runs/0/id"),
     )
 )
 def recent(args: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +89,7 @@ def inspect(run_id: str) -> Extended:
 @blp.arguments(NotesBody)
 @blp.response(200, RunSchema)
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(**links(changes=link_to("GET", "/api/v1/audit", run_id="$response.body#/id")))
 def set_notes(body: dict[str, str], run_id: str) -> ComponentRun:
     """Replaces a run's notes; answers the updated run."""
     return get_client().set_notes(parse_run_id(run_id), body["notes"])

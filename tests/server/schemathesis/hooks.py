@@ -33,6 +33,7 @@ def map_case(context: Any, case: Any) -> Any:
             _cached_only_with_a_reused_run(run)
             if _is_positive(case):  # a negative case's invalid artifact must not be dropped: it is the point
                 _artifacts_only_of_outputs(run)
+                _no_nul_in_cache_part_names(run)
     return case
 
 
@@ -88,6 +89,15 @@ def _valid_event(case: Any) -> Any:
             "outputs": [{"namespace": "schemathesis", "name": "table"}],
         }
     return case
+
+
+def _no_nul_in_cache_part_names(run: dict[str, Any]) -> None:
+    """A cache key's part names are texts the store keeps (no NUL), which OpenAPI 3.0 cannot say of an object's keys:
+    names with NUL are left out."""
+    cache = run.get("cache")
+    parts = cache.get("parts") if isinstance(cache, dict) else None
+    if isinstance(parts, dict):
+        cache["parts"] = {name: value for name, value in parts.items() if "\x00" not in name}
 
 
 def _is_positive(case: Any) -> bool:

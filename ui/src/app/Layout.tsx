@@ -1,6 +1,7 @@
 // The page frame: header with brand, command bar, navigation and theme toggle; the view below.
 
 import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
+import { TokenPrompt } from "../features/auth/components/TokenPrompt";
 import { CommandBar } from "../features/commandBar/components/CommandBar";
 import { ThemeToggle } from "./theme";
 
@@ -39,6 +40,7 @@ export function Layout() {
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />
       </main>
+      <TokenPrompt />
     </>
   );
 }

@@ -1,4 +1,7 @@
-// The one HTTP client for /api/v1: builds URLs, sends JSON, and turns error bodies into ApiError.
+// The one HTTP client for /api/v1: builds URLs, sends JSON with the tab's API token, and turns error bodies
+// into ApiError (a 401 also calls for a token: lib/token.ts).
+
+import { currentToken, requestToken } from "./token";
 
 export const API_BASE = "/api/v1";
 
@@ -71,6 +74,7 @@ export interface RequestOptions {
 /** Sends one request to the API and returns its parsed JSON body, or throws ApiError. */
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = "GET", query, body, signal } = options;
+  const token = currentToken();
   let response: Response;
   try {
     response = await fetch(apiUrl(path, query), {
@@ -79,6 +83,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
       headers: {
         Accept: "application/json",
         ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
@@ -86,12 +91,20 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
     throw new ApiError(0, "network", "Cannot reach the mltrace server.");
   }
-  if (!response.ok) throw await toApiError(response);
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (response.status === 401) requestToken({ message: error.message, refused: token !== null });
+    throw error;
+  }
   return (await response.json()) as T;
 }
 
 /** A readable one-line message for any error a query or mutation may throw. */
 export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401)
+    return `Not signed in: ${error.message} Enter an API token when the console asks for one.`;
+  if (error instanceof ApiError && error.status === 403)
+    return `Not allowed with this token: ${error.message}`;
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);

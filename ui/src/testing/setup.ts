@@ -15,6 +15,7 @@ afterEach(() => {
   server.resetHandlers();
   server.events.removeAllListeners();
   window.localStorage.clear();
+  window.sessionStorage.clear();
   const missing = unrecorded.splice(0);
   expect(missing, "requests the recording (make ui-fixtures) has no answer for").toEqual([]);
 });

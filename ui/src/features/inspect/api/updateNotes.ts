@@ -18,6 +18,7 @@ export function useUpdateNotes(runId: number) {
         old ? { ...old, ...run, component_info: old.component_info } : old,
       );
       void queryClient.invalidateQueries({ queryKey: ["runs"] });
+      void queryClient.invalidateQueries({ queryKey: ["audit"] });
     },
   });
 }

@@ -12,6 +12,7 @@ import { paths } from "../../../lib/paths";
 import type { RunDetail } from "../../../lib/types";
 import { PointerList } from "../../runs/components/PointerList";
 import { useRunArtifacts } from "../api/getRunArtifacts";
+import { ChangeHistory } from "../../audit/components/ChangeHistory";
 import { NotesEditor } from "./NotesEditor";
 import { SeriesCharts } from "./SeriesCharts";
 import { TestResults } from "./TestResults";
@@ -190,6 +191,7 @@ export function RunCard({ run, codeOpen = true }: { run: RunDetail; codeOpen?: b
       </details>
 
       <NotesEditor runId={run.id} notes={run.notes ?? ""} />
+      <ChangeHistory runId={run.id} />
     </article>
   );
 }
