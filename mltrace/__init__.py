@@ -24,6 +24,8 @@ from mltrace.client import (
     review_flagged_outputs,
     set_address,
     set_db_uri,
+    set_metrics,
+    set_params,
     tag_component,
     trace,
     unflag_all,
@@ -33,6 +35,7 @@ from mltrace.client import (
 from mltrace.delivery.gitinfo import get_git_hash, get_git_tags
 from mltrace.entities import ComponentRun, IOPointer
 from mltrace.errors import InvalidInputError, NotFoundError
+from mltrace.series_frame import series_df
 from mltrace.tracking.artifacts import load, log_artifact, save
 from mltrace.tracking.caching import cache_plan
 from mltrace.tracking.component import Component
@@ -78,6 +81,9 @@ __all__ = [
     "save",
     "set_address",
     "set_db_uri",
+    "set_metrics",
+    "set_params",
+    "series_df",
     "tag_component",
     "trace",
     "unflag_all",

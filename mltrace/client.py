@@ -24,10 +24,12 @@ from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, new_run_key
 from mltrace.entities.access import SCOPES, ApiToken, AuditEntry, check_token_name, hash_secret, new_secret
 from mltrace.entities.component_run import MAX_RUN_ID
+from mltrace.entities.late_values import late_value_problems
 from mltrace.entities.limits import fit_pointer_name
+from mltrace.entities.series import Series
 from mltrace.entities.suspect import RunSuspicion
 from mltrace.entities.times import now_utc, parse_utc, utc
-from mltrace.errors import InvalidInputError, StoreUnreachableError
+from mltrace.errors import InvalidInputError, NotFoundError, StoreUnreachableError, run_not_found
 from mltrace.lineage.impact import parse_selector
 from mltrace.lineage.pointer_types import infer_pointer_type
 
@@ -232,6 +234,27 @@ class Client:
         """Replaces a run's notes."""
         return self.backend.set_notes(run_id, notes)
 
+    def set_values(
+        self, run_id: int, params: dict[str, Any] | None = None, metrics: dict[str, Any] | None = None
+    ) -> ComponentRun:
+        """Adds or replaces params and metrics of a stored run (a test accuracy known only later), both at once;
+        returns the updated run. Values are numbers (NaN and ±Infinity too), strings or booleans:
+        InvalidInputError otherwise, NotFoundError for an unknown run."""
+        problems = late_value_problems("params", params or {}) + late_value_problems("metrics", metrics or {})
+        if problems:
+            raise InvalidInputError("; ".join(problems))
+        if not (isinstance(run_id, int) and 0 < run_id <= MAX_RUN_ID):
+            raise run_not_found(run_id)
+        return self.backend.set_values(run_id, dict(params or {}), dict(metrics or {}))
+
+    def set_params(self, run_id: int, params: dict[str, Any]) -> ComponentRun:
+        """Adds or replaces params of a stored run (see `set_values`)."""
+        return self.set_values(run_id, params=params)
+
+    def set_metrics(self, run_id: int, metrics: dict[str, Any]) -> ComponentRun:
+        """Adds or replaces run-level metrics of a stored run (see `set_values`; its step series are unchanged)."""
+        return self.set_values(run_id, metrics=metrics)
+
     def clean(self) -> None:
         """Deletes everything stored."""
         self.backend.clean()
@@ -308,6 +331,25 @@ class Client:
     def get_run(self, run_id: int) -> ComponentRun:
         """One run with its code snapshot and all its inputs and outputs."""
         return self.backend.get_run(run_id)
+
+    def series(self, run_id: int, keys: list[str] | None = None) -> Series:
+        """The step series a run logged (`log_metrics(..., step=N)`), by key, each ordered by step; `keys`: only
+        those. NaN and ±Infinity are floats. NotFoundError for an unknown run."""
+        if not (isinstance(run_id, int) and 0 < run_id <= MAX_RUN_ID):
+            raise run_not_found(run_id)
+        found = self.backend.series([run_id], keys)
+        if run_id not in found:
+            raise run_not_found(run_id)
+        return found[run_id]
+
+    def series_of(self, run_ids: list[int], keys: list[str] | None = None) -> dict[int, Series]:
+        """`series` of several runs at once, by run id; NotFoundError naming the ids of no stored run."""
+        wanted = list(dict.fromkeys(run_ids))
+        found = self.backend.series([r for r in wanted if isinstance(r, int) and 0 < r <= MAX_RUN_ID], keys)
+        missing = [r for r in wanted if r not in found]
+        if missing:
+            raise NotFoundError(f"Runs not found: {', '.join(map(str, missing[:20]))}.")
+        return found
 
     def recent(self, limit: int = 20, before: tuple[datetime, int] | None = None) -> list[ComponentRun]:
         """Newest runs first, strictly older than the cursor `before` (start, id).
@@ -804,6 +846,16 @@ def unflag_output_id(output_id: str) -> IOPointer:
 def unflag_all() -> int:
     """Clears every flag; returns how many were set."""
     return default_client().unflag_all()
+
+
+def set_params(run_id: int, params: dict[str, Any]) -> ComponentRun:
+    """Adds or replaces params of a stored run: numbers, strings or booleans; returns the updated run."""
+    return default_client().set_params(run_id, params)
+
+
+def set_metrics(run_id: int, metrics: dict[str, Any]) -> ComponentRun:
+    """Adds or replaces metrics of a stored run (e.g. a test accuracy known only later); returns the updated run."""
+    return default_client().set_metrics(run_id, metrics)
 
 
 def add_notes_to_component_run(component_run_id: int, notes: str) -> str:

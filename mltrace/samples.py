@@ -6,9 +6,10 @@ machines every day. The simulated days are logged with `ComponentRun` and
 decorators themselves. On day `BAD_DAY` the sensor vendor's batch arrives in Fahrenheit.
 The row-count and column tests pass, clean keeps a four-hour overlap with the previous
 batch, so that day's predictions and the next day's say every machine is about to fail.
-`build_demo` flags them, and `review` should then put that one ingest run first; ingest logs
-its `fahrenheit` param and the batch's row count, mean and maximum temperature as metrics,
-so even one flagged prediction of that day points at it.
+`build_demo` flags them, and `review` should then put that one ingest run first; ingest records
+its `fahrenheit` argument as a param (as every decorated step does with its scalar arguments) and logs
+the batch's row count, mean and maximum temperature as metrics, so even one flagged prediction of that
+day points at it. train logs its settings as params and its loss after each epoch as a step series.
 
 On the afternoon of the last simulated day (`HOTFIX_DAY`) a featurize change is deployed and the day is scored
 again: the same clean batch, the same model, featurize's code with one line changed (vibration converted to m/s²,
@@ -44,7 +45,9 @@ from typing import Any
 import mltrace
 from mltrace.client import default_client
 from mltrace.entities import PointerType
+from mltrace.entities.series import SeriesPoint
 from mltrace.tracking import context
+from mltrace.tracking.arguments import ArgumentParams
 from mltrace.tracking.hashing import content_hash
 
 DAYS = 7  # simulated days before today
@@ -63,6 +66,7 @@ HOTFIX_CHANGE = (  # the line of featurize the hotfix changes: a unit slip the m
     '"vibration_mean": round(statistics.fmean(float(r["vibration_g"]) * 9.81 for r in rows), 4),  # m/s²',
 )
 FIELDS = ("event_id", "machine_id", "recorded_at", "temperature_c", "vibration_g")
+EPOCHS, LEARNING_RATE = 12, 0.05  # train's (simulated) fitting: its loss per epoch is a step series
 
 
 # --- tests attached to components --------------------------------------------
@@ -132,8 +136,7 @@ class Step:
 @INGEST.run(input_vars=["source"], output_kwargs={"raw_path": "raw_csv"})
 def ingest(workdir: Path, seed: int, index: int, day: date, fahrenheit: bool = False) -> Step:
     source = f"s3://acme-sensors/events/{day.isoformat()}.jsonl"
-    rows = sensor_events(random.Random(seed * 1000 + index), day, fahrenheit)
-    mltrace.log_params(fahrenheit=fahrenheit)
+    rows = sensor_events(random.Random(seed * 1000 + index), day, fahrenheit)  # `fahrenheit`: a param (log_args)
     mltrace.log_metrics(batch_statistics(rows))  # the Fahrenheit day shows here as data: a mean 2.3× the usual
     raw_path = f"data/raw/events-{day.isoformat()}.csv"
     raw_csv = write_csv(workdir, raw_path, rows)  # noqa: F841 - read by output_kwargs
@@ -195,6 +198,9 @@ def train(workdir: Path, days: list[date], seed: int) -> Step:
         "temperature_weight": 1.0,
         "vibration_weight": 0.5,
     }
+    mltrace.log_params(epochs=EPOCHS, learning_rate=LEARNING_RATE)
+    for epoch, loss in enumerate(training_losses(random.Random(seed * 7919 + days[-1].toordinal()))):
+        mltrace.log_metrics({"loss": loss}, step=epoch)
     model_path = MODEL_PATH
     mltrace.save(model, MODEL_OBJECT)  # the fitted object too, in the artifact store: downloadable from the run page
     model_json = write_text(workdir, model_path, json.dumps(model, indent=2, sort_keys=True))  # noqa: F841 - read by output_kwargs
@@ -256,6 +262,11 @@ def sensor_events(rng: random.Random, day: date, fahrenheit: bool) -> list[dict[
             }
         )
     return rows
+
+
+def training_losses(rng: random.Random) -> list[float]:
+    """The training loss after each epoch: a simulated curve, falling fast and then levelling off, with noise."""
+    return [round(0.28 + 0.42 * 0.72**epoch + rng.uniform(-0.008, 0.008), 4) for epoch in range(EPOCHS)]
 
 
 def batch_statistics(rows: list[dict[str, Any]]) -> dict[str, float | int]:
@@ -464,8 +475,9 @@ def _log(
     **kwargs: Any,
 ) -> Step:
     """Runs a step's own code (or `code`: another function and its source) without recording it, then logs it by
-    hand at the simulated time, with the params and metrics its body logged (`log_params`, `log_metrics`) and
-    those of its `Step`."""
+    hand at the simulated time, with the params and metrics the decorator would record (its scalar arguments, what
+    its body logged with `log_params` and `log_metrics`, step series spread over the run's time) and those of its
+    `Step`."""
     raw_fn = step_fn.__wrapped__ if code is None else code[0]  # type: ignore[attr-defined]
     body = context.ActiveRun()  # what the body logs; its `save`s stay unrecorded, as without a running call
     token = context.enter(body)
@@ -482,11 +494,22 @@ def _log(
     run.add_outputs([mltrace.IOPointer(n, output_type, value_hash=_hash(workdir, n)) for n in step.writes])
     run.set_code_snapshot(inspect.getsource(raw_fn) if code is None else code[1])
     run.set_git_hash(commit)
-    run.params, run.metrics = {**step.params, **body.params}, {**step.metrics, **body.metrics}
+    arguments = ArgumentParams.of(raw_fn)((), kwargs)
+    run.params, run.metrics = {**arguments, **step.params, **body.params}, {**step.metrics, **body.metrics}
+    run.series = {key: _spread(sorted(points.items()), times) for key, points in body.series.items()}
     if test is not None:
         run.test_results = test().run_tests("after", **step.checked)
     mltrace.log_component_run(run, staleness_threshold=staleness)
     return step
+
+
+def _spread(points: list[tuple[int, tuple[float, datetime]]], times: tuple[datetime, datetime]) -> list[SeriesPoint]:
+    """A series' points logged at even intervals over the simulated run, the last at its end."""
+    start, end = times
+    return [
+        SeriesPoint(step, value, start + (end - start) * (i + 1) / len(points))
+        for i, (step, (value, _)) in enumerate(points)
+    ]
 
 
 def _log_failed(

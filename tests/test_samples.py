@@ -67,7 +67,8 @@ def test_the_demos_ingest_runs_log_their_unit_and_batch_statistics(logging_to: s
     assert all(r.metrics["rows"] == READINGS_PER_DAY for r in ingests)
     culprit = next(r for r in ingests if r.id == info.culprit_run_id)
     others = [r for r in ingests if r.id != info.culprit_run_id]
-    assert culprit.params == {"fahrenheit": True} and all(r.params == {"fahrenheit": False} for r in others)
+    assert culprit.params["fahrenheit"] is True and all(r.params["fahrenheit"] is False for r in others)
+    assert all(r.params["seed"] == 7 for r in ingests)  # the other scalar arguments (log_args)
     usual = statistics.median(r.metrics["temperature_mean"] for r in others)
     assert 2.2 < culprit.metrics["temperature_mean"] / usual < 2.5  # 59 °C read as 139
     assert all(r.metrics["temperature_mean"] < r.metrics["temperature_max"] for r in ingests)

@@ -15,12 +15,14 @@ from mltrace.db import (
     search,
     suspect_queries,
     tokens,
+    value_queries,
 )
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
 from mltrace.entities.impact import Impact
+from mltrace.entities.series import Series
 from mltrace.entities.suspect import RunSuspicion
 from mltrace.lineage.impact import Selector
 
@@ -125,6 +127,12 @@ class LocalBackend:
 
     def set_notes(self, run_id: int, notes: str) -> ComponentRun:
         return self.store.change(queries.set_notes, run_id, notes)
+
+    def set_values(self, run_id: int, params: dict[str, Any], metrics: dict[str, Any]) -> ComponentRun:
+        return self.store.change(value_queries.set_values, run_id, params, metrics)
+
+    def series(self, run_ids: list[int], keys: list[str] | None) -> dict[int, Series]:
+        return self.store.query(value_queries.series, run_ids, keys)
 
     def create_component(self, name: str, description: str | None, owner: str | None, tags: list[str]) -> None:
         self.store.change(queries.create_component, name, description, owner, tags)

@@ -14,6 +14,8 @@ from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import ArtifactRef, CacheEntry, StoredArtifact, StoredCacheEntry
 from mltrace.entities.cursor import encode_cursor
 from mltrace.entities.impact import AffectedOutput, Impact
+from mltrace.entities.json_values import strict_json
+from mltrace.entities.series import Series, SeriesPoint, to_float
 from mltrace.entities.suspect import RunSuspicion, SuspectMark, failed_test_mark
 from mltrace.entities.times import iso_utc, parse_utc
 from mltrace.errors import AccessDeniedError, InvalidInputError, MltraceError, NotFoundError
@@ -35,7 +37,7 @@ class RemoteBackend:
     # --- transport -------------------------------------------------------------
     def _call(self, method: str, path: str, query: dict[str, Any] | None = None, body: Any = None) -> Any:
         params = {k: v for k, v in (query or {}).items() if v is not None}
-        url = f"/api/v1{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
+        url = f"/api/v1{path}" + (f"?{urllib.parse.urlencode(params, doseq=True)}" if params else "")
         data = None if body is None else json.dumps(body).encode()
         try:
             return request_json(self.base_url, method, url, data, self.timeout, self.token)
@@ -76,6 +78,10 @@ class RemoteBackend:
 
     def set_notes(self, run_id: int, notes: str) -> ComponentRun:
         return run_from_json(self._call("PUT", f"/runs/{int(run_id)}/notes", body={"notes": notes}))
+
+    def set_values(self, run_id: int, params: dict[str, Any], metrics: dict[str, Any]) -> ComponentRun:
+        body = {"params": strict_json(params), "metrics": strict_json(metrics)}  # NaN as "NaN", as the API takes it
+        return run_from_json(self._call("PATCH", f"/runs/{int(run_id)}", body=body))
 
     def create_component(self, name: str, description: str | None, owner: str | None, tags: list[str]) -> None:
         raise self._unsupported("create_component")
@@ -136,6 +142,20 @@ class RemoteBackend:
                 own = () if failed is None else (failed_test_mark(data["id"], data["component"], failed["name"]),)
                 if marks or own:
                     found[data["id"]] = RunSuspicion(marks, marks + own)
+        return found
+
+    def series(self, run_ids: list[int], keys: list[str] | None) -> dict[int, Series]:
+        """Each run's series (`GET /runs/{id}/series`, one request per run); unknown runs are left out."""
+        found: dict[int, Series] = {}
+        for run_id in dict.fromkeys(int(r) for r in run_ids):
+            try:
+                data = self._call("GET", f"/runs/{run_id}/series", {"key": keys})
+            except NotFoundError:
+                continue
+            found[run_id] = {
+                key: [SeriesPoint(p["step"], _number(p["value"]), parse_utc(p["logged"])) for p in points]
+                for key, points in data["series"].items()
+            }
         return found
 
     def stored_run_ids(self, run_ids: list[int]) -> set[int]:
@@ -437,3 +457,11 @@ def impact_from_json(data: dict[str, Any]) -> Impact:
     ]
     components = {c["name"]: int(c["runs"]) for c in data["components"]}
     return Impact(components, int(data["endpoints"]), int(data["flagged"]), outputs)
+
+
+def _number(value: Any) -> float:
+    """A series value of the API (a number, or "NaN", "Infinity", "-Infinity") as a float."""
+    number = to_float(value)
+    if number is None:
+        raise MltraceError(f"the server answered a series value that is not a number: {value!r}")
+    return number

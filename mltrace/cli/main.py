@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import mltrace
-from mltrace.cli import access, admin, artifacts, catalog, diff, export, impact, lineage, runs
+from mltrace.cli import access, admin, artifacts, catalog, diff, export, impact, lineage, runs, values
 from mltrace.cli.options import target_options
 from mltrace.cli.text import safe_text
 from mltrace.delivery.http_sink import ServerError
@@ -106,6 +106,8 @@ for command in (
     catalog.components,
     catalog.tags,
     runs.notes,
+    values.set_values,
+    values.series,
     admin.rejected,
     admin.db,
     artifacts.track,

@@ -12,6 +12,7 @@ from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import StoredArtifact
 from mltrace.entities.impact import Impact
+from mltrace.entities.series import Series
 from mltrace.entities.times import iso_utc
 from mltrace.lineage.evidence import Evidence
 from mltrace.lineage.trace_diff import TraceDiff
@@ -46,6 +47,17 @@ def run_json(run: ComponentRun, with_code: bool = False) -> dict[str, Any]:
     if with_code:
         data["code_snapshot"] = run.code_snapshot
     return data
+
+
+def series_json(run_id: int, series: Series) -> dict[str, Any]:
+    """A run's step series as `GET /runs/{id}/series` answers them."""
+    return {
+        "run_id": run_id,
+        "series": {
+            key: [{"step": p.step, "value": p.value, "logged": iso(p.logged)} for p in points]
+            for key, points in series.items()
+        },
+    }
 
 
 def evidence_json(evidence: Evidence) -> dict[str, Any]:

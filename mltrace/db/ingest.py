@@ -31,7 +31,7 @@ from mltrace.db.locks import lock_for_writes
 from mltrace.db.membership import looked_up_in, member_of
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
 from mltrace.db.postgres import prefer_index_walks
-from mltrace.db.run_values import store_run_values
+from mltrace.db.run_values import store_run_values, with_series_values
 from mltrace.entities import ComponentRun, IOPointer, PointerType
 from mltrace.entities.json_values import strict_json
 from mltrace.lineage.pointer_types import infer_pointer_type
@@ -49,7 +49,7 @@ def ingest(conn: Connection, records: list[ComponentRun], never_delivered: bool 
     """
     lock_for_writes(conn)
     prefer_index_walks(conn)
-    records = list({r.key: r for r in records}.values())  # one run per key
+    records = [with_series_values(r) for r in {r.key: r for r in records}.values()]  # one run per key
     if not never_delivered:
         records = _not_stored(conn, records)
     if not records:

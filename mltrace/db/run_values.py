@@ -9,6 +9,7 @@ non-finite floats (`entities.json_values.strict_json`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Iterator, Sequence
@@ -17,12 +18,14 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 from mltrace.db.bulk import bulk_insert
-from mltrace.db.models import run_metrics, run_params
+from mltrace.db.models import run_metric_steps, run_metrics, run_params
 from mltrace.entities import ComponentRun
+from mltrace.entities.series import last_values
 
 NUMBER, BOOL, STRING, JSON_TEXT = "number", "bool", "string", "json"
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 VALUE_COLUMNS = ("run_id", "key", "kind", "num", "text")
+STEP_COLUMNS = ("run_id", "key", "step", "num", "ts")
 
 
 def typed_value(value: Any) -> tuple[str, float | None, str | None]:
@@ -59,10 +62,25 @@ def value_rows(run_id: int, values: dict[str, Any]) -> Iterator[tuple[Any, ...]]
         yield (run_id, key, *typed_value(value))
 
 
+def with_series_values(record: ComponentRun) -> ComponentRun:
+    """The run with each step series' last value as its value of that metric (what ingest stores)."""
+    if not record.series:
+        return record
+    return dataclasses.replace(record, metrics={**record.metrics, **last_values(record.series)})
+
+
 def store_run_values(conn: Connection, records: Sequence[ComponentRun], run_ids: Sequence[int]) -> None:
-    """Writes the params and metrics of newly stored runs to the value tables (ingest's transaction)."""
+    """Writes the params, metrics and step series of newly stored runs to the value tables (ingest's transaction;
+    `records` have been through `with_series_values`)."""
     pairs = list(zip(records, run_ids, strict=True))
     tables: tuple[tuple[Table, str], ...] = ((run_params, "params"), (run_metrics, "metrics"))
     for table, field in tables:
         rows = (row for record, run_id in pairs for row in value_rows(run_id, getattr(record, field) or {}))
         bulk_insert(conn, table, VALUE_COLUMNS, rows)
+    steps = (
+        (run_id, key, point.step, None if math.isnan(point.value) else point.value, point.logged)
+        for record, run_id in pairs
+        for key, points in record.series.items()
+        for point in points
+    )
+    bulk_insert(conn, run_metric_steps, STEP_COLUMNS, steps)

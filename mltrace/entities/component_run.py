@@ -13,6 +13,7 @@ from mltrace.entities.artifact import ArtifactRef, CacheEntry
 from mltrace.entities.io_pointer import IOPointer
 from mltrace.entities.limits import MAX_RUN_ID as MAX_RUN_ID  # re-exported: where run ids were defined before
 from mltrace.entities.limits import run_problems
+from mltrace.entities.series import Series
 from mltrace.entities.times import now_utc
 
 PREVIEW_SIZE = 10  # how many inputs and how many outputs a run carries in listings
@@ -30,9 +31,10 @@ class ComponentRun:
 
     `key` makes delivery idempotent (a run is stored once per key); `staleness_threshold_s` and the
     `component_*` metadata travel with a captured run for the store to apply, as do `artifacts` (outputs stored
-    in the artifact store) and `cache` (the cache key of a step marked `cache=True`). `dependencies` are upstream
-    run ids: the explicit links of a captured run, every upstream run of a stored one. Pointers typed
-    UNKNOWN get their type from their name when stored.
+    in the artifact store), `cache` (the cache key of a step marked `cache=True`) and `series` (the step series
+    logged with `log_metrics(..., step=N)`; stored, a series' last value is also the run's value of that
+    metric). `dependencies` are upstream run ids: the explicit links of a captured run, every upstream run of a
+    stored one. Pointers typed UNKNOWN get their type from their name when stored.
 
     In listings `inputs` and `outputs` are a preview (at most PREVIEW_SIZE each) and
     `inputs_total`/`outputs_total` say how many there are; None means the lists are whole.
@@ -66,6 +68,7 @@ class ComponentRun:
     component_tags: list[str] = field(default_factory=list)
     artifacts: list[ArtifactRef] = field(default_factory=list)  # outputs whose bytes the artifact store holds
     cache: CacheEntry | None = None  # the key of a step marked cache=True, and the run a `cached` run reused
+    series: Series = field(default_factory=dict)  # step series logged with `log_metrics(..., step=N)`, by key
 
     def with_key(self) -> ComponentRun:
         """The run, given a new unique key when it has none (returned for chaining)."""

@@ -20,7 +20,19 @@ def strict_json(value: Any, changes: list[str] | None = None) -> Any:
     """
     if not value and isinstance(value, (dict, list)):
         return type(value)()
+    if type(value) is dict and all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items()):
+        return dict(value)  # a flat dict of plain scalars (a call's arguments as params): nothing to convert
     return _convert(value, 0, (), changes)
+
+
+def _plain(item: Any) -> bool:
+    """Whether a value is JSON as it is: a bool, an int, a finite float, or ASCII text without NUL."""
+    kind = type(item)
+    if kind is int or kind is bool:
+        return True
+    if kind is float:
+        return math.isfinite(item)
+    return kind is str and item.isascii() and "\x00" not in item
 
 
 def _convert(item: Any, depth: int, path: tuple[Any, ...], changes: list[str] | None) -> Any:

@@ -136,6 +136,14 @@ def run_problems(run: ComponentRun) -> list[str]:
         found.append("the staleness threshold must be a finite number of seconds")
     if run.artifacts or run.cache is not None or run.status == "cached":
         found += _artifact_problems(run)
+    for what, values in (("param", run.params), ("metric", run.metrics)):
+        long_keys = [k for k in values or {} if isinstance(k, str) and len(k) > MAX_NAME_CHARS]
+        if long_keys:
+            found.append(f"{what} key {long_keys[0][:80]!r} is longer than {MAX_NAME_CHARS} characters")
+    if run.series:
+        from mltrace.entities.series import series_problems
+
+        found += series_problems(run.series)
     return found
 
 

@@ -1,7 +1,8 @@
 """The JSON form of a captured run: what the spool keeps, `POST /api/v1/runs` receives and `.rejected.ndjson`
 holds (`component`, `start`, `end`, `upstream`, pointers as `{name, value_hash, type}`, and, when a run has them,
-`artifacts` as `{name, digest, size, serializer}` and `cache` as `{key, parts, result_digest, result_serializer,
-reused_run_key}`)."""
+`artifacts` as `{name, digest, size, serializer}`, `cache` as `{key, parts, result_digest, result_serializer,
+reused_run_key}` and `series` as `{key: {"step": [...], "value": [...], "logged": [...]}}`, three lists of one length
+per metric: columns, so that a series of 100,000 points is a few megabytes, not one object per point)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from mltrace.entities.artifact import ArtifactRef, CacheEntry
 from mltrace.entities.component_run import ComponentRun
 from mltrace.entities.io_pointer import IOPointer, PointerType
 from mltrace.entities.json_values import strict_json
+from mltrace.entities.series import Series, SeriesPoint, to_float
 from mltrace.entities.times import parse_utc, utc
 
 # the fields with the same name in JSON and on ComponentRun
@@ -32,7 +34,7 @@ _SAME = (
 )
 _RENAMED = {"component": "component_name", "upstream": "dependencies"}
 _FREE_FORM = ("params", "metrics", "test_results")
-_OPTIONAL = ("artifacts", "cache")  # written only when a run has them
+_OPTIONAL = ("artifacts", "cache", "series")  # written only when a run has them
 _TYPES = {t.value: t for t in PointerType}
 
 
@@ -54,7 +56,40 @@ def to_wire(run: ComponentRun) -> dict[str, Any]:
         ]
     if run.cache is not None:
         data["cache"] = dataclasses.asdict(run.cache)
+    if run.series:
+        data["series"] = {key: series_columns(points) for key, points in run.series.items()}
     return data
+
+
+def series_columns(points: list[SeriesPoint]) -> dict[str, list[Any]]:
+    """One series as the wire's three columns (values as strict JSON: NaN as "NaN")."""
+    return {
+        "step": [p.step for p in points],
+        "value": strict_json([p.value for p in points]),
+        "logged": [p.logged.isoformat() for p in points],
+    }
+
+
+def series_from_columns(data: dict[str, Any]) -> Series:
+    """`to_wire`'s `series` back as points; ValueError when a series' columns differ in length or hold no number."""
+    series: Series = {}
+    for key, columns in data.items():
+        unknown = set(columns) - {"step", "value", "logged"}
+        if unknown:
+            raise TypeError(f"unknown series fields: {', '.join(sorted(unknown))}")
+        steps, values, times = columns["step"], columns["value"], columns["logged"]
+        if not len(steps) == len(values) == len(times):
+            raise ValueError(f"the step, value and logged lists of series {key[:80]!r} differ in length")
+        numbers = [to_float(v) for v in values]
+        if None in numbers:
+            raise ValueError(f"series {key[:80]!r} holds a value that is not a number")
+        if not all(type(step) is int for step in steps):
+            raise ValueError(f"series {key[:80]!r} holds a step that is not an integer")
+        series[key] = [
+            SeriesPoint(step, number, _time(logged))  # type: ignore[arg-type]
+            for step, number, logged in zip(steps, numbers, times, strict=True)
+        ]
+    return series
 
 
 def from_wire(data: dict[str, Any]) -> ComponentRun:
@@ -71,6 +106,7 @@ def from_wire(data: dict[str, Any]) -> ComponentRun:
     values["artifacts"] = [ArtifactRef(**a) for a in values.get("artifacts") or []]
     cache = values.get("cache")
     values["cache"] = None if cache is None else CacheEntry(**{**cache, "parts": dict(cache.get("parts") or {})})
+    values["series"] = series_from_columns(values.get("series") or {})
     return ComponentRun(**values)
 
 

@@ -30,6 +30,7 @@ from mltrace.entities.limits import (
     text_problem,
 )
 from mltrace.entities.run_wire import from_wire
+from mltrace.entities.series import MAX_STEP, MIN_STEP, SeriesPoint, to_float
 from mltrace.entities.times import iso_utc, parse_utc, parse_utc_clamped
 from mltrace.lineage.evidence import WEIGHTS as EVIDENCE_WEIGHTS
 from mltrace.lineage.evidence import Evidence
@@ -161,6 +162,41 @@ def _finite(value: Any) -> Any:
     return value
 
 
+class ScalarValue(fields.Field):
+    """A param or metric set on a stored run: a number, a string or a boolean. The strings "NaN", "Infinity" and
+    "-Infinity" are numbers (how strict JSON carries them)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        one_of = [{"type": "number"}, {"type": "string", "pattern": NO_NUL}, {"type": "boolean"}]
+        super().__init__(metadata={"oneOf": one_of, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            if problem := text_problem(value):
+                raise ma.ValidationError(f"Cannot be stored: it {problem}.")
+            return value
+        if not isinstance(value, (bool, int, float)):
+            raise ma.ValidationError("Must be a number, a string or a boolean.")
+        return value
+
+
+class SeriesNumber(fields.Field):
+    """A point's value: a number, or "NaN", "Infinity", "-Infinity"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        one_of = [{"type": "number"}, {"type": "string", "enum": ["NaN", "Infinity", "-Infinity"]}]
+        super().__init__(metadata={"oneOf": one_of, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return _finite(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        number = to_float(value) if not isinstance(value, bool) else None
+        if number is None:
+            raise ma.ValidationError('Must be a number, "NaN", "Infinity" or "-Infinity".')
+        return number
+
+
 class Cursor(fields.String):
     """The opaque `before` cursor of recent runs (`entities.cursor`): every text of its pattern is one.
 
@@ -275,6 +311,51 @@ class NotesBody(ma.Schema):
     notes = Text(required=True)
 
 
+def _value_names() -> Text:
+    return Text(min_chars=1, max_chars=MAX_NAME_CHARS)
+
+
+class ValuesBody(ma.Schema):
+    """Params and metrics to add to a stored run or replace on it (the others are kept): `params`, `metrics` or
+    both."""
+
+    params = fields.Dict(keys=_value_names(), values=ScalarValue(), load_default=dict)
+    metrics = fields.Dict(
+        keys=_value_names(),
+        values=ScalarValue(),
+        load_default=dict,
+        metadata={"description": "Run-level values: a step series logged under the same name is kept as it is."},
+    )
+
+    @ma.validates_schema(pass_original=True)
+    def _something_to_set(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        if not (isinstance(original, dict) and ("params" in original or "metrics" in original)):
+            raise ma.ValidationError("Give `params`, `metrics` or both.")
+
+
+class SeriesArgs(QueryArgs):
+    key = fields.List(
+        Text(min_chars=1, max_chars=MAX_NAME_CHARS),
+        metadata={"description": "Only the series of these metrics (repeat: `?key=loss&key=accuracy`)."},
+    )
+
+
+class SeriesColumnsSchema(ma.Schema):
+    """One step series of a captured run: three lists of one length, point by point."""
+
+    step = fields.List(fields.Integer(strict=True, validate=validate.Range(MIN_STEP, MAX_STEP)), required=True)
+    value = fields.List(SeriesNumber(), required=True)
+    logged = fields.List(RunTime(), required=True, metadata={"description": "When each point was logged."})
+
+    @ma.validates_schema
+    def _one_length(self, data: dict[str, Any], **kwargs: Any) -> None:
+        lengths = {len(data.get(name, [])) for name in ("step", "value", "logged")}
+        if len(lengths) > 1:
+            raise ma.ValidationError("step, value and logged must be lists of one length.")
+        if len(set(data.get("step", []))) != len(data.get("step", [])):
+            raise ma.ValidationError("A step appears more than once.", "step")
+
+
 class FlagBody(ma.Schema):
     reason = Text(allow_none=True, load_default=None)
 
@@ -352,6 +433,11 @@ class RunRecordSchema(ma.Schema):
         metadata={"description": "Outputs stored as bytes: each `name` is one of `outputs`."},
     )
     cache = fields.Nested(CacheRecordSchema, metadata={"description": "A cached step's key (absent when none)."})
+    series = fields.Dict(
+        keys=Text(min_chars=1, max_chars=MAX_NAME_CHARS),
+        values=fields.Nested(SeriesColumnsSchema),
+        metadata={"description": "Step series by metric (absent when none); each one's last value is the metric's."},
+    )
 
     @ma.validates_schema
     def _ends_after_it_starts(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -525,6 +611,32 @@ class RankedRunSchema(RunSchema):
 
 class ComponentWithRunsSchema(ComponentSchema):
     recent_runs = fields.List(fields.Nested(RunSchema), metadata={"description": "At most 5, newest first."})
+
+
+class SeriesPointSchema(ma.Schema):
+    step = fields.Integer()
+    value = SeriesNumber()
+    logged = UtcDateTime(metadata={"description": "When the point was logged."})
+
+
+class SeriesPoints(fields.List):
+    """A series' points, dumped without a schema per point (100,000 of them: 0.5 s instead of 2 s)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields.Nested(SeriesPointSchema), **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[dict[str, Any]] | None:
+        points: list[SeriesPoint] = value
+        return [{"step": p.step, "value": _finite(p.value), "logged": iso_utc(p.logged)} for p in points]
+
+
+class SeriesSchema(ma.Schema):
+    run_id = fields.Integer()
+    series = fields.Dict(
+        keys=fields.String(),
+        values=SeriesPoints(),
+        metadata={"description": "Each metric's points, ordered by step (NaN and ±Infinity as strings)."},
+    )
 
 
 class RunPageSchema(ma.Schema):

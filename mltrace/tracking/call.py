@@ -21,9 +21,11 @@ from mltrace import client as client_module
 from mltrace.config import Config
 from mltrace.entities import ComponentRun, IOPointer, PointerType, new_run_key
 from mltrace.entities.json_values import strict_json
-from mltrace.entities.limits import cut_code, escape_unstorable
+from mltrace.entities.limits import MAX_NAME_CHARS, cut_code, escape_unstorable
+from mltrace.entities.series import Series, SeriesPoint
 from mltrace.entities.times import now_utc
 from mltrace.tracking import capture, context
+from mltrace.tracking.arguments import ArgumentParams
 from mltrace.tracking.hashing import file_fingerprint
 from mltrace.tracking.pointers import fit_names, looks_loggable, pointer_with_value, pointers_from_value
 from mltrace.tracking.spec import CaptureSpec
@@ -42,6 +44,7 @@ class Step:
     signature: inspect.Signature | None
     reads_locals: bool  # False when the decorator needs locals but this function's cannot be read
     raising_code: CodeType | None  # the code whose frame holds the locals when the body raises
+    argument_params: ArgumentParams | None  # None: log_args=False
 
     @classmethod
     def of(cls, func: Callable[..., Any], spec: CaptureSpec, body: Callable[..., Any] | None) -> Step:
@@ -49,13 +52,25 @@ class Step:
         `capture.locals_capturing` made of the function, when the decorator needs its locals."""
         snapshot, code_hash = _code_of(func)
         reads_locals = body is not None or not spec.needs_locals
-        return cls(spec, snapshot, code_hash, _signature_of(func), reads_locals, body and capture.raising_code(body))
+        signature = _signature_of(func)
+        arguments = ArgumentParams(signature) if spec.log_args else None
+        return cls(spec, snapshot, code_hash, signature, reads_locals, body and capture.raising_code(body), arguments)
 
 
 class Call:
     """Started when the body starts; `finish` runs the after-tests and queues the record."""
 
-    __slots__ = ("step", "start", "static_inputs", "arguments", "test_results", "run", "notes", "record")
+    __slots__ = (
+        "step",
+        "start",
+        "static_inputs",
+        "arguments",
+        "argument_params",
+        "test_results",
+        "run",
+        "notes",
+        "record",
+    )
 
     def __init__(self, step: Step, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         spec = step.spec
@@ -63,6 +78,7 @@ class Call:
         self.start = now_utc()
         self.static_inputs = [IOPointer(n, value_hash=file_fingerprint(n)) for n in spec.inputs]
         self.arguments = _bind(step.signature, args, kwargs) if (spec.auto_log or spec.before_tests) else {}
+        self.argument_params = step.argument_params(args, kwargs) if step.argument_params is not None else {}
         self.test_results: list[dict[str, Any]] = []
         if spec.before_tests:
             self.test_results += _run_tests(spec.before_tests, "before", self.arguments)
@@ -137,8 +153,10 @@ class Call:
             code_snapshot=self.step.code_snapshot,
             code_hash=self.step.code_hash,
             test_results=self._json("test results", self.test_results),
-            params=self._json("params", {**spec.params, **self.run.params}),
-            metrics=self._json("metrics", dict(self.run.metrics)),
+            params=self._json(
+                "params", self._fit_keys("params", {**self.argument_params, **spec.params, **self.run.params})
+            ),
+            metrics=self._json("metrics", self._fit_keys("metrics", dict(self.run.metrics))),
             warnings=self.notes,
             staleness_threshold_s=spec.staleness_threshold_s,
             component_owner=spec.owner,
@@ -147,7 +165,21 @@ class Call:
             key=new_run_key(),
             artifacts=list(self.run.artifacts),
             cache=self.run.cache,
+            series=self._series(),
         )
+
+    def _series(self) -> Series:
+        """The step series the body logged, each ordered by step."""
+        logged = self._fit_keys("series", self.run.series)
+        return {key: [SeriesPoint(s, *point) for s, point in sorted(points.items())] for key, points in logged.items()}
+
+    def _fit_keys(self, what: str, values: dict[str, Any]) -> dict[str, Any]:
+        """`values` without the keys the store cannot keep (longer than MAX_NAME_CHARS), each left out with a note."""
+        if all(len(str(key)) <= MAX_NAME_CHARS for key in values):
+            return values
+        for key in (k for k in values if len(str(k)) > MAX_NAME_CHARS):
+            self.note(f"The {what} key {str(key)[:80]!r}… is longer than {MAX_NAME_CHARS} characters: not recorded.")
+        return {k: v for k, v in values.items() if len(str(k)) <= MAX_NAME_CHARS}
 
     def _bare_record(self, error: BaseException | None, problem: Exception) -> ComponentRun:
         spec = self.step.spec

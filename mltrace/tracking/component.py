@@ -47,10 +47,11 @@ class Component:
         staleness_threshold: int | float | timedelta | None = None,
         auto_log: bool = False,
         cache: bool = False,
+        log_args: bool = True,
     ) -> Any:
         """Decorator (bare `@c.run` or `@c.run(...)`); `input_filenames`/`output_filenames` name
-        local variables, as in the original, and are treated like `input_vars`/`output_vars`; `cache=True` as
-        for `register`."""
+        local variables, as in the original, and are treated like `input_vars`/`output_vars`; `cache=True` and
+        `log_args` as for `register`."""
         spec = make_spec(
             self.name,
             inputs=inputs,
@@ -63,6 +64,7 @@ class Component:
             staleness_threshold=staleness_threshold,
             auto_log=auto_log,
             cache=cache,
+            log_args=log_args,
             owner=self.owner,
             description=self.description,
             tags=list(self.tags),

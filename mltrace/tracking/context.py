@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from mltrace.entities import IOPointer
@@ -13,13 +14,14 @@ from mltrace.entities.artifact import ArtifactRef, CacheEntry
 
 @dataclass
 class ActiveRun:
-    """What a decorated call collects while it runs: pointers, params, metrics and stored artifacts added by its
-    body, and its local variables when it returns."""
+    """What a decorated call collects while it runs: pointers, params, metrics, step series and stored artifacts
+    added by its body, and its local variables when it returns."""
 
     inputs: list[IOPointer] = field(default_factory=list)
     outputs: list[IOPointer] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    series: dict[str, dict[int, tuple[float, datetime]]] = field(default_factory=dict)  # key -> step -> point
     local_vars: dict[str, Any] = field(default_factory=dict)
     artifacts: list[ArtifactRef] = field(default_factory=list)  # outputs stored by `save`/`log_artifact`
     cache: CacheEntry | None = None  # set by a step marked cache=True

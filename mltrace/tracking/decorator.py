@@ -32,6 +32,7 @@ def register(
     staleness_threshold: int | float | timedelta | None = None,
     auto_log: bool = False,
     cache: bool = False,
+    log_args: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Records every call of the decorated function as a run of `component_name`.
 
@@ -41,6 +42,8 @@ def register(
     `staleness_threshold` (seconds or a timedelta) defaults to MLTRACE_STALENESS_DAYS (30 days).
     `cache=True`: a call whose key (code, arguments by content, params) matches a successful earlier run returns
     that run's stored result without running the body (see `tracking/caching.py`; the step must be deterministic).
+    `log_args=False`: the call's scalar arguments (numbers, booleans, strings of at most 200 characters) are not
+    recorded as params (`tracking/arguments.py`).
     """
     spec = make_spec(
         component_name,
@@ -54,6 +57,7 @@ def register(
         staleness_threshold=staleness_threshold,
         auto_log=auto_log,
         cache=cache,
+        log_args=log_args,
     )
     return lambda func: instrument(func, spec)
 

@@ -28,6 +28,7 @@ class CaptureSpec:
     endpoint: bool = False
     staleness_threshold_s: float = _THIRTY_DAYS
     auto_log: bool = False
+    log_args: bool = True  # record the call's scalar arguments as params (`tracking/arguments.py`)
     cache: bool = False  # return an earlier run's result when the step's key matches (`tracking/caching.py`)
     owner: str | None = None
     description: str | None = None
@@ -78,7 +79,7 @@ def make_spec(component_name: str, **options: Any) -> CaptureSpec:
     values["staleness_threshold_s"] = (
         Config.from_env().staleness_days * 86400.0 if threshold is None else client_module.threshold_seconds(threshold)
     )
-    for name in ("endpoint", "auto_log", "cache"):
+    for name in ("endpoint", "auto_log", "log_args", "cache"):
         if name in options:
             if not isinstance(options[name], bool):
                 raise TypeError(f"{name} must be True or False")

@@ -42,6 +42,8 @@ def test_the_documented_commands_all_exist() -> None:
         "components",
         "tags",
         "notes",
+        "set",
+        "series",
         "rejected",
         "db",
         "track",

@@ -12,6 +12,8 @@ ROUTES = {
     ("/api/v1/runs", "get"),
     ("/api/v1/runs", "post"),
     ("/api/v1/runs/{run_id}", "get"),
+    ("/api/v1/runs/{run_id}", "patch"),
+    ("/api/v1/runs/{run_id}/series", "get"),
     ("/api/v1/runs/{run_id}/notes", "put"),
     ("/api/v1/components", "get"),
     ("/api/v1/components/{name}", "get"),

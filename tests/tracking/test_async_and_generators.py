@@ -65,8 +65,8 @@ def test_concurrent_coroutines_each_keep_their_own_params_and_locals(logging_to:
     assert run_async(both) == [1, 2]
     runs = sorted(stored_runs("score"), key=lambda r: r.params["n"])
     assert [(r.params, r.metrics, [p.name for p in r.outputs]) for r in runs] == [
-        ({"n": 1}, {"n_again": 1}, ["scores/1.json"]),
-        ({"n": 2}, {"n_again": 2}, ["scores/2.json"]),
+        ({"n": 1, "delay": 0.06}, {"n_again": 1}, ["scores/1.json"]),  # `delay`: a scalar argument (log_args)
+        ({"n": 2, "delay": 0.01}, {"n_again": 2}, ["scores/2.json"]),
     ]
 
 

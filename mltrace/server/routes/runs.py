@@ -1,4 +1,5 @@
-"""Component runs: recent (cursor-paginated), inspect, notes and batch ingest."""
+"""Component runs: recent (cursor-paginated), inspect, notes, late params and metrics, step series and batch
+ingest."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from mltrace.server.schemas import (
     RunDetailSchema,
     RunPageSchema,
     RunSchema,
+    SeriesArgs,
+    SeriesSchema,
+    ValuesBody,
 )
 
 blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component runs.")
@@ -28,6 +32,8 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component r
     **links(
         inspect=link_to("GET", "/api/v1/runs/{run_id}", run_id="$response.body#/runs/0/id"),
         notes=link_to("PUT", "/api/v1/runs/{run_id}/notes", run_id="$response.body#/runs/0/id"),
+        set_values=link_to("PATCH", "/api/v1/runs/{run_id}", run_id="$response.body#/runs/0/id"),
+        series=link_to("GET", "/api/v1/runs/{run_id}/series", run_id="$response.body#/runs/0/id"),
         history=link_to("GET", "/api/v1/components/{name}/runs", name="$response.body#/runs/0/component"),
         next_page=link_to("GET", "/api/v1/runs", before="$response.body#/next"),
         trace=link_to("GET", "/api/v1/trace", output_id="$response.body#/runs/0/outputs/0/name"),
@@ -93,3 +99,26 @@ def inspect(run_id: str) -> Extended:
 def set_notes(body: dict[str, str], run_id: str) -> ComponentRun:
     """Replaces a run's notes; answers the updated run."""
     return get_client().set_notes(parse_run_id(run_id), body["notes"])
+
+
+@blp.route("/runs/<run_id:run_id>", methods=["PATCH"])
+@blp.arguments(ValuesBody)
+@blp.response(200, RunSchema)
+@blp.alt_response(400, response="BAD_REQUEST", description="A value is not a number, a string or a boolean.")
+@blp.alt_response(404, response="NOT_FOUND")
+def set_values(body: dict[str, Any], run_id: str) -> ComponentRun:
+    """Adds or replaces params and metrics of a stored run (a test accuracy known only later), in one transaction;
+    values not named are kept. Answers the updated run."""
+    return get_client().set_values(parse_run_id(run_id), body["params"], body["metrics"])
+
+
+@blp.route("/runs/<run_id:run_id>/series", methods=["GET"])
+@blp.arguments(SeriesArgs, location="query")
+@blp.response(200, SeriesSchema)
+@blp.alt_response(400, response="BAD_REQUEST", description="The run id is not an integer.")
+@blp.alt_response(404, response="NOT_FOUND")
+def series(args: dict[str, Any], run_id: str) -> dict[str, Any]:
+    """The step series the run logged (`log_metrics(..., step=N)`), by metric, each ordered by step; `key` (repeated)
+    keeps only those metrics. A run without series answers `{}`."""
+    found = parse_run_id(run_id)
+    return {"run_id": found, "series": get_client().series(found, args.get("key"))}

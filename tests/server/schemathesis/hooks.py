@@ -2,8 +2,11 @@
 
 JSON Schema cannot say that a run ends at or after it starts, that its times fall within the years 1-9999 once
 in UTC (`0001-01-01T00:00:00+14:00` is in year 0 there), that `upstream` names stored runs, or that a `cached`
-run names the run it reused in `cache.reused_run_key`, or that `artifacts` are among its outputs: without this
-hook schemathesis would call a run that breaks them valid and expect the server to store it.
+run names the run it reused in `cache.reused_run_key`, or that `artifacts` are among its outputs, that a series'
+`step`, `value` and `logged` lists have one length and each step appears once, or that the names of params and
+metrics (`PATCH /api/v1/runs/{run_id}`, a run's `series`) have 1 to 255 characters and that a `PATCH` gives
+`params` or `metrics`: without this hook schemathesis
+would call a request that breaks them valid and expect the server to take it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import schemathesis
 
 from mltrace.entities.component_run import MAX_RUN_ID
+from mltrace.entities.limits import MAX_NAME_CHARS
 from mltrace.entities.times import iso_utc, parse_utc_clamped
 from mltrace.lineage.openlineage import event_problems
 
@@ -23,6 +27,14 @@ def map_case(context: Any, case: Any) -> Any:
     """Every phase's cases (the coverage phase applies no body hooks, only case hooks)."""
     if (case.method.upper(), case.operation.path) == ("POST", "/api/v1/lineage"):
         return _valid_event(case)
+    if (case.method.upper(), case.operation.path) == ("PATCH", "/api/v1/runs/{run_id}"):
+        if _is_positive(case) and isinstance(case.body, dict):
+            for name in ("params", "metrics"):
+                if isinstance(case.body.get(name), dict):
+                    case.body[name] = _named(case.body[name])
+            if "params" not in case.body and "metrics" not in case.body:  # one of them is required (in words)
+                case.body["params"] = {}
+        return case
     if (case.method.upper(), case.operation.path) != ("POST", "/api/v1/runs"):
         return case
     runs = case.body.get("runs") if isinstance(case.body, dict) else None
@@ -34,6 +46,7 @@ def map_case(context: Any, case: Any) -> Any:
             if _is_positive(case):  # a negative case's invalid artifact must not be dropped: it is the point
                 _artifacts_only_of_outputs(run)
                 _no_nul_in_cache_part_names(run)
+                _series_in_columns_of_one_length(run)
     return case
 
 
@@ -98,6 +111,41 @@ def _no_nul_in_cache_part_names(run: dict[str, Any]) -> None:
     parts = cache.get("parts") if isinstance(cache, dict) else None
     if isinstance(parts, dict):
         cache["parts"] = {name: value for name, value in parts.items() if "\x00" not in name}
+
+
+def _named(values: dict[str, Any]) -> dict[str, Any]:
+    """Values whose names have 1 to 255 characters (others are left out)."""
+    return {k: v for k, v in values.items() if 1 <= len(k) <= MAX_NAME_CHARS}
+
+
+def _series_in_columns_of_one_length(run: dict[str, Any]) -> None:
+    """Each series cut to its shortest list, its steps made distinct and its times in the years 1-9999 in UTC."""
+    series = run.get("series")
+    if not isinstance(series, dict):
+        return
+    run["series"] = _named(series)
+    for columns in run["series"].values():
+        if not isinstance(columns, dict) or not all(isinstance(columns.get(n), list) for n in _COLUMNS):
+            continue
+        length = min(len(columns[n]) for n in _COLUMNS)
+        steps = columns["step"][:length]
+        if all(type(s) is int for s in steps):
+            keep = [i for i, s in enumerate(steps) if s not in steps[:i]]
+        else:
+            keep = list(range(length))
+        for name in _COLUMNS:
+            columns[name] = [columns[name][i] for i in keep]
+        columns["logged"] = [_clamped(t) for t in columns["logged"]]
+
+
+_COLUMNS = ("step", "value", "logged")
+
+
+def _clamped(value: Any) -> Any:
+    try:
+        return iso_utc(parse_utc_clamped(value)) if isinstance(value, str) else value
+    except ValueError:
+        return value
 
 
 def _is_positive(case: Any) -> bool:
