@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table
 from mltrace.db.bulk import bulk_insert
 from mltrace.db.models import run_metric_steps, run_metrics, run_params
 from mltrace.entities import ComponentRun
+from mltrace.entities.json_values import strict_json
 from mltrace.entities.series import last_values
 
 NUMBER, BOOL, STRING, JSON_TEXT = "number", "bool", "string", "json"
@@ -57,8 +58,9 @@ def python_value(kind: str, num: float | None, text: str | None) -> Any:
 
 
 def value_rows(run_id: int, values: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of one run's params or metrics (each a tuple of VALUE_COLUMNS)."""
-    for key, value in values.items():
+    """The rows of one run's params or metrics (each a tuple of VALUE_COLUMNS), their text made storable as in the
+    run's JSON (`strict_json`: a NUL, which PostgreSQL cannot hold, as an escape)."""
+    for key, value in strict_json(values).items():
         yield (run_id, key, *typed_value(value))
 
 

@@ -79,3 +79,10 @@ def test_clean_drops_the_views_with_the_tables(client: Client) -> None:
     client.clean()
     client.ingest([run("train", 0, params={"model": "b"})])
     assert _values(client, run_params) == {"model": "b"}
+
+
+def test_text_postgresql_cannot_hold_is_stored_escaped_as_in_the_runs_json(client: Client) -> None:
+    client.ingest([run("train", 0, params={"note": "a\x00b"}, metrics={"label": "x\x00"})])
+    stored = client.recent(1)[0]
+    assert _values(client, run_params) == stored.params and _values(client, run_metrics) == stored.metrics
+    assert "\x00" not in stored.params["note"]
