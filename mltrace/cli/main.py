@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import mltrace
-from mltrace.cli import admin, artifacts, catalog, diff, impact, lineage, runs
+from mltrace.cli import admin, artifacts, catalog, diff, export, impact, lineage, runs
 from mltrace.cli.options import target_options
 from mltrace.cli.text import safe_text
 from mltrace.delivery.http_sink import ServerError
@@ -94,6 +94,8 @@ def cli() -> None:
 for command in (
     admin.serve,
     runs.recent,
+    runs.runs,
+    export.export,
     runs.history,
     runs.inspect,
     lineage.trace,
