@@ -48,6 +48,8 @@ def test_the_documented_commands_all_exist() -> None:
         "pull",
         "status",
         "artifacts",
+        "runs",
+        "export",
     }
     assert set(cli.commands) == expected
     assert {("db", "upgrade"), ("db", "clean")} <= set(COMMANDS)
