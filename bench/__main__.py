@@ -23,6 +23,7 @@ from bench import (
     ingest,
     memory,
     queries,
+    run_queries,
     server,
     spool_delivery,
     trace_diff,
@@ -41,6 +42,7 @@ BENCHES = {
     "artifacts": artifacts,
     "diff": trace_diff,
     "impact": impact,
+    "runs": run_queries,
 }
 
 

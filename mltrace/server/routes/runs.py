@@ -80,10 +80,11 @@ def checked_filter(args: dict[str, Any]) -> tuple[str, str]:
 @blp.doc(
     responses={
         "200": {
+            "description": "The runs as CSV (`text/csv`) or as a JSON array (`application/json`), streamed.",
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
                 "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-            }
+            },
         }
     }
 )
