@@ -28,6 +28,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
@@ -184,11 +185,18 @@ def _value_condition(condition: Condition, dialect: str) -> ColumnElement[bool]:
         matches.append(and_(table.c.kind == "bool", _compare(table.c.num, op, flags, dialect)))
     if texts:
         matches.append(_text_match(table, op, texts, dialect))
+    found = select(literal(1)).select_from(table)
     return exists(
-        select(literal(1))
-        .select_from(table)
-        .where(table.c.run_id == runs.c.id, table.c.key == _bind(condition.key.name), or_(*matches))
+        _probed(found.where(table.c.run_id == runs.c.id, table.c.key == _bind(condition.key.name), or_(*matches)))
     )
+
+
+def _probed(subquery: Select[Any]) -> Select[Any]:
+    """An EXISTS subquery PostgreSQL keeps as one primary-key probe per run it walks (OFFSET 0 stops it turning the
+    subquery into a join). Otherwise, on tables without fresh statistics, it read every run with a matching
+    value first: `metrics.accuracy > 0.95 and params.model = 'resnet18'` on 100,000 runs (20,000 with that model)
+    took 390 ms; walking runs newest first and probing each stops at the page's 20th match."""
+    return subquery.offset(literal_column("0"))
 
 
 def _text_match(table: FromClause, op: str, texts: list[str], dialect: str) -> ColumnElement[bool]:

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
-from mltrace.db.membership import member_of
+from mltrace.db.membership import looked_up_in
 from mltrace.db.models import component_tags, run_metrics, run_params, runs
+from mltrace.db.postgres import prefer_index_walks
 from mltrace.db.run_filters import Selection, ordered_selection
 from mltrace.db.run_values import python_value
 
@@ -57,7 +58,7 @@ _COLUMNS = (
 )
 _VALUES = {
     prefix: select(table.c.run_id, table.c.key, table.c.kind, table.c.num, table.c.text).where(
-        member_of(table.c.run_id, "ids")
+        looked_up_in(table.c.run_id, "ids")
     )
     for prefix, table in (("params.", run_params), ("metrics.", run_metrics))
 }
@@ -68,6 +69,7 @@ def run_rows(conn: Connection, selection: Selection, limit: int | None = None, c
     with the values of each chunk's runs read by their ids: run it on a connection in a transaction (PostgreSQL
     declares the cursor in it). The values come as rows, not as JSON: SQLite writes a double in JSON with 15
     digits (0.30000000000000004 as 0.3)."""
+    prefer_index_walks(conn)  # each chunk's values by their runs' ids, through the primary key
     tags: dict[str, list[str]] = {}
     for name, tag in conn.execute(select(component_tags.c.component_name, component_tags.c.tag).order_by("tag")):
         tags.setdefault(name, []).append(tag)
