@@ -14,6 +14,7 @@ import schemathesis
 
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.times import iso_utc, parse_utc_clamped
+from mltrace.query.filter_grammar import MAX_FILTER_CHARS
 
 VALID_FILTERS = ("", "metrics.accuracy > 0.5", "params.model = 'a' and status = 'success'", "tag = 'x'")
 VALID_ORDERS = ("", "started", "metrics.accuracy desc, id")
@@ -22,9 +23,8 @@ VALID_ORDERS = ("", "started", "metrics.accuracy desc, id")
 @schemathesis.hook
 def map_case(context: Any, case: Any) -> Any:
     """Every phase's cases (the coverage phase applies no body hooks, only case hooks)."""
-    if case.method.upper() == "GET" and case.operation.path in ("/api/v1/runs", "/api/v1/runs/export"):
-        _filters_in_the_language(case)
-        return case
+    if case.method.upper() == "GET" and isinstance(case.query, dict):
+        map_query(context, case.query)
     if (case.method.upper(), case.operation.path) != ("POST", "/api/v1/runs"):
         return case
     runs = case.body.get("runs") if isinstance(case.body, dict) else None
@@ -38,15 +38,18 @@ def map_case(context: Any, case: Any) -> Any:
     return case
 
 
-def _filters_in_the_language(case: Any) -> None:
-    """`where` and `order_by` are texts in the filter language, which JSON Schema cannot describe: a positive case's
-    random text becomes one of a few valid ones (a negative case's stays, to be refused)."""
-    query = case.query if isinstance(case.query, dict) else None
-    if query is None or not _is_positive(case):
-        return
+@schemathesis.hook
+def map_query(context: Any, query: Any) -> Any:
+    """`where` and `order_by` are texts in the filter language, which JSON Schema cannot describe: a text the schema
+    allows becomes one of a few valid filters (through `map_case` in the coverage phase, which applies only case
+    hooks); one it refuses (too long, with NUL) stays, to be refused."""
+    if not isinstance(query, dict):
+        return query
     for name, valid in (("where", VALID_FILTERS), ("order_by", VALID_ORDERS)):
-        if isinstance(query.get(name), str):
-            query[name] = valid[len(query[name]) % len(valid)]
+        text = query.get(name)
+        if isinstance(text, str) and len(text) <= MAX_FILTER_CHARS and "\x00" not in text:
+            query[name] = valid[len(text) % len(valid)]
+    return query
 
 
 def _keep_times_in_order(run: dict[str, Any]) -> None:
