@@ -25,6 +25,7 @@ from bench import (
     memory,
     openlineage,
     queries,
+    run_queries,
     server,
     spool_delivery,
     trace_diff,
@@ -45,6 +46,7 @@ BENCHES = {
     "diff": trace_diff,
     "impact": impact,
     "openlineage": openlineage,
+    "runs": run_queries,
 }
 
 

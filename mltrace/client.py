@@ -36,6 +36,8 @@ from mltrace.lineage.pointer_types import infer_pointer_type
 log = logging.getLogger("mltrace")
 
 if TYPE_CHECKING:  # the database layer (SQLAlchemy, Alembic) is imported when first used: `import mltrace` stays light
+    import pandas as pd
+
     from mltrace.artifacts.blobs import BlobStore
     from mltrace.backends.local import LocalBackend
     from mltrace.db.store import Store
@@ -359,6 +361,66 @@ class Client:
         """
         _require_limit(limit)
         return self.backend.recent(limit, before)
+
+    def search_runs(
+        self, where: str = "", order_by: str = "", limit: int = 20, before: tuple[datetime, int] | None = None
+    ) -> list[ComponentRun]:
+        """The runs a filter selects, in the order asked (newest first by default), previewed as `recent` does;
+        the page after the run of the cursor `before` (start, id of the previous page's last run).
+
+        `where` and `order_by` are in MLflow's search syntax (docs/API.md, Querying runs):
+        `search_runs("metrics.accuracy > 0.9 and params.model = 'resnet18'", "metrics.accuracy desc")`.
+        FilterError (an InvalidInputError) names the column of what cannot be read."""
+        _require_limit(limit)
+        for text, what in ((where, "where"), (order_by, "order_by")):
+            if not isinstance(text, str):
+                raise InvalidInputError(f"{what} must be a string, got {text!r}")
+        from mltrace.query.filter_grammar import parse_filter, parse_order  # lark, loaded when first needed
+
+        parse_filter(where)  # a bad filter fails here, before any request
+        parse_order(order_by)
+        return self.backend.search_runs(where, order_by, limit, before)
+
+    def to_df(
+        self, where: str = "", component: str | None = None, limit: int | None = None, order_by: str = ""
+    ) -> pd.DataFrame:
+        """The runs a filter selects as a pandas DataFrame, one row per run (`exports/frame.py` lists the columns
+        and their dtypes), newest first unless `order_by` says otherwise. Needs `pip install 'mltrace[pandas]'`."""
+        from mltrace.exports.frame import require_pandas, run_frame
+
+        require_pandas("to_df")
+        self._check_table_query(where, order_by, component, limit)
+        if self.server_url:
+            raise self.backend._unsupported("to_df")  # type: ignore[union-attr]
+        return run_frame(self.backend.run_rows(where, order_by, component, limit))  # type: ignore[union-attr]
+
+    def export_text(
+        self,
+        fmt: str,
+        where: str = "",
+        component: str | None = None,
+        limit: int | None = None,
+        order_by: str = "",
+    ) -> Iterator[str]:
+        """The selected runs as CSV or JSON text (`exports/writers.py`), in chunks, read from the database a chunk
+        at a time: memory stays flat however many runs. The filter is checked before the first chunk."""
+        if fmt not in ("csv", "json"):
+            raise InvalidInputError(f"format must be csv or json, got {fmt!r}")
+        self._check_table_query(where, order_by, component, limit)
+        return self.backend.export_text(fmt, where, order_by, component, limit)
+
+    def _check_table_query(self, where: str, order_by: str, component: str | None, limit: int | None) -> None:
+        from mltrace.query.filter_grammar import parse_filter, parse_order
+
+        if limit is not None:
+            _require_limit(limit)
+        if component is not None and not isinstance(component, str):
+            raise InvalidInputError(f"component must be a string, got {component!r}")
+        for text, what in ((where, "where"), (order_by, "order_by")):
+            if not isinstance(text, str):
+                raise InvalidInputError(f"{what} must be a string, got {text!r}")
+        parse_filter(where)
+        parse_order(order_by)
 
     def recent_run_ids(self, limit: int = 5, last_run_id: int | None = None) -> list[int]:
         """Ids of the newest runs (original API)."""
@@ -800,6 +862,20 @@ def get_history(
     """A component's runs, newest first (all of them unless `limit`), each with all its inputs and outputs."""
     client = default_client()
     return client.whole(client.history(component_name, limit, parse_time(date_lower), parse_time(date_upper)))
+
+
+def search_runs(where: str = "", order_by: str = "", limit: int = 20) -> list[ComponentRun]:
+    """The first `limit` runs a filter selects, in the order asked (newest first by default), each with all its
+    inputs and outputs: `search_runs("metrics.accuracy > 0.9 and status = 'success'", "metrics.accuracy desc")`.
+    `Client.search_runs` pages through them."""
+    client = default_client()
+    return client.whole(client.search_runs(where, order_by, limit))
+
+
+def to_df(where: str = "", component: str | None = None, limit: int | None = None, order_by: str = "") -> pd.DataFrame:
+    """The runs a filter selects as a pandas DataFrame, one row per run: `to_df("metrics.accuracy > 0.9")`
+    (see `Client.to_df`). Needs `pip install 'mltrace[pandas]'`."""
+    return default_client().to_df(where, component, limit, order_by)
 
 
 def get_recent_run_ids(limit: int = 5, last_run_id: int | None = None) -> list[int]:

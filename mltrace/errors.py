@@ -55,3 +55,25 @@ class ArtifactMissingError(NotFoundError):
 
 class CorruptArtifactError(MltraceError):
     """An artifact whose bytes in the store no longer hash to its SHA-256: nothing was returned or written."""
+
+
+class FilterError(InvalidInputError):
+    """A filter or ordering of runs that cannot be read: `column` is the 1-based position of the offending text,
+    `reason` what is wrong there, `near` the text from there (cut short)."""
+
+    def __init__(self, message: str, column: int, text: str = "", what: str = "filter") -> None:
+        self.reason, self.column, self.text, self.what = message, column, text, what
+        self.near = _pointing_at(text, column)
+        super().__init__(f"Invalid {what} at column {column}: {message}{self.near}")
+
+
+def _pointing_at(text: str, column: int) -> str:
+    """` (near "…")`: the text from the offending position, cut short, to show where it is."""
+    if not text:
+        return ""
+    near = text[column - 1 : column + 29]
+    return f' (near "{near}")' if near else " (at the end)"
+
+
+class MissingExtraError(MltraceError, ImportError):
+    """A feature whose optional dependencies are not installed; the message says what to install."""

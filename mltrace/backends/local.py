@@ -6,17 +6,23 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from mltrace.db import (
     artifact_queries,
     audit,
     impact_queries,
     lineage_queries,
     queries,
+    run_filters,
+    run_table,
     search,
     suspect_queries,
     tokens,
     value_queries,
 )
+from mltrace.db.run_filters import Selection
+from mltrace.db.run_table import RunRow
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.access import ApiToken, AuditEntry
@@ -24,7 +30,9 @@ from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
 from mltrace.entities.impact import Impact
 from mltrace.entities.series import Series
 from mltrace.entities.suspect import RunSuspicion
+from mltrace.exports import writers
 from mltrace.lineage.impact import Selector
+from mltrace.query.filter_grammar import parse_filter, parse_order
 
 
 class LocalBackend:
@@ -181,3 +189,27 @@ class LocalBackend:
 
     def referenced_digests(self, digests: list[str]) -> set[str]:
         return self.store.query(artifact_queries.referenced_digests, digests)
+
+    def search_runs(
+        self, where: str, order_by: str, limit: int, before: tuple[datetime, int] | None
+    ) -> list[ComponentRun]:
+        selection = Selection(parse_filter(where), parse_order(order_by))
+        return self.store.query(run_filters.search_runs, selection, limit, before)
+
+    def run_rows(self, where: str, order_by: str, component: str | None, limit: int | None) -> Iterator[RunRow]:
+        selection = Selection(parse_filter(where), parse_order(order_by), component)
+        return self.store.stream(run_table.run_rows, selection, limit)
+
+    def export_text(
+        self, fmt: str, where: str, order_by: str, component: str | None, limit: int | None
+    ) -> Iterator[str]:
+        selection = Selection(parse_filter(where), parse_order(order_by), component)
+
+        def chunks(conn: Connection) -> Iterator[str]:
+            rows = run_table.run_rows(conn, selection, limit)
+            if fmt == "json":
+                yield from writers.json_text(rows)
+            else:
+                yield from writers.csv_text(rows, *run_table.table_keys(conn, selection, limit))
+
+        return self.store.stream(chunks)

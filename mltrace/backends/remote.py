@@ -166,6 +166,53 @@ class RemoteBackend:
         page = self._call("GET", "/runs", {"limit": limit, "before": cursor})
         return [run_from_json(r) for r in page["runs"]]
 
+    def search_runs(
+        self, where: str, order_by: str, limit: int, before: tuple[datetime, int] | None
+    ) -> list[ComponentRun]:
+        """Pages through the server's filtered listing until `limit` runs or the last page."""
+        found: list[ComponentRun] = []
+        cursor = None if before is None else encode_cursor(*before)
+        while len(found) < limit:
+            query = {"where": where or None, "order_by": order_by or None, "limit": min(limit - len(found), PAGE)}
+            page = self._call("GET", "/runs", {**query, "before": cursor})
+            found += [run_from_json(r) for r in page["runs"]]
+            cursor = page.get("next")
+            if not cursor:
+                break
+        return found
+
+    def export_text(
+        self, fmt: str, where: str, order_by: str, component: str | None, limit: int | None
+    ) -> Iterator[str]:
+        """The server's streamed export (`GET /runs/export`), decoded as it arrives."""
+        import codecs
+        import urllib.error
+        import urllib.request
+
+        query = {"format": fmt, "where": where, "order_by": order_by, "component": component, "limit": limit}
+        params = urllib.parse.urlencode({k: v for k, v in query.items() if v not in (None, "")})
+        try:
+            response = urllib.request.urlopen(f"{self.base_url}/api/v1/runs/export?{params}", timeout=self.timeout)
+        except urllib.error.HTTPError as exc:
+            with exc:
+                raw = exc.read()
+            try:
+                message = json.loads(raw)["error"]["message"]
+            except (ValueError, KeyError, TypeError):
+                message = str(exc)
+            raise (InvalidInputError if 400 <= exc.code < 500 else ServerError)(message) from None
+        except OSError as exc:
+            raise ServerError(f"cannot reach {self.base_url}: {exc}") from None
+
+        def chunks() -> Iterator[str]:
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            with response:
+                while block := response.read(65_536):
+                    yield decoder.decode(block)
+            yield decoder.decode(b"", final=True)
+
+        return chunks()
+
     def recent_run_ids(self, limit: int, last_run_id: int | None) -> list[int]:
         before = None
         if last_run_id is not None:

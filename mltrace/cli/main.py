@@ -94,6 +94,8 @@ def cli() -> None:
 for command in (
     admin.serve,
     runs.recent,
+    runs.runs,
+    export.export,
     runs.history,
     runs.inspect,
     lineage.trace,
@@ -114,7 +116,6 @@ for command in (
     artifacts.pull,
     artifacts.status,
     artifacts.artifacts,
-    export.export,
     access.tokens,
     access.audit,
 ):

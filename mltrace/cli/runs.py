@@ -1,4 +1,4 @@
-"""Commands about runs: `recent`, `history`, `inspect`, `notes`."""
+"""Commands about runs: `recent`, `runs` (filtered), `history`, `inspect`, `notes`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,28 @@ def recent(ctx: click.Context, limit: int, as_json: bool) -> None:
         click.echo(shapes.dumps({"runs": [shapes.run_json(r) for r in runs]}))
     else:
         click.echo(text.runs_table(runs, _suspect_ids(client, runs)) if runs else "No runs logged yet.")
+
+
+@click.command()
+@click.option("--where", "-w", default="", help="A filter in MLflow's search syntax (see docs/API.md).")
+@click.option("--order-by", "-o", default="", help="Keys with asc/desc, comma-separated [default: started desc].")
+@click.option("--limit", "-n", type=LIMIT, default=20, show_default=True, help="How many runs to show.")
+@json_option
+@target_options
+@click.pass_context
+def runs(ctx: click.Context, where: str, order_by: str, limit: int, as_json: bool) -> None:
+    """The runs a filter selects, newest first unless --order-by says otherwise.
+
+    \b
+    Example:
+      mltrace runs --where "metrics.accuracy > 0.9 and params.model = 'resnet18'" \\
+                   --order-by "metrics.accuracy desc" --limit 5
+    """
+    found = open_client(ctx).search_runs(where, order_by, limit)
+    if as_json:
+        click.echo(shapes.dumps({"runs": [shapes.run_json(r) for r in found]}))
+    else:
+        click.echo(text.runs_table(found) if found else "No runs match.")
 
 
 @click.command()

@@ -111,6 +111,13 @@ class Store:
 
         return _reachable(work)
 
+    def stream(self, fn: Callable[..., Iterator[T]], *args: object, **kwargs: object) -> Iterator[T]:
+        """Yields what a query function yields, on a connection of its own in a transaction, so that PostgreSQL
+        can keep a server-side cursor (query connections are in autocommit) while the caller consumes it."""
+        self.ensure_ready()
+        with self.engine.connect() as conn, conn.begin():
+            yield from fn(conn, *args, **kwargs)
+
     def change(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Runs a query function that writes, in its own transaction; StoreUnreachableError when the database
         cannot be reached."""

@@ -34,6 +34,7 @@ from mltrace.entities.series import MAX_STEP, MIN_STEP, SeriesPoint, to_float
 from mltrace.entities.times import iso_utc, parse_utc, parse_utc_clamped
 from mltrace.lineage.evidence import WEIGHTS as EVIDENCE_WEIGHTS
 from mltrace.lineage.evidence import Evidence
+from mltrace.query.filter_grammar import MAX_FILTER_CHARS
 from mltrace.server.errors import ERROR_CODES, ApiError
 from mltrace.server.limits import current_limits, limited
 
@@ -254,15 +255,37 @@ class QueryArgs(ma.Schema):
     """Query-string arguments. An empty value is a value: `?limit=` is invalid, `?tag=` is an empty text."""
 
 
+_WHERE_NOTE_RECENT = "Only the runs this filter selects (MLflow's search syntax, docs/API.md: Querying runs)."
+_ORDER_NOTE_RECENT = "Their order: keys with `asc`/`desc`, comma-separated; default `started desc` (newest first)."
+
+
 class RecentArgs(QueryArgs):
     limit = _limit(20)
     before = Cursor(metadata={"description": "The `next` cursor of the previous page."})
+    where = Text(max_chars=MAX_FILTER_CHARS, metadata={"description": _WHERE_NOTE_RECENT})
+    order_by = Text(max_chars=MAX_FILTER_CHARS, metadata={"description": _ORDER_NOTE_RECENT})
     ids = RunIds(
         metadata={
             "description": f"Instead of the newest runs: the runs with these ids (comma-separated, at most "
             f"{MAX_IDS}), whole, in the order given; unknown ids are left out. `before` and `limit` are ignored."
         }
     )
+
+
+_WHERE_NOTE = (
+    "A filter in MLflow's search syntax (docs/API.md, Querying runs): `metrics.accuracy > 0.9 and status = 'success'`."
+)
+_ORDER_NOTE = (
+    "An ordering: keys with `asc`/`desc`, comma-separated (`metrics.accuracy desc, started`); default `started desc`."
+)
+
+
+class ExportArgs(QueryArgs):
+    format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "json"]))
+    where = Text(max_chars=MAX_FILTER_CHARS, metadata={"description": _WHERE_NOTE})
+    order_by = Text(max_chars=MAX_FILTER_CHARS, metadata={"description": _ORDER_NOTE})
+    component = Text(metadata={"description": "Only the runs of this component."})
+    limit = fields.Integer(validate=validate.Range(1, 2**31 - 1), metadata={"description": "At most this many runs."})
 
 
 class HistoryArgs(QueryArgs):

@@ -53,6 +53,7 @@ def test_the_documented_commands_all_exist() -> None:
         "artifacts",
         "tokens",
         "audit",
+        "runs",
     }
     assert set(cli.commands) == expected
     assert {("db", "upgrade"), ("db", "clean")} <= set(COMMANDS)

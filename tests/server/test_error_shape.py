@@ -23,6 +23,14 @@ CASES = [
     ("GET", "/api/v1/runs?ids=1,x", None, 400, "validation_error"),
     ("GET", "/api/v1/runs?limit=", None, 400, "validation_error"),
     ("GET", "/api/v1/runs?limt=5", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?where=metrics.accuracy%20%3E", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?where=params.model%20%3D%20'a", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?where=colour%20%3D%201", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs?order_by=tag", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs/export?format=xml", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs/export?where=status%20%3E%203", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs/export?order_by=metrics.a%20up", None, 400, "validation_error"),
+    ("GET", "/api/v1/runs/export?limit=0", None, 400, "validation_error"),
     ("GET", "/api/v1/components/train/runs?since=2026-01-01&=x", None, 400, "validation_error"),
     (
         "POST",
@@ -71,6 +79,7 @@ CASES = [
     # wrong methods
     ("DELETE", "/api/v1/health", None, 405, "method_not_allowed"),
     ("PATCH", "/api/v1/runs", None, 405, "method_not_allowed"),
+    ("POST", "/api/v1/runs/export", None, 405, "method_not_allowed"),
     ("POST", "/api/v1/runs/1", None, 405, "method_not_allowed"),
     ("GET", "/api/v1/runs/1/notes", None, 405, "method_not_allowed"),
     ("POST", "/api/v1/components", None, 405, "method_not_allowed"),

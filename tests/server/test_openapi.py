@@ -11,6 +11,7 @@ ROUTES = {
     ("/api/v1/health", "get"),
     ("/api/v1/runs", "get"),
     ("/api/v1/runs", "post"),
+    ("/api/v1/runs/export", "get"),
     ("/api/v1/runs/{run_id}", "get"),
     ("/api/v1/runs/{run_id}", "patch"),
     ("/api/v1/runs/{run_id}/series", "get"),

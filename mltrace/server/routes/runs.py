@@ -6,9 +6,16 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from flask import Response, stream_with_context
+
 from mltrace.entities import ComponentRun
+from mltrace.errors import FilterError
+from mltrace.exports.writers import MEDIA_TYPES
+from mltrace.query.filter_grammar import parse_filter, parse_order
 from mltrace.server.api import Blueprint, get_client, link_to, links, parse_run_id
+from mltrace.server.errors import ApiError
 from mltrace.server.schemas import (
+    ExportArgs,
     Extended,
     IngestBody,
     IngestResultSchema,
@@ -28,6 +35,7 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component r
 @blp.route("/runs", methods=["GET"])
 @blp.arguments(RecentArgs, location="query")
 @blp.response(200, RunPageSchema)
+@blp.alt_response(400, response="BAD_REQUEST", description="Invalid arguments, or a filter that cannot be read.")
 @blp.doc(
     **links(
         inspect=link_to("GET", "/api/v1/runs/{run_id}", run_id="$response.body#/runs/0/id"),
@@ -42,15 +50,62 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1", description="Component r
     )
 )
 def recent(args: dict[str, Any]) -> dict[str, Any]:
-    """Newest runs first; pass `next` back as `before` for the following page. With `ids`: those runs, whole
-    (`before` and `limit` are then ignored)."""
+    """Newest runs first, or the runs `where` selects in the order of `order_by`; pass `next` back as `before`
+    for the following page. With `ids`: those runs, whole (`before`, `limit`, `where` and `order_by` are then
+    ignored). A filter that cannot be read is a 400 `validation_error` naming its column."""
     client = get_client()
     if "ids" in args:
         return {"runs": with_suspect_marks(client.runs(args["ids"])), "next": None}
     limit = args["limit"]
-    runs = client.recent(limit + 1, args.get("before"))
+    if args.get("where") or args.get("order_by"):
+        where, order_by = checked_filter(args)
+        runs = client.search_runs(where, order_by, limit + 1, args.get("before"))
+    else:
+        runs = client.recent(limit + 1, args.get("before"))
     page = runs[:limit]
     return {"runs": with_suspect_marks(page), "next": page[-1] if len(runs) > limit else None}
+
+
+def checked_filter(args: dict[str, Any]) -> tuple[str, str]:
+    """`where` and `order_by` of the arguments, read once to answer 400 for one that cannot be read: the message
+    names the argument and the column, `details.<argument>` has `column` and `reason`."""
+    where, order_by = args.get("where") or "", args.get("order_by") or ""
+    for name, text, parse in (("where", where, parse_filter), ("order_by", order_by, parse_order)):
+        try:
+            parse(text)
+        except FilterError as error:
+            details = {name: {"column": error.column, "reason": error.reason}}
+            message = f"Invalid {name} at column {error.column}: {error.reason}{error.near}"
+            raise ApiError(400, "validation_error", message, details) from None
+    return where, order_by
+
+
+@blp.route("/runs/export", methods=["GET"])
+@blp.arguments(ExportArgs, location="query")
+@blp.response(200, description="The runs as CSV (`text/csv`) or as a JSON array (`application/json`), streamed.")
+@blp.alt_response(400, response="BAD_REQUEST", description="Invalid arguments, or a filter that cannot be read.")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The runs as CSV (`text/csv`) or as a JSON array (`application/json`), streamed.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            },
+        }
+    }
+)
+def export(args: dict[str, Any]) -> Response:
+    """The runs `where` selects (newest first, or in the order of `order_by`) as a table, one row per run: its
+    attributes, its component's tags, a column per param and per metric (`params.<key>`, `metrics.<key>`), its
+    counts of inputs and outputs. Streamed as the runs are read: the filter is checked before the first byte."""
+    where, order_by = checked_filter(args)
+    fmt = args["format"]
+    chunks = get_client().export_text(fmt, where, args.get("component"), args.get("limit"), order_by)
+    response = Response(stream_with_context(chunks), mimetype=MEDIA_TYPES[fmt].split(";")[0])
+    response.headers["Content-Type"] = MEDIA_TYPES[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="runs.{fmt}"'
+    return response
 
 
 def with_suspect_marks(runs: list[ComponentRun]) -> list[Extended]:

@@ -20,6 +20,10 @@ from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.limits import MAX_NAME_CHARS
 from mltrace.entities.times import iso_utc, parse_utc_clamped
 from mltrace.lineage.openlineage import event_problems
+from mltrace.query.filter_grammar import MAX_FILTER_CHARS
+
+VALID_FILTERS = ("", "metrics.accuracy > 0.5", "params.model = 'a' and status = 'success'", "tag = 'x'")
+VALID_ORDERS = ("", "started", "metrics.accuracy desc, id")
 
 
 @schemathesis.hook
@@ -35,6 +39,8 @@ def map_case(context: Any, case: Any) -> Any:
             if "params" not in case.body and "metrics" not in case.body:  # one of them is required (in words)
                 case.body["params"] = {}
         return case
+    if case.method.upper() == "GET" and isinstance(case.query, dict):
+        map_query(context, case.query)
     if (case.method.upper(), case.operation.path) != ("POST", "/api/v1/runs"):
         return case
     runs = case.body.get("runs") if isinstance(case.body, dict) else None
@@ -48,6 +54,20 @@ def map_case(context: Any, case: Any) -> Any:
                 _no_nul_in_cache_part_names(run)
                 _series_in_columns_of_one_length(run)
     return case
+
+
+@schemathesis.hook
+def map_query(context: Any, query: Any) -> Any:
+    """`where` and `order_by` are texts in the filter language, which JSON Schema cannot describe: a text the schema
+    allows becomes one of a few valid filters (through `map_case` in the coverage phase, which applies only case
+    hooks); one it refuses (too long, with NUL) stays, to be refused."""
+    if not isinstance(query, dict):
+        return query
+    for name, valid in (("where", VALID_FILTERS), ("order_by", VALID_ORDERS)):
+        text = query.get(name)
+        if isinstance(text, str) and len(text) <= MAX_FILTER_CHARS and "\x00" not in text:
+            query[name] = valid[len(text) % len(valid)]
+    return query
 
 
 def _keep_times_in_order(run: dict[str, Any]) -> None:
