@@ -386,13 +386,13 @@ class Client:
     ) -> pd.DataFrame:
         """The runs a filter selects as a pandas DataFrame, one row per run (`exports/frame.py` lists the columns
         and their dtypes), newest first unless `order_by` says otherwise. Needs `pip install 'mltrace[pandas]'`."""
-        from mltrace.exports.frame import require_pandas, run_frame
+        from mltrace.exports.frame import require_pandas
 
         require_pandas("to_df")
         self._check_table_query(where, order_by, component, limit)
         if self.server_url:
             raise self.backend._unsupported("to_df")  # type: ignore[union-attr]
-        return run_frame(self.backend.run_rows(where, order_by, component, limit))  # type: ignore[union-attr]
+        return self.backend.run_frame(where, order_by, component, limit)  # type: ignore[union-attr]
 
     def export_text(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -31,8 +31,13 @@ from mltrace.entities.impact import Impact
 from mltrace.entities.series import Series
 from mltrace.entities.suspect import RunSuspicion
 from mltrace.exports import writers
+from mltrace.exports.frame import run_frame
+from mltrace.exports.frame_postgres import postgres_run_frame
 from mltrace.lineage.impact import Selector
 from mltrace.query.filter_grammar import parse_filter, parse_order
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class LocalBackend:
@@ -199,6 +204,13 @@ class LocalBackend:
     def run_rows(self, where: str, order_by: str, component: str | None, limit: int | None) -> Iterator[RunRow]:
         selection = Selection(parse_filter(where), parse_order(order_by), component)
         return self.store.stream(run_table.run_rows, selection, limit)
+
+    def run_frame(self, where: str, order_by: str, component: str | None, limit: int | None) -> pd.DataFrame:
+        """The selected runs as a DataFrame (`exports/frame.py`); on PostgreSQL read through COPY."""
+        if self.store.dialect == "postgresql":
+            selection = Selection(parse_filter(where), parse_order(order_by), component)
+            return self.store.query(postgres_run_frame, selection, limit)
+        return run_frame(self.run_rows(where, order_by, component, limit))
 
     def export_text(
         self, fmt: str, where: str, order_by: str, component: str | None, limit: int | None

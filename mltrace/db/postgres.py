@@ -190,6 +190,22 @@ def copy_out(conn: Connection, query: str, consume: Callable[[str], object], pre
         cursor.close()
 
 
+def copy_out_csv(conn: Connection, query: str) -> bytes:
+    """The result of `query` as CSV (`COPY (query) TO STDOUT WITH CSV`, NULL as `\\N`), whole, for readers that parse
+    CSV in C (pandas). Like `copy_out`, it takes no parameters: callers put only integers they formatted into
+    `query`."""
+    statement = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '\\N')"
+    buffer = io.BytesIO()
+    cursor = _cursor(conn)
+    try:
+        cursor.copy_expert(statement, buffer)
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise _sqlalchemy_error(conn, cursor, statement, error) from error
+    finally:
+        cursor.close()
+    return buffer.getvalue()
+
+
 # --- COPY in ------------------------------------------------------------------------------------------------
 
 _SPECIAL_CHARS = re.compile(r"[\\\t\n\r]")

@@ -219,3 +219,55 @@ def test_the_export_memory_stays_flat_however_many_runs(
             tracemalloc.stop()
             assert size > total * 100
         assert peaks[16_000] < 1.5 * peaks[4_000], peaks  # four times the runs, not four times the memory
+
+
+TRICKY = [
+    _run(10, "t", {"s": 'a "quoted", comma', "mixed": 1, "b": True, "big": 2**60}, {"m": 1.0}),
+    _run(11, "t", {"s": "line\nbreak\ttab", "mixed": "one", "b": False, "big": 3}, {"m": -math.inf}),
+    _run(12, "t", {"s": "", "mixed": [1, {"k": None}], "b": True, "big": 4}, {"m": 2.5}),
+    _run(13, "t", {"s": "\\N", "mixed": math.nan, "b": False, "big": 5}, {"m": 7}),
+    _run(14, "t", {"s": "ünï 𝄞", "mixed": False}, {}),
+]
+
+
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"], indirect=True)
+def test_to_df_is_the_same_frame_however_the_database_is_read(db: str) -> None:
+    """On PostgreSQL to_df reads the values through COPY; the frame equals the one built run by run."""
+    from mltrace.backends.local import LocalBackend
+    from mltrace.exports.frame import run_frame
+
+    client = Client(db)
+    client.ingest(TRICKY)
+    client.create_component("t", tags=["x"])
+    backend = LocalBackend(client.store)
+    for where, order, limit in (("", "", None), ("params.b = true", "params.s", None), ("", "metrics.m desc", 3)):
+        built = run_frame(backend.run_rows(where, order, None, limit))
+        pd.testing.assert_frame_equal(client.to_df(where=where, order_by=order, limit=limit), built)
+    frame = client.to_df().set_index("run_id")
+    assert set(frame["params.s"]) == {'a "quoted", comma', "line\nbreak\ttab", "", "\\N", "ünï 𝄞"}
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with fresh_database(request, tmp_path) as uri:
+        yield uri
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_runs_stored_while_to_df_reads_are_left_out(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """to_df reads the selected ids, then every run's values: a run stored in between is not in the frame."""
+    from mltrace.exports import frame_postgres
+
+    client = Client(db)
+    client.ingest(TRICKY[:2])
+    real = frame_postgres.copy_out_csv
+    late = [TRICKY[2]]
+
+    def copy_after_a_late_run(conn, query):  # type: ignore[no-untyped-def]
+        while late:
+            client.ingest([late.pop()])
+        return real(conn, query)
+
+    monkeypatch.setattr(frame_postgres, "copy_out_csv", copy_after_a_late_run)
+    frame = client.to_df()
+    assert len(frame) == 2 and frame["params.s"].tolist() == ["line\nbreak\ttab", 'a "quoted", comma']
