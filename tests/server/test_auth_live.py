@@ -4,6 +4,7 @@ within MLTRACE_AUTH_CACHE_SECONDS."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,8 +108,15 @@ def test_the_command_line_sends_its_token(locked: Locked, address: str) -> None:
     assert runner.invoke(cli, ["recent", "--server", address, "--token", secret]).exit_code == 0
     listed = runner.invoke(cli, ["tokens", "ls", "--server", address, "--token", locked.tokens.admin])
     assert "from-cli" in listed.output and secret not in listed.output
+    revoked = runner.invoke(cli, ["tokens", "revoke", "from-cli", "--server", address, "--token", locked.tokens.admin])
+    assert revoked.exit_code == 0, revoked.output
+    listed = runner.invoke(cli, ["tokens", "ls", "--server", address, "--token", locked.tokens.admin, "--json"])
+    [mine] = [t for t in json.loads(listed.stdout)["tokens"] if t["name"] == "from-cli"]
+    assert mine["revoked_at"] is not None
+    denied = runner.invoke(cli, ["tokens", "revoke", "from-cli", "--server", address, "--token", locked.tokens.read])
+    assert denied.exit_code == 1 and "admin" in denied.stderr
     audit = runner.invoke(cli, ["audit", "--server", address, "--token", locked.tokens.read, "--json"])
-    assert '"actor": "admin"' in audit.output and '"token_create"' in audit.output
+    assert '"actor": "admin"' in audit.output and '"token_create"' in audit.output and '"token_revoke"' in audit.output
 
 
 def test_a_revoked_token_is_refused_by_every_worker_within_the_cache_time(locked: Locked) -> None:
