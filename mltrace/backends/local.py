@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mltrace.db import artifact_queries, impact_queries, lineage_queries, queries, search, suspect_queries
+from mltrace.db import (
+    artifact_queries,
+    compare_queries,
+    impact_queries,
+    lineage_queries,
+    queries,
+    search,
+    suspect_queries,
+)
 from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
+from mltrace.entities.comparison import Comparison
 from mltrace.entities.impact import Impact
 from mltrace.entities.suspect import RunSuspicion
 from mltrace.lineage.impact import Selector
@@ -80,6 +89,9 @@ class LocalBackend:
 
     def impact(self, selector: Selector, since: datetime | None, until: datetime | None, limit: int) -> Impact:
         return self.store.query(impact_queries.impact, selector, since, until, limit)
+
+    def compare(self, run_ids: list[int], points: int) -> Comparison:
+        return self.store.query(compare_queries.compare, run_ids, points)
 
     def flag_impact(
         self, selector: Selector, reason: str | None, since: datetime | None, until: datetime | None

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import mltrace
-from mltrace.cli import admin, artifacts, catalog, diff, impact, lineage, runs
+from mltrace.cli import admin, artifacts, catalog, compare, diff, impact, lineage, runs
 from mltrace.cli.options import target_options
 from mltrace.cli.text import safe_text
 from mltrace.delivery.http_sink import ServerError
@@ -103,6 +103,7 @@ for command in (
     lineage.review,
     diff.diff,
     impact.impact,
+    compare.compare,
     catalog.components,
     catalog.tags,
     runs.notes,

@@ -10,7 +10,9 @@ from typing import Any
 from mltrace.cli.text import safe_json
 from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.artifact import StoredArtifact
+from mltrace.entities.comparison import Comparison
 from mltrace.entities.impact import Impact
+from mltrace.entities.json_values import json_number
 from mltrace.entities.times import iso_utc
 from mltrace.lineage.evidence import Evidence
 from mltrace.lineage.trace_diff import TraceDiff
@@ -193,5 +195,42 @@ def impact_json(impact: Impact) -> dict[str, Any]:
                 "time": iso(o.time),
             }
             for o in impact.outputs
+        ],
+    }
+
+
+def comparison_json(comparison: Comparison) -> dict[str, Any]:
+    """A comparison with the field names of `GET /api/v1/compare`."""
+    return {
+        "runs": [
+            {
+                "id": run.id,
+                "component": run.component_name,
+                "status": run.status,
+                "start": iso(run.start_timestamp),
+                "end": iso(run.end_timestamp),
+                "duration_ms": run.duration_ms,
+            }
+            for run in comparison.runs
+        ],
+        "differing": comparison.differing,
+        "rows": [
+            {"group": row.group, "key": row.key, "differs": row.differs, "values": list(row.values)}
+            for row in comparison.rows
+        ],
+        "series": [
+            {
+                "key": metric.key,
+                "runs": [
+                    {
+                        "run_id": s.run_id,
+                        "count": s.count,
+                        "steps": s.steps,
+                        "values": [json_number(v) for v in s.values],
+                    }
+                    for s in metric.runs
+                ],
+            }
+            for metric in comparison.series
         ],
     }

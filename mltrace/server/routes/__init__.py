@@ -1,6 +1,19 @@
 """One blueprint per resource of the API, all under `/api/v1`."""
 
-from mltrace.server.routes import artifacts, components, diff, flags, health, impact, review, runs, search, tags, trace
+from mltrace.server.routes import (
+    artifacts,
+    compare,
+    components,
+    diff,
+    flags,
+    health,
+    impact,
+    review,
+    runs,
+    search,
+    tags,
+    trace,
+)
 
 BLUEPRINTS = [
     health.blp,
@@ -9,6 +22,7 @@ BLUEPRINTS = [
     tags.blp,
     trace.blp,
     diff.blp,
+    compare.blp,
     flags.blp,
     review.blp,
     impact.blp,

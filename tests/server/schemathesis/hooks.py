@@ -1,4 +1,5 @@
-"""Rules of `POST /api/v1/runs` that its OpenAPI document states in words, applied to the runs schemathesis makes.
+"""Rules that the OpenAPI document states in words, applied to the requests schemathesis makes: those of
+`POST /api/v1/runs`, and the distinct ids of `GET /api/v1/compare`.
 
 JSON Schema cannot say that a run ends at or after it starts, that its times fall within the years 1-9999 once
 in UTC (`0001-01-01T00:00:00+14:00` is in year 0 there), that `upstream` names stored runs, or that a `cached`
@@ -19,6 +20,10 @@ from mltrace.entities.times import iso_utc, parse_utc_clamped
 @schemathesis.hook
 def map_case(context: Any, case: Any) -> Any:
     """Every phase's cases (the coverage phase applies no body hooks, only case hooks)."""
+    if (case.method.upper(), case.operation.path) == ("GET", "/api/v1/compare"):
+        if _is_positive(case):
+            _distinct_compare_ids(case)
+        return case
     if (case.method.upper(), case.operation.path) != ("POST", "/api/v1/runs"):
         return case
     runs = case.body.get("runs") if isinstance(case.body, dict) else None
@@ -30,6 +35,15 @@ def map_case(context: Any, case: Any) -> Any:
             if _is_positive(case):  # a negative case's invalid artifact must not be dropped: it is the point
                 _artifacts_only_of_outputs(run)
     return case
+
+
+def _distinct_compare_ids(case: Any) -> None:
+    """Ids of a pattern-fitting `ids` made distinct (`5,5` is one run, too few: JSON Schema cannot say so)."""
+    query = case.query if isinstance(case.query, dict) else None
+    ids = query.get("ids") if query else None
+    if query is None or not isinstance(ids, str) or not all(part.isdigit() for part in ids.split(",")):
+        return
+    query["ids"] = ",".join(str(position + 1) for position, _ in enumerate(ids.split(",")))
 
 
 def _keep_times_in_order(run: dict[str, Any]) -> None:
