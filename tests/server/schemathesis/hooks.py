@@ -15,6 +15,9 @@ import schemathesis
 
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.times import iso_utc, parse_utc_clamped
+from tests.server.sample import PIPELINE_RECORDS
+
+SAMPLE_RUNS = len(PIPELINE_RECORDS)  # the runs the live server holds, ids 1 to SAMPLE_RUNS
 
 
 @schemathesis.hook
@@ -38,12 +41,13 @@ def map_case(context: Any, case: Any) -> Any:
 
 
 def _distinct_compare_ids(case: Any) -> None:
-    """Ids of a pattern-fitting `ids` made distinct (`5,5` is one run, too few: JSON Schema cannot say so)."""
+    """A pattern-fitting `ids` made distinct (`5,5` is one run, too few: JSON Schema cannot say so), and ids of the
+    sample pipeline's runs (1 to SAMPLE_RUNS), so that the comparison is reached rather than a 404."""
     query = case.query if isinstance(case.query, dict) else None
     ids = query.get("ids") if query else None
     if query is None or not isinstance(ids, str) or not all(part.isdigit() for part in ids.split(",")):
         return
-    query["ids"] = ",".join(str(position + 1) for position, _ in enumerate(ids.split(",")))
+    query["ids"] = ",".join(str(k) for k in range(1, min(len(ids.split(",")), SAMPLE_RUNS) + 1))
 
 
 def _keep_times_in_order(run: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ import { DEFAULT_HISTORY_LIMIT } from "../../../lib/commandParser";
 import { count, formatDuration, isoToLocalInput, localInputToIso } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
 import type { Run } from "../../../lib/types";
+import { CompareButton, PickCell, useRunPicks } from "../../compare/components/RunPicker";
 import { MoreLink } from "../../runs/components/MoreLink";
 import { previewOf } from "../../runs/preview";
 import { useComponentRuns } from "../api/getComponentRuns";
@@ -116,6 +117,7 @@ export function HistoryView() {
     Number.isInteger(parsedLimit) && parsedLimit > 0 ? parsedLimit : DEFAULT_HISTORY_LIMIT;
   const since = searchParams.get("since") ?? "";
   const until = searchParams.get("until") ?? "";
+  const picks = useRunPicks();
   const query = useComponentRuns({
     component: name,
     limit,
@@ -137,49 +139,56 @@ export function HistoryView() {
           {since || until ? " in this time range" : ""}.
         </Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="table table-clickable">
-            <caption className="sr-only">
-              Last {count(limit, "run")} of {name}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Status</th>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Inputs</th>
-                <th scope="col">Outputs</th>
-                <th scope="col">Git</th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.runs.map((run) => (
-                <tr key={run.id} onClick={() => navigate(paths.inspect(run.id))}>
-                  <td>
-                    <Link to={paths.inspect(run.id)} onClick={(e) => e.stopPropagation()}>
-                      Run {run.id}
-                    </Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={run.status} /> <StaleBadge messages={run.stale} />
-                  </td>
-                  <td>
-                    <Time iso={run.start} />
-                  </td>
-                  <td>{formatDuration(run.duration_ms)}</td>
-                  <td className="mono cell-list">
-                    <PointerNames run={run} what="inputs" />
-                  </td>
-                  <td className="mono cell-list">
-                    <PointerNames run={run} what="outputs" />
-                  </td>
-                  <td className="mono">{run.git_hash ? run.git_hash.slice(0, 8) : "—"}</td>
+        <>
+          <CompareButton picks={picks} order={query.data.runs.map((run) => run.id)} />
+          <div className="table-scroll">
+            <table className="table table-clickable">
+              <caption className="sr-only">
+                Last {count(limit, "run")} of {name}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <span className="sr-only">Compare</span>
+                  </th>
+                  <th scope="col">Run</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Inputs</th>
+                  <th scope="col">Outputs</th>
+                  <th scope="col">Git</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {query.data.runs.map((run) => (
+                  <tr key={run.id} onClick={() => navigate(paths.inspect(run.id))}>
+                    <PickCell runId={run.id} picks={picks} />
+                    <td>
+                      <Link to={paths.inspect(run.id)} onClick={(e) => e.stopPropagation()}>
+                        Run {run.id}
+                      </Link>
+                    </td>
+                    <td>
+                      <StatusBadge status={run.status} /> <StaleBadge messages={run.stale} />
+                    </td>
+                    <td>
+                      <Time iso={run.start} />
+                    </td>
+                    <td>{formatDuration(run.duration_ms)}</td>
+                    <td className="mono cell-list">
+                      <PointerNames run={run} what="inputs" />
+                    </td>
+                    <td className="mono cell-list">
+                      <PointerNames run={run} what="outputs" />
+                    </td>
+                    <td className="mono">{run.git_hash ? run.git_hash.slice(0, 8) : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </div>
   );
