@@ -17,6 +17,7 @@ from pathlib import Path
 from bench import (
     artifacts,
     browser_trace,
+    compare,
     decorated_call,
     decorator_cost,
     impact,
@@ -41,6 +42,7 @@ BENCHES = {
     "artifacts": artifacts,
     "diff": trace_diff,
     "impact": impact,
+    "compare": compare,
 }
 
 
