@@ -196,3 +196,15 @@ def test_the_tests_write_screenshots_to_an_ignored_folder_and_leave_the_document
     ignored = subprocess.run(["git", "check-ignore", "--quiet", str(written)], cwd=ROOT)
     assert ignored.returncode == 0, f"{written} is not ignored by git"
     assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in DOCUMENTED.glob("*.png")} == documented
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_fifty_compared_runs_scroll_inside_their_table_not_the_page(
+    new_page: Callable[..., Page], demo: dict[str, Any], viewport: dict[str, int]
+) -> None:
+    phone = viewport == PHONE
+    page = open_at_demo_time(new_page, demo, viewport=viewport, is_mobile=phone, has_touch=phone, color_scheme="dark")
+    page.goto("/compare/" + ",".join(map(str, demo["sweep_run_ids"])))
+    expect(page.get_by_role("figure", name="loss by step").locator("path.recharts-line-curve")).to_have_count(50)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], "the page scrolls sideways"
+    shoot(page, f"compare-fifty-{'narrow' if phone else 'wide'}-dark", full_page=True)
