@@ -18,6 +18,7 @@ from bench import (
     artifacts,
     auth,
     browser_trace,
+    compare,
     decorated_call,
     decorator_cost,
     impact,
@@ -47,6 +48,7 @@ BENCHES = {
     "impact": impact,
     "openlineage": openlineage,
     "runs": run_queries,
+    "compare": compare,
 }
 
 

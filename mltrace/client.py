@@ -23,6 +23,7 @@ from mltrace.delivery.spool import Spool, spool_dir_for
 from mltrace.delivery.writer import BackgroundWriter
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType, new_run_key
 from mltrace.entities.access import SCOPES, ApiToken, AuditEntry, check_token_name, hash_secret, new_secret
+from mltrace.entities.comparison import DEFAULT_POINTS, MAX_COMPARED, MAX_POINTS, MIN_COMPARED
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.late_values import late_value_problems
 from mltrace.entities.limits import fit_pointer_name
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # the database layer (SQLAlchemy, Alembic) is imported when f
     from mltrace.backends.local import LocalBackend
     from mltrace.db.store import Store
     from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
+    from mltrace.entities.comparison import Comparison
     from mltrace.entities.impact import Impact
     from mltrace.lineage.trace_diff import TraceDiff
 
@@ -553,6 +555,27 @@ class Client:
         ]
         return diff_traces(sides[0], sides[1], code_of=lambda run_id: self.get_run(run_id).code_snapshot)
 
+    def compare(self, run_ids: list[int], points: int = DEFAULT_POINTS) -> Comparison:
+        """Runs side by side (2 to 50; a repeated id counts once): their params, metrics, facts (component,
+        status, code hash, git commit, duration) and inputs' versions, a row each with a value per run, the rows
+        that differ first; and each step metric's series per run, sampled to at most `points` points.
+        InvalidInputError for fewer or more runs or a bad id, NotFoundError naming the ids no run has."""
+        for run_id in run_ids:
+            if isinstance(run_id, bool) or not isinstance(run_id, int):
+                raise InvalidInputError(f"run ids must be integers, got {run_id!r}")
+        distinct = list(dict.fromkeys(run_ids))
+        if not MIN_COMPARED <= len(distinct) <= MAX_COMPARED:
+            raise InvalidInputError(
+                f"compare takes {MIN_COMPARED} to {MAX_COMPARED} distinct run ids, got {len(distinct)}"
+            )
+        if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= MAX_POINTS:
+            raise InvalidInputError(f"points must be an integer from 2 to {MAX_POINTS}, got {points!r}")
+        impossible = [run_id for run_id in distinct if not 0 < run_id <= MAX_RUN_ID]
+        if impossible:
+            noun = "Run" if len(impossible) == 1 else "Runs"
+            raise NotFoundError(f"{noun} {', '.join(map(str, impossible))} not found.")
+        return self.backend.compare(distinct, points)
+
     def web_trace(self, output_id: str) -> list[dict[str, Any]]:
         """The original UI's nested trace tree; a run reached twice is expanded once."""
         return _nested_tree(self.trace(output_id, "upstream"))
@@ -971,6 +994,11 @@ def web_trace(output_id: str) -> list[dict[str, Any]]:
 def diff(a: str, b: str) -> TraceDiff:
     """What differs between the upstream traces of two outputs, the likely cause first (see `Client.diff`)."""
     return default_client().diff(a, b)
+
+
+def compare(run_ids: list[int], points: int = DEFAULT_POINTS) -> Comparison:
+    """Runs (2 to 50) side by side, the rows that differ first, with their step series (see `Client.compare`)."""
+    return default_client().compare(run_ids, points)
 
 
 def review_flagged_outputs() -> tuple[list[str], list[tuple[ComponentRun, int]]]:

@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 import mltrace
 from mltrace.samples import DemoInfo, build_demo
 from mltrace.server.app import create_app
-from tests.e2e.demo_server import log_batch_run, log_odd_component
+from tests.e2e.demo_server import log_batch_run, log_odd_component, log_step_series
 
 # The demo's "today": its dates, and so the recorded answers, do not depend on the day they are made.
 TODAY = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
@@ -68,6 +68,7 @@ def demo_database() -> Iterator[tuple[str, DemoInfo]]:
                 log_odd_component()
                 if not mltrace.flush(120):
                     raise SystemExit("the demo could not be stored")
+                log_step_series(db, info)
             yield db, info
         finally:
             for name, value in previous.items():
@@ -159,6 +160,20 @@ def record(db: str, info: DemoInfo) -> str:
     for selector in (f"run:{info.culprit_run_id}", info.culprit_output, first_ingest):
         ask("GET", f"{api}/impact", {"id": selector, "limit": IMPACT_LIMIT})
     ask("GET", f"{api}/impact", {"id": f"run:{MISSING_RUN}", "limit": IMPACT_LIMIT})
+
+    # The compare view: the newest three training runs as history lists them (ticked there), every training run
+    # (`compare A B C…` typed), the good ingest run beside the Fahrenheit one, and a run that does not exist.
+    newest_train = [
+        run["id"] for run in ask("GET", f"{api}/components/train/runs", {"limit": HISTORY_LIMITS[0]})["runs"]
+    ]
+    ingests = info.run_ids["ingest"]
+    for ids in (
+        newest_train[:3],
+        list(info.run_ids["train"]),
+        [ingests[0], info.culprit_run_id],
+        [ingests[0], MISSING_RUN],
+    ):
+        ask("GET", f"{api}/compare", {"ids": ",".join(map(str, ids))})
 
     # Errors, as the server words them.
     ask("GET", f"{api}/runs/{MISSING_RUN}")

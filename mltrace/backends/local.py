@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from mltrace.db import (
     artifact_queries,
     audit,
+    compare_queries,
     impact_queries,
     lineage_queries,
     queries,
@@ -27,6 +28,7 @@ from mltrace.db.store import Store
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import StoredArtifact, StoredCacheEntry
+from mltrace.entities.comparison import Comparison
 from mltrace.entities.impact import Impact
 from mltrace.entities.series import Series
 from mltrace.entities.suspect import RunSuspicion
@@ -123,6 +125,9 @@ class LocalBackend:
 
     def impact(self, selector: Selector, since: datetime | None, until: datetime | None, limit: int) -> Impact:
         return self.store.query(impact_queries.impact, selector, since, until, limit)
+
+    def compare(self, run_ids: list[int], points: int) -> Comparison:
+        return self.store.query(compare_queries.compare, run_ids, points)
 
     def flag_impact(
         self, selector: Selector, reason: str | None, since: datetime | None, until: datetime | None

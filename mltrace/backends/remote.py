@@ -12,6 +12,7 @@ from mltrace.delivery.http_sink import HttpSink, ServerError, request_json
 from mltrace.entities import Component, ComponentRun, IOPointer, PointerType
 from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import ArtifactRef, CacheEntry, StoredArtifact, StoredCacheEntry
+from mltrace.entities.comparison import CompareRow, Comparison, RunSeries, StepMetric
 from mltrace.entities.cursor import encode_cursor
 from mltrace.entities.impact import AffectedOutput, Impact
 from mltrace.entities.json_values import strict_json
@@ -301,6 +302,11 @@ class RemoteBackend:
         query = {"id": _selector_text(selector), "since": _iso(since), "until": _iso(until), "limit": limit}
         return impact_from_json(self._call("GET", "/impact", query))
 
+    def compare(self, run_ids: list[int], points: int) -> Comparison:
+        return comparison_from_json(
+            self._call("GET", "/compare", {"ids": ",".join(map(str, run_ids)), "points": points})
+        )
+
     def flag_impact(
         self, selector: Selector, reason: str | None, since: datetime | None, until: datetime | None
     ) -> int:
@@ -512,3 +518,29 @@ def _number(value: Any) -> float:
     if number is None:
         raise MltraceError(f"the server answered a series value that is not a number: {value!r}")
     return number
+
+
+def comparison_from_json(data: dict[str, Any]) -> Comparison:
+    """A comparison as the server answers it (each run with the facts its column shows)."""
+    runs = [
+        ComponentRun(
+            component_name=r["component"],
+            id=int(r["id"]),
+            status=r["status"],
+            start_timestamp=_time(r["start"]),
+            end_timestamp=_time(r["end"]),
+        )
+        for r in data["runs"]
+    ]
+    rows = [CompareRow(r["group"], r["key"], list(r["values"]), bool(r["differs"])) for r in data["rows"]]
+    series = [
+        StepMetric(
+            m["key"],
+            [
+                RunSeries(int(s["run_id"]), list(s["steps"]), [float(v) for v in s["values"]], int(s["count"]))
+                for s in m["runs"]
+            ],
+        )
+        for m in data["series"]
+    ]
+    return Comparison(runs, rows, series)

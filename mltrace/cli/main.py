@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 import mltrace
-from mltrace.cli import access, admin, artifacts, catalog, diff, export, impact, lineage, runs, values
+from mltrace.cli import access, admin, artifacts, catalog, compare, diff, export, impact, lineage, runs, values
 from mltrace.cli.options import target_options
 from mltrace.cli.text import safe_text
 from mltrace.delivery.http_sink import ServerError
@@ -105,6 +105,7 @@ for command in (
     lineage.review,
     diff.diff,
     impact.impact,
+    compare.compare,
     catalog.components,
     catalog.tags,
     runs.notes,

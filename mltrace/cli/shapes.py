@@ -11,7 +11,9 @@ from mltrace.cli.text import safe_json
 from mltrace.entities import Component, ComponentRun, IOPointer
 from mltrace.entities.access import ApiToken, AuditEntry
 from mltrace.entities.artifact import StoredArtifact
+from mltrace.entities.comparison import Comparison
 from mltrace.entities.impact import Impact
+from mltrace.entities.json_values import json_number
 from mltrace.entities.series import Series
 from mltrace.entities.times import iso_utc
 from mltrace.lineage.evidence import Evidence
@@ -233,4 +235,41 @@ def audit_json(entry: AuditEntry) -> dict[str, Any]:
         "target": entry.target,
         "before": entry.before,
         "after": entry.after,
+    }
+
+
+def comparison_json(comparison: Comparison) -> dict[str, Any]:
+    """A comparison with the field names of `GET /api/v1/compare`."""
+    return {
+        "runs": [
+            {
+                "id": run.id,
+                "component": run.component_name,
+                "status": run.status,
+                "start": iso(run.start_timestamp),
+                "end": iso(run.end_timestamp),
+                "duration_ms": run.duration_ms,
+            }
+            for run in comparison.runs
+        ],
+        "differing": comparison.differing,
+        "rows": [
+            {"group": row.group, "key": row.key, "differs": row.differs, "values": list(row.values)}
+            for row in comparison.rows
+        ],
+        "series": [
+            {
+                "key": metric.key,
+                "runs": [
+                    {
+                        "run_id": s.run_id,
+                        "count": s.count,
+                        "steps": s.steps,
+                        "values": [json_number(v) for v in s.values],
+                    }
+                    for s in metric.runs
+                ],
+            }
+            for metric in comparison.series
+        ],
     }

@@ -35,12 +35,19 @@ def _plain(item: Any) -> bool:
     return kind is str and item.isascii() and "\x00" not in item
 
 
+def json_number(value: float) -> float | str:
+    """A float as strict JSON carries it: NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"."""
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
 def _convert(item: Any, depth: int, path: tuple[Any, ...], changes: list[str] | None) -> Any:
     """`item`, found at `path` (a linked tuple: `(((), "a"), 0)` is /a/0) and `depth` levels down."""
     if isinstance(item, str):
         return _text(item, path, changes)
     if isinstance(item, float) and not math.isfinite(item):
-        return "NaN" if math.isnan(item) else ("Infinity" if item > 0 else "-Infinity")
+        return json_number(item)
     if item is None or isinstance(item, (int, float, bool)):
         return item
     if isinstance(item, (dict, list, tuple, set, frozenset)):

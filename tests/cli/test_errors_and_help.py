@@ -39,6 +39,7 @@ def test_the_documented_commands_all_exist() -> None:
         "review",
         "diff",
         "impact",
+        "compare",
         "components",
         "tags",
         "notes",

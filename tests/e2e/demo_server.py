@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
@@ -17,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import time_machine
+from sqlalchemy import insert
 from werkzeug.serving import make_server
 
 import mltrace
-from mltrace.samples import build_demo
+from mltrace.client import Client
+from mltrace.db.models import run_metric_steps
+from mltrace.samples import DemoInfo, build_demo
 from mltrace.server.app import create_app
 
 ODD_COMPONENT = "<img src=x onerror=alert(1)>"
@@ -53,6 +57,51 @@ def _log(
 
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+SERIES_KEY = "val_loss"  # a step series of each demo training run, written directly (see log_step_series)
+SERIES_EPOCHS = 30
+SWEEP_COMPONENT = "sweep"  # SWEEP_RUNS runs of one training sweep, for comparing 50 runs at once
+SWEEP_RUNS = 50
+SWEEP_STEPS = 200
+
+
+def log_step_series(db: str, info: DemoInfo) -> None:
+    """A validation loss per epoch for each of the demo's training runs, written straight into
+    `run_metric_steps` (the decorators do not log step series in this version)."""
+    rows = []
+    for k, run_id in enumerate(info.run_ids["train"]):
+        for epoch in range(SERIES_EPOCHS):
+            loss = 0.08 + 0.9 * math.exp(-epoch / (4 + k)) + 0.01 * math.sin(epoch + k)
+            rows.append({"run_id": run_id, "key": SERIES_KEY, "step": epoch, "num": round(loss, 4), "ts": T0})
+    _insert_steps(db, rows)
+
+
+def _insert_steps(db: str, rows: list[dict[str, Any]]) -> None:
+    with Client(db).store.engine.begin() as conn:
+        conn.execute(insert(run_metric_steps), rows)
+
+
+def log_sweep(db: str) -> list[int]:
+    """SWEEP_RUNS runs of SWEEP_COMPONENT, each with a learning rate, a seed and its scores, and a loss per step
+    (SWEEP_STEPS steps); returns their ids, oldest first."""
+    records = []
+    for k in range(SWEEP_RUNS):
+        run = mltrace.ComponentRun(
+            SWEEP_COMPONENT,
+            start_timestamp=T0 + timedelta(hours=k),
+            end_timestamp=T0 + timedelta(hours=k, minutes=20 + k % 7),
+            params={"learning_rate": round(0.001 * (1 + k % 10), 4), "batch_size": 64, "seed": k},
+            metrics={"accuracy": round(0.8 + 0.15 * math.sin(k / 7) ** 2, 4), "epochs": 10},
+        )
+        run.add_inputs(["data/features/sweep.csv"])
+        records.append(run)
+    ids = Client(db).ingest(records)
+    rows = [
+        {"run_id": run_id, "key": "loss", "step": step, "num": round(1 / (1 + step * (1 + k % 10) / 50), 4), "ts": T0}
+        for k, run_id in enumerate(ids)
+        for step in range(SWEEP_STEPS)
+    ]
+    _insert_steps(db, rows)
+    return ids
 
 
 def log_extras() -> None:
@@ -107,6 +156,8 @@ def build(db: str, workdir: str) -> dict[str, Any]:
     log_extras()
     if not mltrace.flush(120):
         raise SystemExit("the extra runs could not be stored")
+    log_step_series(db, info)
+    sweep_ids = log_sweep(db)
     described = {key: value for key, value in asdict(info).items() if key != "workdir"}
     described["run_ids"] = {name: list(ids) for name, ids in info.run_ids.items()}
     described.update(
@@ -119,6 +170,8 @@ def build(db: str, workdir: str) -> dict[str, Any]:
         batch_component=BATCH_COMPONENT,
         batch_outputs=BATCH_OUTPUTS,
         code_outputs=list(CODE_OUTPUTS),
+        sweep_run_ids=sweep_ids,
+        series_key=SERIES_KEY,
     )
     return described
 

@@ -98,6 +98,17 @@ def show_impact(page: Page, demo: dict[str, Any]) -> None:
     expect(page.get_by_role("button", name=re.compile(r"^Flag all"))).to_be_visible()
 
 
+def show_compare(page: Page, demo: dict[str, Any]) -> None:
+    # Every training run of the demo: what differs first, their loss per epoch and their scores.
+    ids = demo["run_ids"]["train"]
+    page.goto("/compare/" + ",".join(map(str, ids)))
+    expect(page.get_by_role("heading", level=1, name=f"Compare {len(ids)} runs")).to_be_visible()
+    expect(page.get_by_role("figure", name=re.compile("by step$")).locator("path.recharts-line-curve")).to_have_count(
+        len(ids)
+    )
+    expect(page.get_by_role("figure", name="auc per run").locator(".recharts-bar-rectangle").first).to_be_visible()
+
+
 def show_tag(page: Page, demo: dict[str, Any]) -> None:
     page.goto("/tag/etl")
     expect(page.get_by_role("heading", level=1, name="Tag etl")).to_be_visible()
@@ -128,6 +139,7 @@ VIEWS: dict[str, Callable[[Page, dict[str, Any]], None]] = {
     "trace": show_trace,
     "diff": show_diff,
     "impact": show_impact,
+    "compare": show_compare,
     "tag": show_tag,
     "review": show_review,
     "help": show_help,
@@ -159,7 +171,7 @@ def test_every_view_is_photographed_in_both_themes(
     other = "light" if theme == "dark" else "dark"
     expect(page.get_by_role("button", name=f"Switch to {other} theme")).to_be_visible()
     # The run page is long: all of it, so that its test results and notes show too.
-    shoot(page, f"{view}-{theme}", full_page=view == "inspect")
+    shoot(page, f"{view}-{theme}", full_page=view in ("inspect", "compare"))
 
 
 def test_the_review_is_photographed_on_a_phone_with_every_column_in_view(
@@ -188,8 +200,8 @@ def test_the_history_chart_is_photographed_on_a_phone_no_wider_than_it(
     shoot(page, "history-chart-narrow-dark")
 
 
-@pytest.mark.parametrize("view", ["diff", "impact"])
-def test_the_diff_and_the_impact_are_photographed_on_a_phone_no_wider_than_it(
+@pytest.mark.parametrize("view", ["diff", "impact", "compare"])
+def test_the_diff_the_impact_and_the_compare_are_photographed_on_a_phone_no_wider_than_it(
     new_page: Callable[..., Page], demo: dict[str, Any], view: str
 ) -> None:
     page = open_at_demo_time(new_page, demo, viewport=PHONE, is_mobile=True, has_touch=True, color_scheme="light")
@@ -211,3 +223,15 @@ def test_the_tests_write_screenshots_to_an_ignored_folder_and_leave_the_document
     ignored = subprocess.run(["git", "check-ignore", "--quiet", str(written)], cwd=ROOT)
     assert ignored.returncode == 0, f"{written} is not ignored by git"
     assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in DOCUMENTED.glob("*.png")} == documented
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_fifty_compared_runs_scroll_inside_their_table_not_the_page(
+    new_page: Callable[..., Page], demo: dict[str, Any], viewport: dict[str, int]
+) -> None:
+    phone = viewport == PHONE
+    page = open_at_demo_time(new_page, demo, viewport=viewport, is_mobile=phone, has_touch=phone, color_scheme="dark")
+    page.goto("/compare/" + ",".join(map(str, demo["sweep_run_ids"])))
+    expect(page.get_by_role("figure", name="loss by step").locator("path.recharts-line-curve")).to_have_count(50)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], "the page scrolls sideways"
+    shoot(page, f"compare-fifty-{'narrow' if phone else 'wide'}-dark", full_page=True)

@@ -175,3 +175,18 @@ def test_suspect_marks_through_the_server_are_those_of_its_database(through: str
         == [mark]
         == [m["source"] for m in nodes[f"run:{clean.id}"]]
     )
+
+
+def test_compare_through_the_server_answers_as_the_database_would(through: str) -> None:
+    records = [run("compare_train", i, params={"lr": lr}, metrics={"auc": float("nan")}) for i, lr in enumerate([1, 2])]
+    HttpSink(through).ingest(records)
+    ids = [r.id for r in mltrace.get_history("compare_train")]
+    found = mltrace.compare(ids)
+    assert [r.id for r in found.runs] == ids and found.runs[0].component_name == "compare_train"
+    lr = next(row for row in found.rows if row.key == "lr")
+    assert lr.differs and lr.values == [2, 1]
+    assert found.series == []
+    with pytest.raises(NotFoundError):
+        mltrace.compare([ids[0], 999_999])
+    with pytest.raises(InvalidInputError):
+        mltrace.compare([ids[0]])

@@ -23,6 +23,7 @@ ROUTES = {
     ("/api/v1/tags/{tag}/components", "get"),
     ("/api/v1/trace", "get"),
     ("/api/v1/diff", "get"),
+    ("/api/v1/compare", "get"),
     ("/api/v1/flags", "get"),
     ("/api/v1/flags/{output_id}", "put"),
     ("/api/v1/flags/{output_id}", "delete"),

@@ -3,6 +3,7 @@
 from mltrace.server.routes import (
     artifacts,
     audit,
+    compare,
     components,
     diff,
     flags,
@@ -24,6 +25,7 @@ BLUEPRINTS = [
     tags.blp,
     trace.blp,
     diff.blp,
+    compare.blp,
     flags.blp,
     review.blp,
     impact.blp,

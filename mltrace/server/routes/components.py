@@ -37,6 +37,13 @@ def component(name: str) -> Component:
 @blp.arguments(HistoryArgs, location="query")
 @blp.response(200, HistorySchema)
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.doc(
+    **links(
+        compare=link_to(
+            "GET", "/api/v1/compare", ids="{$response.body#/runs/0/id},{$response.body#/runs/1/id}"
+        ),  # the newest two runs side by side
+    )
+)
 def history(args: dict[str, Any], name: str) -> dict[str, Any]:
     """A component's runs, newest first; `since` inclusive, `until` exclusive (on start time); pass `next` back
     as `before` for the following page."""

@@ -1,4 +1,5 @@
-"""Rules of `POST /api/v1/runs` that its OpenAPI document states in words, applied to the runs schemathesis makes.
+"""Rules that the OpenAPI document states in words, applied to the requests schemathesis makes: those of
+`POST /api/v1/runs`, and the distinct ids of `GET /api/v1/compare`.
 
 JSON Schema cannot say that a run ends at or after it starts, that its times fall within the years 1-9999 once
 in UTC (`0001-01-01T00:00:00+14:00` is in year 0 there), that `upstream` names stored runs, or that a `cached`
@@ -21,9 +22,12 @@ from mltrace.entities.limits import MAX_NAME_CHARS
 from mltrace.entities.times import iso_utc, parse_utc_clamped
 from mltrace.lineage.openlineage import event_problems
 from mltrace.query.filter_grammar import MAX_FILTER_CHARS
+from tests.server.sample import PIPELINE_RECORDS
 
 VALID_FILTERS = ("", "metrics.accuracy > 0.5", "params.model = 'a' and status = 'success'", "tag = 'x'")
 VALID_ORDERS = ("", "started", "metrics.accuracy desc, id")
+
+SAMPLE_RUNS = len(PIPELINE_RECORDS)  # the runs the live server holds, ids 1 to SAMPLE_RUNS
 
 
 @schemathesis.hook
@@ -41,6 +45,10 @@ def map_case(context: Any, case: Any) -> Any:
         return case
     if case.method.upper() == "GET" and isinstance(case.query, dict):
         map_query(context, case.query)
+    if (case.method.upper(), case.operation.path) == ("GET", "/api/v1/compare"):
+        if _is_positive(case):
+            _distinct_compare_ids(case)
+        return case
     if (case.method.upper(), case.operation.path) != ("POST", "/api/v1/runs"):
         return case
     runs = case.body.get("runs") if isinstance(case.body, dict) else None
@@ -68,6 +76,16 @@ def map_query(context: Any, query: Any) -> Any:
         if isinstance(text, str) and len(text) <= MAX_FILTER_CHARS and "\x00" not in text:
             query[name] = valid[len(text) % len(valid)]
     return query
+
+
+def _distinct_compare_ids(case: Any) -> None:
+    """A pattern-fitting `ids` made distinct (`5,5` is one run, too few: JSON Schema cannot say so), and ids of the
+    sample pipeline's runs (1 to SAMPLE_RUNS), so that the comparison is reached rather than a 404."""
+    query = case.query if isinstance(case.query, dict) else None
+    ids = query.get("ids") if query else None
+    if query is None or not isinstance(ids, str) or not all(part.isdigit() for part in ids.split(",")):
+        return
+    query["ids"] = ",".join(str(k) for k in range(1, min(len(ids.split(",")), SAMPLE_RUNS) + 1))
 
 
 def _keep_times_in_order(run: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 import { Link, Navigate, type RouteObject } from "react-router-dom";
 import { usePathSegment } from "../lib/usePathSegment";
+import { CompareView } from "../features/compare/components/CompareView";
 import { HelpView } from "../features/help/components/HelpView";
 import { HistoryView } from "../features/history/components/HistoryView";
 import { ImpactView } from "../features/impact/components/ImpactView";
@@ -44,6 +45,7 @@ export const routes: RouteObject[] = [
       { path: "/downstream/:id", element: <LazyTraceView ofRun /> },
       { path: "/diff/:a/:b", element: <LazyTraceView diff /> },
       { path: "/impact/:id", element: <ImpactView /> },
+      { path: "/compare/:ids", element: <CompareView /> },
       { path: "/tag/:tag", element: <TagView /> },
       { path: "/review", element: <ReviewView /> },
       { path: "/help", element: <HelpView /> },

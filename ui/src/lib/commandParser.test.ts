@@ -138,6 +138,17 @@ describe("parseCommand", () => {
     expect(error("diff a b c")).toMatch(/diff needs two output ids/);
   });
 
+  it("reads compare's run ids, spaces or commas apart, a repeated one once", () => {
+    expect(parsed("compare 12 15 18")).toEqual({ name: "compare", runIds: [12, 15, 18] });
+    expect(parsed("compare 12,15, 12")).toEqual({ name: "compare", runIds: [12, 15] });
+    expect(error("compare 12")).toMatch(/compare needs 2 to 50 different run ids.*\(got 1\)/);
+    expect(error("compare 12 12")).toMatch(/\(got 1\)/);
+    expect(error("compare 12 x")).toMatch(/a run id is a whole number, not "x"/);
+    const many = Array.from({ length: 51 }, (_, i) => i + 1).join(" ");
+    expect(error(`compare ${many}`)).toMatch(/\(got 51\)/);
+    expect(parsed(`compare ${many.replace(/ 51$/, "")}`)).toMatchObject({ name: "compare" });
+  });
+
   it("reads impact's output id or run:N and rejects a run:N that names no run id", () => {
     expect(parsed("impact run:42")).toEqual({ name: "impact", id: "run:42" });
     expect(parsed("impact data/raw x.csv")).toEqual({ name: "impact", id: "data/raw x.csv" });

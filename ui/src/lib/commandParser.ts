@@ -9,6 +9,7 @@ export type Command =
   | { name: "trace"; outputId: string }
   | { name: "diff"; a: string; b: string }
   | { name: "impact"; id: string }
+  | { name: "compare"; runIds: number[] }
   | { name: "tag"; tag: string }
   | { name: "flag"; outputId: string }
   | { name: "unflag"; outputId: string }
@@ -29,6 +30,9 @@ export interface CommandSpec {
 }
 
 export const DEFAULT_HISTORY_LIMIT = 10;
+/** How many runs `compare` takes (as the API does). */
+export const MIN_COMPARED = 2;
+export const MAX_COMPARED = 50;
 
 /** Every command, in the order `help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -74,6 +78,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Show what an output (or run:N) affected downstream, and flag its endpoint outputs.",
     example: "impact run:42",
     argument: "output",
+  },
+  {
+    name: "compare",
+    usage: "compare RUN_ID RUN_ID …",
+    description: `Show ${MIN_COMPARED} to ${MAX_COMPARED} runs side by side: what differs first, with charts of their metrics.`,
+    example: "compare 12 15 18",
   },
   {
     name: "tag",
@@ -162,6 +172,19 @@ function parseImpact(rest: string, example: string): ParseResult {
   return ok({ name: "impact", id: rest });
 }
 
+function parseCompare(rest: string, example: string): ParseResult {
+  const args = rest.split(/[\s,]+/).filter(Boolean);
+  const bad = args.find((arg) => !/^\d{1,10}$/.test(arg));
+  if (bad !== undefined) return fail(`compare: a run id is a whole number, not "${bad}".`);
+  const runIds = [...new Set(args.map(Number))];
+  if (runIds.length < MIN_COMPARED || runIds.length > MAX_COMPARED) {
+    return fail(
+      `compare needs ${MIN_COMPARED} to ${MAX_COMPARED} different run ids, e.g. \`${example}\` (got ${runIds.length}).`,
+    );
+  }
+  return ok({ name: "compare", runIds });
+}
+
 /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours. */
 function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
@@ -220,6 +243,8 @@ export function parseCommand(line: string): ParseResult {
       return parseDiff(rest, spec.example);
     case "impact":
       return parseImpact(rest, spec.example);
+    case "compare":
+      return parseCompare(rest, spec.example);
     case "tag":
       if (!rest) return fail(`tag needs a tag name, e.g. \`${spec.example}\`.`);
       return ok({ name: "tag", tag: rest });

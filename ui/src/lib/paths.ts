@@ -34,6 +34,8 @@ export const paths = {
   diff: (a: string, b: string) => `/diff/${enc(a)}/${enc(b)}`,
   /** What is downstream of an output, or of `run:N`. */
   impact: (id: string) => `/impact/${enc(id)}`,
+  /** Runs side by side (ids are digits: the commas stay as they are). */
+  compare: (runIds: readonly number[]) => `/compare/${runIds.join(",")}`,
   tag: (tag: string) => `/tag/${enc(tag)}`,
   review: () => "/review",
   help: () => "/help",
@@ -55,6 +57,8 @@ export function pathForCommand(command: Command): string {
       return paths.diff(command.a, command.b);
     case "impact":
       return paths.impact(command.id);
+    case "compare":
+      return paths.compare(command.runIds);
     case "tag":
       return paths.tag(command.tag);
     case "unflag":

@@ -11,6 +11,7 @@ import { DEFAULT_HISTORY_LIMIT } from "../../../lib/commandParser";
 import { count, formatDuration, isoToLocalInput, localInputToIso } from "../../../lib/format";
 import { paths } from "../../../lib/paths";
 import type { Run } from "../../../lib/types";
+import { CompareButton, PickCell, useRunPicks } from "../../compare/components/RunPicker";
 import { MoreLink } from "../../runs/components/MoreLink";
 import { previewOf } from "../../runs/preview";
 import { useComponentRuns } from "../api/getComponentRuns";
@@ -117,6 +118,7 @@ export function HistoryView() {
     Number.isInteger(parsedLimit) && parsedLimit > 0 ? parsedLimit : DEFAULT_HISTORY_LIMIT;
   const since = searchParams.get("since") ?? "";
   const until = searchParams.get("until") ?? "";
+  const picks = useRunPicks();
   const query = useComponentRuns({
     component: name,
     limit,
@@ -141,6 +143,7 @@ export function HistoryView() {
         <>
           <LazyMetricCharts runs={query.data.runs} />
           <h2>Runs</h2>
+          <CompareButton picks={picks} order={query.data.runs.map((run) => run.id)} />
           <div className="table-scroll">
             <table className="table table-clickable">
               <caption className="sr-only">
@@ -148,6 +151,9 @@ export function HistoryView() {
               </caption>
               <thead>
                 <tr>
+                  <th scope="col">
+                    <span className="sr-only">Compare</span>
+                  </th>
                   <th scope="col">Run</th>
                   <th scope="col">Status</th>
                   <th scope="col">Started</th>
@@ -160,6 +166,7 @@ export function HistoryView() {
               <tbody>
                 {query.data.runs.map((run) => (
                   <tr key={run.id} onClick={() => navigate(paths.inspect(run.id))}>
+                    <PickCell runId={run.id} picks={picks} />
                     <td>
                       <Link to={paths.inspect(run.id)} onClick={(e) => e.stopPropagation()}>
                         Run {run.id}
