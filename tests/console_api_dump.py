@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 import mltrace
 from mltrace.samples import DemoInfo, build_demo
 from mltrace.server.app import create_app
-from tests.e2e.demo_server import log_batch_run, log_odd_component, log_step_series
+from tests.e2e.demo_server import log_batch_run, log_odd_component
 
 # The demo's "today": its dates, and so the recorded answers, do not depend on the day they are made.
 TODAY = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
@@ -68,7 +68,6 @@ def demo_database() -> Iterator[tuple[str, DemoInfo]]:
                 log_odd_component()
                 if not mltrace.flush(120):
                     raise SystemExit("the demo could not be stored")
-                log_step_series(db, info)
             yield db, info
         finally:
             for name, value in previous.items():

@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 import mltrace
 from mltrace.client import Client
 from mltrace.db.models import run_metric_steps
-from mltrace.samples import DemoInfo, build_demo
+from mltrace.samples import build_demo
 from mltrace.server.app import create_app
 
 ODD_COMPONENT = "<img src=x onerror=alert(1)>"
@@ -57,22 +57,10 @@ def _log(
 
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
-SERIES_KEY = "val_loss"  # a step series of each demo training run, written directly (see log_step_series)
-SERIES_EPOCHS = 30
+SERIES_KEY = "loss"  # the step series the demo's training runs log (one per epoch)
 SWEEP_COMPONENT = "sweep"  # SWEEP_RUNS runs of one training sweep, for comparing 50 runs at once
 SWEEP_RUNS = 50
 SWEEP_STEPS = 200
-
-
-def log_step_series(db: str, info: DemoInfo) -> None:
-    """A validation loss per epoch for each of the demo's training runs, written straight into
-    `run_metric_steps` (the decorators do not log step series in this version)."""
-    rows = []
-    for k, run_id in enumerate(info.run_ids["train"]):
-        for epoch in range(SERIES_EPOCHS):
-            loss = 0.08 + 0.9 * math.exp(-epoch / (4 + k)) + 0.01 * math.sin(epoch + k)
-            rows.append({"run_id": run_id, "key": SERIES_KEY, "step": epoch, "num": round(loss, 4), "ts": T0})
-    _insert_steps(db, rows)
 
 
 def _insert_steps(db: str, rows: list[dict[str, Any]]) -> None:
@@ -156,7 +144,6 @@ def build(db: str, workdir: str) -> dict[str, Any]:
     log_extras()
     if not mltrace.flush(120):
         raise SystemExit("the extra runs could not be stored")
-    log_step_series(db, info)
     sweep_ids = log_sweep(db)
     described = {key: value for key, value in asdict(info).items() if key != "workdir"}
     described["run_ids"] = {name: list(ids) for name, ids in info.run_ids.items()}

@@ -53,7 +53,7 @@ describe("CompareView", () => {
       screen.getByRole("button", { name: `Hide ${identical} identical rows` }),
     ).toHaveAttribute("aria-expanded", "true");
     expect(await screen.findByRole("heading", { name: "Step metrics" })).toBeInTheDocument();
-    expect(await screen.findByRole("figure", { name: "val_loss by step" })).toBeInTheDocument();
+    expect(await screen.findByRole("figure", { name: "loss by step" })).toBeInTheDocument();
     expect(screen.getByRole("figure", { name: "auc per run" })).toBeInTheDocument();
   });
 
