@@ -33,6 +33,7 @@ from mltrace.entities.impact import Impact
 from mltrace.entities.series import Series
 from mltrace.entities.suspect import RunSuspicion
 from mltrace.exports import writers
+from mltrace.exports.csv_postgres import postgres_csv_text
 from mltrace.exports.frame import run_frame
 from mltrace.exports.frame_postgres import postgres_run_frame
 from mltrace.lineage.impact import Selector
@@ -221,6 +222,9 @@ class LocalBackend:
         self, fmt: str, where: str, order_by: str, component: str | None, limit: int | None
     ) -> Iterator[str]:
         selection = Selection(parse_filter(where), parse_order(order_by), component)
+
+        if fmt == "csv" and self.store.dialect == "postgresql":
+            return self.store.stream(postgres_csv_text, selection, limit)
 
         def chunks(conn: Connection) -> Iterator[str]:
             rows = run_table.run_rows(conn, selection, limit)

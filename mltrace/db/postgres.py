@@ -190,11 +190,13 @@ def copy_out(conn: Connection, query: str, consume: Callable[[str], object], pre
         cursor.close()
 
 
-def copy_out_csv(conn: Connection, query: str) -> bytes:
-    """The result of `query` as CSV (`COPY (query) TO STDOUT WITH CSV`, NULL as `\\N`), whole, for readers that parse
-    CSV in C (pandas). Like `copy_out`, it takes no parameters: callers put only integers they formatted into
-    `query`."""
-    statement = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '\\N')"
+def copy_out_csv(conn: Connection, query: str, null: str = "\\N") -> bytes:
+    """The result of `query` as CSV (`COPY (query) TO STDOUT WITH CSV`, NULL as `null`: `\\N` or empty), whole, for
+    readers that parse CSV in C (pandas) or pass it on. Like `copy_out`, it takes no parameters: callers put only
+    integers they formatted into `query`."""
+    if null not in ("\\N", ""):
+        raise ValueError(f"NULL is written as \\N or as nothing, not {null!r}")
+    statement = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '{null}')"
     buffer = io.BytesIO()
     cursor = _cursor(conn)
     try:

@@ -4,6 +4,7 @@ what to install when pandas is missing."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -271,3 +272,35 @@ def test_runs_stored_while_to_df_reads_are_left_out(db: str, monkeypatch: pytest
     monkeypatch.setattr(frame_postgres, "copy_out_csv", copy_after_a_late_run)
     frame = client.to_df()
     assert len(frame) == 2 and frame["params.s"].tolist() == ["line\nbreak\ttab", 'a "quoted", comma']
+
+
+EDGE_NUMBERS = [
+    _run(20, "n", {"x": 0.1, "i": 3}, {"v": 1e-05}, git_hash="g"),
+    _run(21, "n", {"x": 2.0**53, "i": -0.0}, {"v": 1.5e16}),
+    _run(22, "n", {"x": 123456.789, "i": 2**60}, {"v": -math.inf}),
+    _run(23, "n", {"x": 1e300, "i": 7}, {"v": math.nan}),
+]
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_the_csv_postgresql_writes_has_the_cells_python_writes(db: str) -> None:
+    """On PostgreSQL the database writes the CSV; read as CSV, every cell is the one the run-by-run writer gives."""
+    from mltrace.backends.local import LocalBackend
+    from mltrace.db.run_filters import Selection
+    from mltrace.db.run_table import run_rows, table_keys
+    from mltrace.exports.writers import csv_text
+    from mltrace.query.filter_grammar import parse_filter, parse_order
+
+    client = Client(db)
+    client.ingest([*TRICKY, *EDGE_NUMBERS, *RUNS])
+    client.create_component("t", tags=["x", "é"])
+    backend = LocalBackend(client.store)
+    for where, order, limit in (("", "", None), ("component = 't'", "params.s", None), ("", "metrics.m desc", 3)):
+        selection = Selection(parse_filter(where), parse_order(order))
+
+        def by_python(conn, selection=selection, limit=limit):  # type: ignore[no-untyped-def]
+            yield from csv_text(run_rows(conn, selection, limit), *table_keys(conn, selection, limit))
+
+        python = "".join(client.store.stream(by_python))
+        database = "".join(backend.export_text("csv", where, order, None, limit))
+        assert list(csv.reader(io.StringIO(database))) == list(csv.reader(io.StringIO(python)))
