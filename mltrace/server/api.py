@@ -61,9 +61,11 @@ class AnyPathConverter(BaseConverter):
 
 
 class RunIdConverter(BaseConverter):
-    """One path segment; `parse_run_id` turns it into an id (documented as an integer)."""
+    """One path segment; `parse_run_id` turns it into an id (documented as an integer). Not `export`, the one
+    static route beside the run ids (`GET /runs/export`): Werkzeug would otherwise hand `PATCH /runs/export` to
+    `PATCH /runs/{run_id}` instead of answering 405."""
 
-    regex = "[^/]+"
+    regex = "(?!export$)[^/]+"
 
 
 class ConsolePathConverter(BaseConverter):

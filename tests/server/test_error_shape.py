@@ -86,6 +86,7 @@ CASES = [
     ("DELETE", "/api/v1/health", None, 405, "method_not_allowed"),
     ("PATCH", "/api/v1/runs", None, 405, "method_not_allowed"),
     ("POST", "/api/v1/runs/export", None, 405, "method_not_allowed"),
+    ("PATCH", "/api/v1/runs/export", {"params": {"a": 1}}, 405, "method_not_allowed"),
     ("POST", "/api/v1/runs/1", None, 405, "method_not_allowed"),
     ("GET", "/api/v1/runs/1/notes", None, 405, "method_not_allowed"),
     ("POST", "/api/v1/components", None, 405, "method_not_allowed"),
