@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import Connection
 
 from mltrace.cli.main import cli
 from mltrace.client import Client
@@ -264,10 +265,10 @@ def test_runs_stored_while_to_df_reads_are_left_out(db: str, monkeypatch: pytest
     real = frame_postgres.copy_out_csv
     late = [TRICKY[2]]
 
-    def copy_after_a_late_run(conn, query):  # type: ignore[no-untyped-def]
+    def copy_after_a_late_run(conn: Connection, query: str, null: str = "\\N") -> bytes:
         while late:
             client.ingest([late.pop()])
-        return real(conn, query)
+        return real(conn, query, null)
 
     monkeypatch.setattr(frame_postgres, "copy_out_csv", copy_after_a_late_run)
     frame = client.to_df()
