@@ -113,10 +113,15 @@ class Store:
 
     def stream(self, fn: Callable[..., Iterator[T]], *args: object, **kwargs: object) -> Iterator[T]:
         """Yields what a query function yields, on a connection of its own in a transaction, so that PostgreSQL
-        can keep a server-side cursor (query connections are in autocommit) while the caller consumes it."""
+        can keep a server-side cursor (query connections are in autocommit) while the caller consumes it. The
+        transaction sees one state of the store throughout (REPEATABLE READ on PostgreSQL; a SQLite read
+        transaction does so anyway): runs stored or changed while an export is read are not in it."""
         self.ensure_ready()
-        with self.engine.connect() as conn, conn.begin():
-            yield from fn(conn, *args, **kwargs)
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield from fn(conn, *args, **kwargs)
 
     def change(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Runs a query function that writes, in its own transaction; StoreUnreachableError when the database

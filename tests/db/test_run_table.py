@@ -305,3 +305,69 @@ def test_the_csv_postgresql_writes_has_the_cells_python_writes(db: str) -> None:
         python = "".join(client.store.stream(by_python))
         database = "".join(backend.export_text("csv", where, order, None, limit))
         assert list(csv.reader(io.StringIO(database))) == list(csv.reader(io.StringIO(python)))
+
+
+def _python_csv(client: Client) -> str:
+    from mltrace.db.run_filters import Selection
+    from mltrace.db.run_table import run_rows, table_keys
+    from mltrace.exports.writers import csv_text
+    from mltrace.query.filter_grammar import parse_filter, parse_order
+
+    selection = Selection(parse_filter(""), parse_order(""))
+
+    def by_python(conn):  # type: ignore[no-untyped-def]
+        yield from csv_text(run_rows(conn, selection, None), *table_keys(conn, selection, None))
+
+    return "".join(client.store.stream(by_python))
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("chunk", [2, 3, 5, 8, 20])
+def test_chunks_written_on_two_connections_come_out_in_order(
+    db: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the first chunk every other chunk is written by a twin connection: the CSV is the run-by-run
+    writer's, whether the chunks are one, two, an odd or an even number."""
+    from mltrace.exports import csv_postgres
+
+    client = Client(db)
+    client.ingest([*TRICKY, *EDGE_NUMBERS, *RUNS])
+    monkeypatch.setattr(csv_postgres, "CHUNK", chunk)
+    database = "".join(client.export_text("csv"))
+    assert list(csv.reader(io.StringIO(database))) == list(csv.reader(io.StringIO(_python_csv(client))))
+    assert client.store.engine.pool.checkedout() == 0
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_a_csv_export_shows_the_store_as_it_was_when_it_began(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values changed and runs stored while the export is read, on either connection, are not in it."""
+    from mltrace.exports import csv_postgres
+
+    client = Client(db)
+    ids = client.ingest([_run(i, "train", {"lr": i}, {"acc": i / 10}) for i in range(9)])
+    monkeypatch.setattr(csv_postgres, "CHUNK", 2)
+    before = _python_csv(client)
+    chunks = client.export_text("csv")
+    read = [next(chunks), next(chunks)]  # the header and the first chunk
+    for run_id in ids:
+        client.set_metrics(run_id, {"acc": 99.0})
+    client.ingest([_run(20, "train", {"lr": 20}, {"acc": 2.0})])
+    read.extend(chunks)
+    assert list(csv.reader(io.StringIO("".join(read)))) == list(csv.reader(io.StringIO(before)))
+    assert "99.0" not in "".join(read) and len("".join(read).splitlines()) == 10
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_an_export_closed_early_gives_both_connections_back(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader that stops after the first chunks (a client gone) leaves no connection or transaction open."""
+    from mltrace.exports import csv_postgres
+
+    client = Client(db)
+    client.ingest([_run(i, "train", {"lr": i}, {"acc": i / 10}) for i in range(9)])
+    monkeypatch.setattr(csv_postgres, "CHUNK", 2)
+    chunks = client.export_text("csv")
+    assert [next(chunks) for _ in range(3)][2].count("\n") == 2
+    assert client.store.engine.pool.checkedout() == 2  # this one and its twin
+    chunks.close()
+    assert client.store.engine.pool.checkedout() == 0
+    client.set_metrics(1, {"acc": 5.0})  # no lock left behind
