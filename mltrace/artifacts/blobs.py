@@ -1,8 +1,9 @@
 """`BlobStore`: bytes kept by their SHA-256, written atomically, stored once, and verified whenever they are read.
 
-A blob lives at `sha256/<first two hex digits>/<digest>` in its folder. A write hashes first and writes only
-when the store lacks those bytes (a second save of 100 MB costs a hash, not a write); what it writes is hashed
-again on the way and named by that hash, so a blob always holds the bytes its name says. Reads hash what they
+A blob lives at `sha256/<first two hex digits>/<digest>` in its folder. A write fingerprints the bytes first
+(BLAKE3, `fingerprints.py`) and writes only when the store does not know them (a second save of 100 MB costs a
+hash, not a write); what it writes is hashed on the way and named by that hash, so a blob always holds the
+bytes its name says. Reads hash what they
 return: a blob that went missing is ArtifactMissingError, one whose bytes changed is CorruptArtifactError, each
 naming the artifact, and nothing corrupt is handed over or left at a destination.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mltrace.artifacts.digests import CHUNK, HashingWriter, copy_hashing, is_digest, short
+from mltrace.artifacts.fingerprints import fingerprints, forget, known_blob, recorded, remember
 from mltrace.artifacts.folders import TEMPORARY, Folder
 from mltrace.errors import ArtifactMissingError, CorruptArtifactError, InvalidInputError
 
@@ -73,36 +75,34 @@ class BlobStore:
 
     # --- writing --------------------------------------------------------------
     def put(self, write: Callable[[BinaryIO], object]) -> Blob:
-        """Stores the bytes `write(file)` produces: called once to hash them, and again to store them only when
-        the store lacks them (so it must write the same bytes each time, as serializers do)."""
-        probe = HashingWriter()
+        """Stores the bytes `write(file)` produces: called once to fingerprint them, and again to store them only
+        when the store does not know them (so it must write the same bytes each time, as serializers do)."""
+        probe = HashingWriter(sha256=False, fingerprint=True)
         write(probe)  # type: ignore[arg-type]
-        present = self._present(probe.hexdigest(), probe.size)
-        if present is not None:
-            return present
-        return self._write(write)
+        return self._known(probe) or self._write(write)
 
     def put_bytes(self, data: bytes | bytearray | memoryview) -> Blob:
         """Stores `data`."""
         view = memoryview(data)
-        present = self._present(hashlib.sha256(view).hexdigest(), view.nbytes)
-        if present is not None:
-            return present
-        return self._write(lambda file: file.write(view))
+        probe = HashingWriter(sha256=False, fingerprint=True)
+        probe.write(view)
+        return self._known(probe) or self._write(lambda file: file.write(view))
 
     def put_file(self, path: str | os.PathLike[str]) -> Blob:
         """Stores a file's bytes, read a CHUNK at a time."""
         with open(path, "rb") as source:
-            probe = copy_hashing(source, None)
-        present = self._present(probe.hexdigest(), probe.size)
-        if present is not None:
-            return present
+            probe = copy_hashing(source, None, sha256=False, fingerprint=True)
 
         def copy(target: BinaryIO) -> None:
             with open(path, "rb") as source:
                 copy_hashing(source, target)
 
-        return self._write(copy)
+        return self._known(probe) or self._write(copy)
+
+    def _known(self, probe: HashingWriter) -> Blob | None:
+        """The stored blob when these bytes were stored before (found by their fingerprint) and still are."""
+        digest = known_blob(self.folder, probe.fingerprint(), probe.size)
+        return self._present(digest, probe.size) if digest is not None else None
 
     def _present(self, digest: str, size: int) -> Blob | None:
         """The stored blob when the store already holds these bytes (a blob of another size is rewritten)."""
@@ -112,16 +112,26 @@ class BlobStore:
         return Blob(digest, size, written=False)
 
     def _write(self, write: Callable[[BinaryIO], object]) -> Blob:
+        """Writes the bytes to a temporary file, hashing them on the way, and names the blob by that hash (the
+        bytes are dropped when the store holds them already); then records their fingerprint."""
         temporary, handle = self.folder.new_temporary()
         try:
-            writer = HashingWriter(handle)
+            writer = HashingWriter(handle, fingerprint=True)
             write(writer)  # type: ignore[arg-type]
             digest = writer.hexdigest()
-            self.folder.publish(temporary, handle, _path(digest))
+            present = self._present(digest, writer.size)
+            if present is None:
+                self.folder.publish(temporary, handle, _path(digest))
+            else:
+                self.folder.discard(temporary, handle)
         except BaseException:
             self.folder.discard(temporary, handle)
             raise
-        return Blob(digest, writer.size, written=True)
+        try:
+            remember(self.folder, writer.fingerprint(), digest, writer.size)
+        except OSError:
+            pass  # the blob is stored; without its fingerprint the next save of these bytes hashes them again
+        return present or Blob(digest, writer.size, written=True)
 
     # --- reading --------------------------------------------------------------
     def read_bytes(self, digest: str, label: str | None = None) -> bytes:
@@ -239,6 +249,16 @@ class BlobStore:
         removed = 0
         for path, _size, modified in list(self.folder.files(TEMPORARY)):
             if modified < limit and self.folder.delete(path):
+                removed += 1
+        return removed
+
+    def remove_stale_fingerprints(self) -> int:
+        """Removes the fingerprints of blobs no longer in the store; returns how many."""
+        removed = 0
+        for fingerprint in fingerprints(self.folder):
+            found = recorded(self.folder, fingerprint)
+            if found is None or self.size(found[0]) != found[1]:
+                forget(self.folder, fingerprint)
                 removed += 1
         return removed
 

@@ -59,4 +59,5 @@ def collect(
                 result.deleted.append(blob)
     if not dry_run:
         result.abandoned = store.remove_abandoned(ABANDONED_AFTER_S)
+        store.remove_stale_fingerprints()
     return result

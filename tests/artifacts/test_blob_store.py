@@ -160,3 +160,72 @@ def test_a_file_url_is_a_local_folder(tmp_path: Path) -> None:
     store = open_blob_store(f"file://{tmp_path / 'shared'}")
     digest = store.put_bytes(b"shared").digest
     assert (tmp_path / "shared" / "sha256" / digest[:2] / digest).read_bytes() == b"shared"
+
+
+def test_a_second_save_of_the_same_bytes_is_found_by_fingerprint_without_sha256(
+    blob_store: BlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mltrace.artifacts import digests
+
+    data = os.urandom(3 * 2**20)
+    first = blob_store.put_bytes(data)
+    made = []
+    real = digests.hashlib.sha256
+    monkeypatch.setattr(digests.hashlib, "sha256", lambda *args, **kwargs: made.append(1) or real(*args, **kwargs))
+    again = [blob_store.put_bytes(data), blob_store.put(lambda file: file.write(data))]
+    assert made == []  # BLAKE3 alone found them
+    assert [(b.digest, b.size, b.written) for b in again] == [(first.digest, len(data), False)] * 2
+    assert [b.digest for b in blob_store.blobs()] == [first.digest]
+
+
+def test_a_fingerprint_names_the_bytes_written_not_those_of_the_first_pass(blob_store: BlobStore) -> None:
+    """A serializer that writes other bytes the second time: the blob and its fingerprint are both the second's,
+    so the first pass's bytes saved later are stored under their own digest."""
+    calls = iter([b"first pass", b"second pass"])
+    stored = blob_store.put(lambda file: file.write(next(calls)))
+    assert stored.digest == hashlib.sha256(b"second pass").hexdigest()
+    first = blob_store.put_bytes(b"first pass")
+    assert (first.digest, first.written) == (hashlib.sha256(b"first pass").hexdigest(), True)
+    assert blob_store.read_bytes(first.digest) == b"first pass"
+    assert blob_store.put_bytes(b"second pass").written is False
+
+
+def test_a_fingerprint_of_a_deleted_or_damaged_record_is_not_trusted(blob_store: BlobStore) -> None:
+    from mltrace.artifacts.fingerprints import fingerprints
+
+    digest = blob_store.put_bytes(b"weights v1").digest
+    blob_store.delete(digest)
+    again = blob_store.put_bytes(b"weights v1")
+    assert (again.digest, again.written) == (digest, True)  # its blob was gone: written again
+    (fingerprint,) = fingerprints(blob_store.folder)
+    with blob_store.folder.open_read(f"blake3/{fingerprint[:2]}/{fingerprint}") as entry:
+        assert entry.read().decode() == f"{digest} 10\n"
+    temporary, handle = blob_store.folder.new_temporary()
+    handle.write(f"{hashlib.sha256(b'other').hexdigest()} 99\n".encode())
+    blob_store.folder.publish(temporary, handle, f"blake3/{fingerprint[:2]}/{fingerprint}")
+    assert blob_store.put_bytes(b"weights v1").digest == digest  # a record of another size is ignored
+
+
+def test_bytes_stored_before_their_fingerprint_are_found_by_sha256_and_not_written_again(
+    blob_store: BlobStore,
+) -> None:
+    from mltrace.artifacts.fingerprints import fingerprints, forget
+
+    digest = blob_store.put_bytes(b"from an older store").digest
+    for fingerprint in fingerprints(blob_store.folder):
+        forget(blob_store.folder, fingerprint)
+    again = blob_store.put_bytes(b"from an older store")
+    assert (again.digest, again.written) == (digest, False)
+    assert len(fingerprints(blob_store.folder)) == 1
+    assert list(blob_store.folder.files("tmp")) == []
+
+
+def test_stale_fingerprints_are_removed_with_their_blobs(blob_store: BlobStore) -> None:
+    from mltrace.artifacts.fingerprints import fingerprints, known_blob
+
+    kept = blob_store.put_bytes(b"kept")
+    gone = blob_store.put_bytes(b"gone")
+    blob_store.delete(gone.digest)
+    assert blob_store.remove_stale_fingerprints() == 1
+    (fingerprint,) = fingerprints(blob_store.folder)
+    assert known_blob(blob_store.folder, fingerprint, 4) == kept.digest
