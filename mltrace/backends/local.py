@@ -136,10 +136,10 @@ class LocalBackend:
         return self.store.change(impact_queries.flag_impact, selector, reason, since, until)
 
     def flag(self, output_id: str, reason: str | None) -> IOPointer:
-        return self.store.change(queries.set_flag, output_id, True, reason)
+        return self.store.change_in_one_statement(queries.set_flag, output_id, True, reason)
 
     def unflag(self, output_id: str) -> IOPointer:
-        return self.store.change(queries.set_flag, output_id, False)
+        return self.store.change_in_one_statement(queries.set_flag, output_id, False)
 
     def unflag_all(self) -> int:
         return self.store.change(queries.unflag_all)
