@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, select, update
 
+from mltrace.db import audit
 from mltrace.db.bulk import bulk_insert
 from mltrace.db.membership import looked_up_in
 from mltrace.db.models import run_metric_steps, run_metrics, run_params, runs
@@ -21,13 +22,16 @@ from mltrace.errors import run_not_found
 
 def set_values(conn: Connection, run_id: int, params: dict[str, Any], metrics: dict[str, Any]) -> ComponentRun:
     """Adds or replaces params and metrics of a stored run, in the caller's transaction: the run's JSON columns
-    and the typed rows together. NotFoundError when the run is unknown; the values were checked by the caller
+    and the typed rows together, and a `values` record in the audit trail (each key's value before, where it had
+    one, and after). NotFoundError when the run is unknown; the values were checked by the caller
     (`entities.values.late_value_problems`)."""
     columns = [runs.c.params, runs.c.metrics]
     stored = conn.execute(select(*columns).where(runs.c.id == run_id).with_for_update()).first()
     if stored is None:
         raise run_not_found(run_id)
-    changes = {}
+    changes: dict[str, dict[str, Any]] = {}
+    before: dict[str, dict[str, Any]] = {}
+    after: dict[str, dict[str, Any]] = {}
     pairs: tuple[tuple[Table, dict[str, Any], Any], ...] = (
         (run_params, params, stored[0]),
         (run_metrics, metrics, stored[1]),
@@ -35,11 +39,15 @@ def set_values(conn: Connection, run_id: int, params: dict[str, Any], metrics: d
     for (table, values, current), column in zip(pairs, columns, strict=True):
         if not values:
             continue
-        changes[column.name] = {**(current or {}), **strict_json(values)}
+        new = strict_json(values)
+        changes[column.name] = {**(current or {}), **new}
+        before[column.name] = {key: (current or {})[key] for key in new if key in (current or {})}
+        after[column.name] = new
         conn.execute(delete(table).where(table.c.run_id == run_id, table.c.key.in_(list(values))))
         bulk_insert(conn, table, VALUE_COLUMNS, value_rows(run_id, values))
     if changes:
         conn.execute(update(runs).where(runs.c.id == run_id).values(changes))
+        audit.record(conn, "values", "run", str(run_id), before, after)
     return get_run(conn, run_id)
 
 

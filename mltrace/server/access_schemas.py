@@ -90,7 +90,7 @@ class AuditEntrySchema(ma.Schema):
     at = UtcDateTime()
     actor = fields.String(metadata={"description": "A token's name; `local` for the database used directly."})
     action = fields.String(
-        metadata={"description": "flag, unflag, flag_impact, notes, tag, clean, token_create, token_revoke."}
+        metadata={"description": "flag, unflag, flag_impact, notes, values, tag, clean, token_create, token_revoke."}
     )
     target_kind = fields.String(metadata={"description": "output, run, component, token or database."})
     target = fields.String()

@@ -79,3 +79,15 @@ def test_module_level_set_functions_use_the_default_client(logging_to: str) -> N
     (run_id,) = Client(logging_to).ingest([run("late", 0)])
     assert mltrace.set_params(run_id, {"seed": 3}).params == {"seed": 3}
     assert mltrace.set_metrics(run_id, {"test_accuracy": 0.91}).metrics == {"test_accuracy": 0.91}
+
+
+def test_late_values_are_in_the_audit_trail_and_a_refused_change_is_not(stored: tuple[Client, int]) -> None:
+    client, run_id = stored
+    client.set_params(run_id, {"model": "b", "seed": 3})
+    with pytest.raises(InvalidInputError):
+        client.set_metrics(run_id, {"bad": [1]})
+    with pytest.raises(NotFoundError):
+        client.set_metrics(run_id + 1000, {"x": 1.0})
+    (entry,) = [e for e in client.audit(10, run_id=run_id) if e.action == "values"]
+    assert (entry.actor, entry.target_kind, entry.target) == ("local", "run", str(run_id))
+    assert (entry.before, entry.after) == ({"params": {"model": "a"}}, {"params": {"model": "b", "seed": 3}})

@@ -148,3 +148,20 @@ def test_without_auth_server_writes_are_recorded_as_anonymous_and_direct_ones_as
         ("local", "unflag"),
         ("anonymous", "flag"),
     ]
+
+
+def test_late_values_are_recorded_with_what_they_replaced(locked: tuple[Flask, Tokens, Pipeline]) -> None:
+    app, tokens, pipeline = locked
+    api, writer = app.test_client(), tokens.header("write")
+    first = {"metrics": {"test_acc": 0.91}, "params": {"seed": 7}}
+    assert api.patch(f"/api/v1/runs/{pipeline.train}", json=first, headers=writer).status_code == 200
+    second = {"metrics": {"test_acc": 0.93}}
+    assert api.patch(f"/api/v1/runs/{pipeline.train}", json=second, headers=writer).status_code == 200
+    refused = {"metrics": {"test_acc": [1]}}
+    assert api.patch(f"/api/v1/runs/{pipeline.train}", json=refused, headers=writer).status_code == 400
+
+    found = [e for e in entries(app, tokens, f"?run_id={pipeline.train}") if e["action"] == "values"]
+    assert [(e["actor"], e["target_kind"], e["target"], e["before"], e["after"]) for e in found] == [
+        ("writer", "run", str(pipeline.train), {"metrics": {"test_acc": 0.91}}, {"metrics": {"test_acc": 0.93}}),
+        ("writer", "run", str(pipeline.train), {"metrics": {}, "params": {}}, first),
+    ]

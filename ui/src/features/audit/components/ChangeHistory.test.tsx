@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { answers } from "../../../testing/apiDump";
 import { renderAt } from "../../../testing/render";
 import type { AuditEntry } from "../api/getAudit";
+import { describeChange } from "./ChangeHistory";
 
 /** A run of the demo whose recorded history holds a flag of one of its outputs. */
 const flaggedRun = answers.find(
@@ -30,5 +31,19 @@ describe("ChangeHistory", () => {
     )!;
     renderAt(`/inspect/${quiet.query.run_id}`);
     expect(await screen.findByText(/No changes recorded/)).toBeVisible();
+  });
+
+  it("says which values were set late and what they replaced", () => {
+    const entry: AuditEntry = {
+      id: 1,
+      at: "2026-12-01T10:00:00+00:00",
+      actor: "writer",
+      action: "values",
+      target_kind: "run",
+      target: "12",
+      before: { metrics: { test_acc: 0.91 }, params: {} },
+      after: { metrics: { test_acc: 0.93 }, params: { seed: 3 } },
+    };
+    expect(describeChange(entry)).toBe("set metrics.test_acc 0.91 → 0.93, params.seed 3");
   });
 });
