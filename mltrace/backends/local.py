@@ -224,7 +224,7 @@ class LocalBackend:
         selection = Selection(parse_filter(where), parse_order(order_by), component)
 
         if fmt == "csv" and self.store.dialect == "postgresql":
-            return self.store.stream(postgres_csv_text, selection, limit)
+            return self.store.stream(postgres_csv_text, selection, limit, twins=self.store.read_engine)
 
         def chunks(conn: Connection) -> Iterator[str]:
             rows = run_table.run_rows(conn, selection, limit)

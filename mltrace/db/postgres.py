@@ -24,6 +24,7 @@ from sqlalchemy import (
     CursorResult,
     DateTime,
     Dialect,
+    Engine,
     Executable,
     Select,
     Table,
@@ -210,14 +211,15 @@ def copy_out_csv(conn: Connection, query: str, null: str = "\\N") -> bytes:
 
 
 @contextmanager
-def snapshot_twin(conn: Connection) -> Iterator[Connection]:
-    """Another connection of `conn`'s engine that sees exactly what `conn` sees (PostgreSQL's exported snapshot),
-    so that one read can run on two connections, the database working on both at once. `conn` must be in a
-    REPEATABLE READ transaction; the twin's transaction ends when the block does (the CSV export of 100,000
-    runs of 20 values, a chunk on each in turn: 31,700 runs/s on one connection, 52,600 on two; medians of 5,
-    `python -m bench runs`)."""
+def snapshot_twin(conn: Connection, engine: Engine) -> Iterator[Connection]:
+    """A connection of `engine` that sees exactly what `conn` sees (PostgreSQL's exported snapshot), so that one
+    read can run on two connections, the database working on both at once. `conn` must be in a REPEATABLE READ
+    transaction; the twin's transaction ends when the block does. Take the twin from another pool than `conn`'s
+    (the query connections'): readers that each hold one connection of a pool and wait for a second from the
+    same pool could wait on each other. (The CSV export of 100,000 runs of 20 values, a chunk on each in turn:
+    31,700 runs/s on one connection, 52,600 on two; medians of 5, `python -m bench runs`.)"""
     snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
-    with conn.engine.connect() as twin:
+    with engine.connect() as twin:
         twin = twin.execution_options(isolation_level="REPEATABLE READ")
         with twin.begin():
             twin.exec_driver_sql("SET TRANSACTION SNAPSHOT %(snapshot)s", {"snapshot": snapshot})

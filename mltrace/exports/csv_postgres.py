@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from mltrace.db.postgres import copy_out_csv, snapshot_twin
 from mltrace.db.run_filters import Selection, ordered_selection
@@ -59,11 +59,13 @@ _ROWS = (
 )
 
 
-def postgres_csv_text(conn: Connection, selection: Selection, limit: int | None) -> Iterator[str]:
+def postgres_csv_text(
+    conn: Connection, selection: Selection, limit: int | None, twins: Engine | None = None
+) -> Iterator[str]:
     """The CSV of the selected runs (the first `limit`), the header first, then a chunk of CHUNK runs at a time.
     Run it on a connection in a REPEATABLE READ transaction (`Store.stream`): the cursor of the selection and the
-    table of keys live until it ends, and past the first chunk a twin connection on the same snapshot writes
-    every other chunk while this one writes the next."""
+    table of keys live until it ends, and past the first chunk a twin connection from `twins` (default: `conn`'s
+    engine) on the same snapshot writes every other chunk while this one writes the next."""
     param_keys, metric_keys = table_keys(conn, selection, limit)
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(all_columns(param_keys, metric_keys))
@@ -81,7 +83,7 @@ def postgres_csv_text(conn: Connection, selection: Selection, limit: int | None)
         if here is not None:
             yield _chunk_csv(conn, here, len(keys))
         return
-    with snapshot_twin(conn) as twin, ThreadPoolExecutor(max_workers=1) as helper:
+    with snapshot_twin(conn, twins or conn.engine) as twin, ThreadPoolExecutor(max_workers=1) as helper:
         _create_keys(twin, keys)
         while here is not None:
             written_there = helper.submit(_chunk_csv, twin, there, len(keys)) if there is not None else None

@@ -367,7 +367,38 @@ def test_an_export_closed_early_gives_both_connections_back(db: str, monkeypatch
     monkeypatch.setattr(csv_postgres, "CHUNK", 2)
     chunks = client.export_text("csv")
     assert [next(chunks) for _ in range(3)][2].count("\n") == 2
-    assert client.store.engine.pool.checkedout() == 2  # this one and its twin
+    pools = (client.store.engine.pool, client.store.read_engine.pool)
+    assert [pool.checkedout() for pool in pools] == [1, 1]  # this one, and its twin from the query connections
     chunks.close()
-    assert client.store.engine.pool.checkedout() == 0
+    assert [pool.checkedout() for pool in pools] == [0, 0]
     client.set_metrics(1, {"acc": 5.0})  # no lock left behind
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_as_many_exports_at_once_as_the_pool_holds_all_finish(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each export holds a connection of the writers' pool (2 + 3 overflow) and takes its twin from another: five
+    exports that all hold theirs before any asks for a twin still finish (from the same pool, they waited on each
+    other until the pool's timeout)."""
+    import threading
+
+    from mltrace.exports import csv_postgres
+
+    client = Client(db)
+    client.ingest([_run(i, "train", {"lr": i}, {"acc": i / 10}) for i in range(9)])
+    monkeypatch.setattr(csv_postgres, "CHUNK", 2)
+    assert client.store.engine.pool.size() == 2
+    together = threading.Barrier(5, timeout=20)
+    texts: list[str] = []
+
+    def export() -> None:
+        chunks = client.export_text("csv")
+        header = next(chunks)  # its connection is taken
+        together.wait()
+        texts.append(header + "".join(chunks))
+
+    threads = [threading.Thread(target=export) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(texts) == 5 and len(set(texts)) == 1 and texts[0].count("\n") == 10
