@@ -93,9 +93,10 @@ for round in range(int(sys.argv[1])):
     started = time.perf_counter()
     first = mltrace.save(obj, "model.pkl")
     firsts.append(time.perf_counter() - started)
-    started = time.perf_counter()
-    assert mltrace.save(obj, "model.pkl") == first
-    seconds.append(time.perf_counter() - started)
+    for _ in range(3):  # the first duplicate, right after 100 MB were written and synced, shares the disk's flush
+        started = time.perf_counter()
+        assert mltrace.save(obj, "model.pkl") == first
+        seconds.append(time.perf_counter() - started)
 first, second = statistics.median(firsts), statistics.median(seconds)
 print(json.dumps({"first_s": first, "duplicate_s": second, "ratio": first / second}))
 """
