@@ -188,9 +188,21 @@ def _is_digest(value: object) -> bool:
     return isinstance(value, str) and _DIGEST.fullmatch(value) is not None
 
 
+def _is_utf8(text: str) -> bool:
+    """Whether `text` holds no lone surrogate (plain ASCII, the common case, without encoding)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text_problems(run: ComponentRun) -> list[tuple[str, str | None]]:
-    """(what, problem) for the texts of a run: the limits on length first, then, only when some text is not
-    plain ASCII or holds a NUL, each text on its own (a run costs about 1 µs when all are plain)."""
+    """(what, problem) for the texts of a run: the limits on length first, then, only when some text holds a NUL
+    or a lone surrogate, each text on its own (a run costs about 1 µs when all are plain ASCII; with a code
+    snapshot of 2 kB that is not, 5.4 µs instead of 8.0 when each text was encoded on its own)."""
     names = [p.name for p in (*run.inputs, *run.outputs)]
     found: list[tuple[str, str | None]] = []
     if len(run.component_name) > MAX_NAME_CHARS:
@@ -216,8 +228,8 @@ def _text_problems(run: ComponentRun) -> list[tuple[str, str | None]]:
     texts = [run.component_name, run.key, *names, *(t for t in free if t), *run.warnings]
     texts += [t for _what, _limit, ts in short for t in ts]
     everything = "\n".join(texts)
-    if everything.isascii() and "\x00" not in everything:
-        return found
+    if "\x00" not in everything and _is_utf8(everything):
+        return found  # every limit left is one of characters, checked above
     found += [("the component name", text_problem(run.component_name)), ("the key", text_problem(run.key))]
     found += [(f"input/output name {name[:80]!r}", text_problem(name)) for name in names]
     found += [(what, text_problem(t)) for what, _limit, ts in short for t in ts]
