@@ -6,8 +6,8 @@ blob is written, the store also writes `blake3/<first two hex digits>/<blake3>`,
 size, both taken from the bytes written. A later save hashes its bytes with BLAKE3 only; when that fingerprint
 is known and its blob is still in the store, the save is done. For 100 MB (`python -m bench artifacts`) a
 duplicate was 3.1× faster than the first save with a SHA-256 probe, and is 12–25× with this one (12–13 ms;
-the first save's write varies with the disk, 150–320 ms). A fingerprint whose blob was deleted is ignored, and the bytes are hashed
-with SHA-256 as before.
+the first save's write varies with the disk, 150–320 ms). A fingerprint whose blob was deleted is ignored,
+and the bytes are hashed with SHA-256 as before.
 """
 
 from __future__ import annotations
