@@ -39,9 +39,9 @@ def set_values(conn: Connection, run_id: int, params: dict[str, Any], metrics: d
     for (table, values, current), column in zip(pairs, columns, strict=True):
         if not values:
             continue
-        new = strict_json(values)
-        changes[column.name] = {**(current or {}), **new}
-        before[column.name] = {key: (current or {})[key] for key in new if key in (current or {})}
+        new, current = strict_json(values), current or {}
+        changes[column.name] = {**current, **new}
+        before[column.name] = {key: current[key] for key in new if key in current}
         after[column.name] = new
         conn.execute(delete(table).where(table.c.run_id == run_id, table.c.key.in_(list(values))))
         bulk_insert(conn, table, VALUE_COLUMNS, value_rows(run_id, values))
