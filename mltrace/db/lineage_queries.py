@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,58 +11,83 @@ from sqlalchemy import Connection, bindparam, text
 
 from mltrace.db.membership import ValueList, id_rows
 from mltrace.db.models import pointers
-from mltrace.db.postgres import NULL, Prepared, copy_out, copy_text, index_walks_prefix
+from mltrace.db.postgres import Prepared, index_walks_prefix
 from mltrace.db.queries import FLAGGED, preview_runs
 from mltrace.db.run_records import recent_run_records, run_records
-from mltrace.db.suspect_queries import suspicions
+from mltrace.db.suspect_queries import marks_from, sources_sql, suspicions
 from mltrace.entities.component_run import MAX_RUN_ID
 from mltrace.entities.times import parse_utc, utc
 from mltrace.errors import InvalidInputError, NotFoundError, run_not_found
 from mltrace.lineage.evidence import Evidence, RunRecords, evidence_of
 from mltrace.lineage.review import Suspect, rank_suspects
-from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, empty_graph, mark_suspects
+from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, mark_suspects
 
-# A walk's rows are (via, run_id, pointer_id, depth): `run_id` reached from the run `via` (NULL where the
-# walk starts) through a dependency on a pointer (NULL for an explicit link). UNION stops the walk at steps
-# already taken. With a depth limit the walk also takes the step out of the last level, whose dependencies
-# may lead back to runs inside the limit. `{start}` and `{depth}` are bind parameters, or on PostgreSQL, where
-# the walk is streamed by COPY, the integers themselves.
+# A trace is one statement. `root` is the pointer asked for and the run whose output it is (its latest writer, or
+# `{run}` if that run wrote it). A walk's rows are (via, run_id, pointer_id, depth): `run_id` reached from the run
+# `via` (NULL where the walk starts) through a dependency on a pointer (NULL for an explicit link). Upstream the
+# walk starts at `{run}` or else the root's writer, downstream at the runs that read the root. UNION stops the walk
+# at steps already taken. With a depth limit the walk also takes the step out of the last level, whose
+# dependencies may lead back to runs inside the limit. `{name}`, `{run}` and `{depth}` are bind parameters, or on
+# PostgreSQL, where the statement is streamed by COPY, the values written as SQL literals.
+_ROOT = """
+root(id, name, pointer_type, flag, writer) AS (
+    SELECT p.id, p.name, p.pointer_type, p.flag,
+           (SELECT o.run_id FROM run_outputs o
+            WHERE o.pointer_id = p.id AND (CAST({run} AS INTEGER) IS NULL OR o.run_id = {run})
+            ORDER BY o.end_ts DESC, o.run_id DESC LIMIT 1)
+    FROM io_pointers p WHERE p.name = {name}
+)"""
 _WALKS = {
     ("upstream", False): """
-WITH RECURSIVE walk(via, run_id, pointer_id) AS (
-    SELECT CAST(NULL AS INTEGER), CAST({start} AS INTEGER), CAST(NULL AS INTEGER)
+walk(via, run_id, pointer_id) AS (
+    SELECT CAST(NULL AS INTEGER), COALESCE(CAST({run} AS INTEGER), root.writer), CAST(NULL AS INTEGER) FROM root
     UNION
     SELECT d.run_id, d.upstream_id, d.pointer_id FROM walk JOIN run_dependencies d ON d.run_id = walk.run_id
 )""",
     ("upstream", True): """
-WITH RECURSIVE walk(via, run_id, pointer_id, depth) AS (
-    SELECT CAST(NULL AS INTEGER), CAST({start} AS INTEGER), CAST(NULL AS INTEGER), 1
+walk(via, run_id, pointer_id, depth) AS (
+    SELECT CAST(NULL AS INTEGER), COALESCE(CAST({run} AS INTEGER), root.writer), CAST(NULL AS INTEGER), 1 FROM root
     UNION
     SELECT d.run_id, d.upstream_id, d.pointer_id, walk.depth + 1
     FROM walk JOIN run_dependencies d ON d.run_id = walk.run_id WHERE walk.depth <= {depth}
 )""",
     ("downstream", False): """
-WITH RECURSIVE walk(via, run_id, pointer_id) AS (
-    SELECT CAST(NULL AS INTEGER), run_id, pointer_id FROM run_inputs WHERE pointer_id = {start}
+walk(via, run_id, pointer_id) AS (
+    SELECT CAST(NULL AS INTEGER), i.run_id, i.pointer_id FROM root JOIN run_inputs i ON i.pointer_id = root.id
     UNION
     SELECT d.upstream_id, d.run_id, d.pointer_id FROM walk JOIN run_dependencies d ON d.upstream_id = walk.run_id
 )""",
     ("downstream", True): """
-WITH RECURSIVE walk(via, run_id, pointer_id, depth) AS (
-    SELECT CAST(NULL AS INTEGER), run_id, pointer_id, 1 FROM run_inputs WHERE pointer_id = {start}
+walk(via, run_id, pointer_id, depth) AS (
+    SELECT CAST(NULL AS INTEGER), i.run_id, i.pointer_id, 1 FROM root JOIN run_inputs i ON i.pointer_id = root.id
     UNION
     SELECT d.upstream_id, d.run_id, d.pointer_id, walk.depth + 1
     FROM walk JOIN run_dependencies d ON d.upstream_id = walk.run_id WHERE walk.depth <= {depth}
 )""",
 }
-# Each step comes with the facts of its pointer and of the run it reached, including how many pointers that run
-# read (upstream) or wrote (downstream): when the steps show them all, the run's pointers need no lookup.
-# Times and staleness are read as text (no staleness as NULL).
-_STEPS = """
-SELECT walk.via, walk.run_id, walk.pointer_id, p.name, p.pointer_type, p.flag, {depth}, r.component_name,
+# The statement's rows, each tagged by its first column:
+# - 'root': (NULL, writer, pointer id, name, type, flag), the rest NULL;
+# - 'step': a step of the walk, (via, run id, pointer id, name, type, flag, depth, …the run's columns) with the
+#   facts of its pointer and of the run it reached, including how many pointers that run read (upstream) or wrote
+#   (downstream): when the steps show them all, the run's pointers need no lookup. Times and staleness are read
+#   as text (no staleness as NULL);
+# - 'source', in a whole upstream trace only, which reaches every run the marks can come from: where a suspect
+#   mark comes from (`sources_sql`), (NULL, run id, NULL, key, kind, NULL, 0, detail, test), the rest NULL.
+_ROWS = """
+SELECT 'root', CAST(NULL AS INTEGER), root.writer, root.id, root.name, root.pointer_type, root.flag, 0,
+       CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+       CAST(NULL AS INTEGER)
+FROM root
+UNION ALL
+SELECT 'step', walk.via, walk.run_id, walk.pointer_id, p.name, p.pointer_type, p.flag, {depth}, r.component_name,
        {start_ts}, {end_ts}, r.status, NULLIF(CAST(r.stale AS TEXT), '[]'), r.{io_count}
-FROM walk JOIN component_runs r ON r.id = walk.run_id LEFT JOIN io_pointers p ON p.id = walk.pointer_id
-"""
+FROM walk JOIN component_runs r ON r.id = walk.run_id LEFT JOIN io_pointers p ON p.id = walk.pointer_id"""
+_SOURCES = """
+UNION ALL
+SELECT 'source', CAST(NULL AS INTEGER), s.run_id, CAST(NULL AS INTEGER), s.key, s.kind, CAST(NULL AS BOOLEAN), 0,
+       s.detail, s.test, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS INTEGER)
+FROM ({sources}) s"""
+_REACHED = ",\nreached(run_id) AS (SELECT DISTINCT run_id FROM walk)"
 _TIME_TEXT = {  # ISO 8601 with an offset, for `datetime.fromisoformat`
     "postgresql": "CAST({column} AS TEXT)",  # in the session's zone; psycopg2 keeps the ISO style
     "sqlite": "{column} || '+00:00'",  # kept as naive UTC text
@@ -75,27 +100,22 @@ FROM {ids} JOIN {table} io ON io.run_id = ids.id JOIN io_pointers p ON p.id = io
 """
 _IO_TABLES = {"upstream": "run_inputs", "downstream": "run_outputs"}
 _IO_COUNTS = {"upstream": "inputs_count", "downstream": "outputs_count"}
-_ROOT = Prepared(
-    "trace_root",
-    text("""
-SELECT p.id, p.name, p.pointer_type, p.flag,
-       (SELECT o.run_id FROM run_outputs o
-        WHERE o.pointer_id = p.id AND (CAST(:run AS INTEGER) IS NULL OR o.run_id = :run)
-        ORDER BY o.end_ts DESC, o.run_id DESC LIMIT 1)
-FROM io_pointers p WHERE p.name = :name
-"""),
-)
 
 
-def _walk_sql(dialect: str, direction: str, limited: bool) -> str:
+def _trace_sql(dialect: str, direction: str, limited: bool) -> str:
+    """The statement of a trace, its values left as `{name}`, `{run}` and `{depth}`."""
     time_text = _TIME_TEXT[dialect]
-    steps = _STEPS.format(
+    whole = direction == "upstream" and not limited
+    rows = _ROWS.format(
         depth="walk.depth" if limited else "0",
         start_ts=time_text.format(column="r.start_ts"),
         end_ts=time_text.format(column="r.end_ts"),
         io_count=_IO_COUNTS[direction],
     )
-    return _WALKS[direction, limited] + steps
+    ctes = f"WITH RECURSIVE{_ROOT},{_WALKS[direction, limited]}"
+    if whole:
+        ctes, rows = ctes + _REACHED, rows + _SOURCES.format(sources=sources_sql(dialect))
+    return ctes + rows  # `rows` holds no braces: `{name}`, `{run}` and `{depth}` are the only fields left
 
 
 def _io_statement(dialect: str, direction: str) -> Prepared:
@@ -104,8 +124,15 @@ def _io_statement(dialect: str, direction: str) -> Prepared:
     return Prepared(f"trace_{direction}_pointers", statement, prefix=index_walks_prefix(dialect))
 
 
-_COPIED_WALKS = {key: _walk_sql("postgresql", *key) for key in _WALKS}
-_SQLITE_WALKS = {key: text(_walk_sql("sqlite", *key).format(start=":start", depth=":depth")) for key in _WALKS}
+_TRACES = {
+    (dialect, key): Prepared(
+        f"trace_{key[0]}{'_limited' if key[1] else ''}",
+        text(_trace_sql(dialect, *key).format(name=":name", run=":run", depth=":depth")),
+        prefix=index_walks_prefix(dialect),
+    )
+    for dialect in _TIME_TEXT
+    for key in _WALKS
+}
 _IO_STATEMENTS = {(dialect, d): _io_statement(dialect, d) for dialect in _TIME_TEXT for d in _IO_TABLES}
 
 
@@ -115,10 +142,11 @@ def trace(
     """The lineage graph of `output_id` (SPEC §9): upstream from its latest writer (or `run_id`),
     or downstream through every run that read it and all that came after.
 
-    After the pointer's row, one statement: the walk with the facts of the runs and pointers it reached,
-    which PostgreSQL streams while the graph is assembled. The pointers a run read (upstream) or wrote
-    (downstream) are mostly those its steps went through; a second statement fetches them only for the runs
-    that have others (inputs no stored run wrote, say)."""
+    One statement finds the pointer and walks from it, with the facts of the runs and pointers it reached, and in
+    a whole upstream trace where its suspect marks come from; PostgreSQL streams it while the graph is assembled.
+    The pointers a run read (upstream) or wrote (downstream) are mostly those its steps went through; a second
+    statement fetches them only for the runs that have others (inputs no stored run wrote, say). A partial trace
+    looks its marks up in a statement of their own."""
     if direction not in _IO_TABLES:
         raise InvalidInputError("direction must be 'upstream' or 'downstream'")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
@@ -127,28 +155,23 @@ def trace(
         raise InvalidInputError(f"run_id must be an integer, got {run_id!r}")
     if run_id is not None and not 0 < run_id <= MAX_RUN_ID:
         raise run_not_found(run_id)
-    found: Any = _ROOT.execute(conn, {"name": output_id, "run": run_id}).first()
-    if found is None:
+    if "\x00" in output_id:  # no stored name holds NUL, and PostgreSQL cannot be asked for one
         raise NotFoundError(f"Output '{output_id}' not found.")
-    pointer_id, name, pointer_type, flag, writer = found
-    root = (name, pointer_type, bool(flag))
+    dialect = conn.dialect.name
+    rows = _TraceRows(TraceAssembler(output_id, direction, depth, _read_run), direction)
+    statement = _TRACES[dialect, (direction, depth is not None)]
+    found: Iterable[Any] = statement.execute(conn, {"name": output_id, "run": run_id, "depth": depth})
+    for row in found:
+        rows.row(*row)
+    if rows.root is None:
+        raise NotFoundError(f"Output '{output_id}' not found.")
+    graph = rows.graph
+    pointer_id, writer = rows.root
     start = pointer_id if direction == "downstream" else writer if run_id is None else run_id
     if start is None:
-        graph_of_nothing = empty_graph(root, direction)
+        graph_of_nothing = graph.build()
         mark_suspects(graph_of_nothing, {}, None)
         return graph_of_nothing
-    dialect = conn.dialect.name
-    key = (direction, depth is not None)
-    if dialect == "postgresql":
-        graph = TraceAssembler(root, direction, depth, _copied_run)
-        walk = _COPIED_WALKS[key].format(start=int(start), depth=int(depth or 0))
-        copy_out(conn, walk, _copied_steps_into(graph), prefix=index_walks_prefix(dialect))
-    else:
-        graph = TraceAssembler(root, direction, depth, _sqlite_run)
-        for via, reached, pointer, name, pointer_type, flag, distance, *run in conn.execute(
-            _SQLITE_WALKS[key], {"start": start, "depth": depth}
-        ):
-            graph.add(via, reached, pointer, name, pointer_type, flag, distance, run)
     if not graph.has_runs and direction == "upstream":
         raise run_not_found(start)
     if direction == "upstream" and writer == start:
@@ -159,8 +182,11 @@ def trace(
     built = graph.build()
     root_writer = start if direction == "upstream" else writer  # what made the root, in the graph or not
     shown = _run_ids(built) | ({root_writer} if root_writer is not None else set())
-    whole = direction == "upstream" and depth is None  # every run upstream of the graph's is in it
-    mark_suspects(built, suspicions(conn, shown, whole_ancestry=whole), root_writer)
+    if direction == "upstream" and depth is None:  # the walk reached every run a mark can come from
+        marks = marks_from(rows.sources, rows.readers, shown)
+    else:
+        marks = suspicions(conn, shown)
+    mark_suspects(built, marks, root_writer)
     return built
 
 
@@ -168,42 +194,34 @@ def _run_ids(graph: dict[str, Any]) -> set[int]:
     return {node["run_id"] for node in graph["nodes"] if node["kind"] == "run"}
 
 
-def _copied_steps_into(graph: TraceAssembler) -> Callable[[str], None]:
-    """What adds each row of a walk that COPY sends to `graph`; the run's columns stay text for `_copied_run`."""
-    add = graph.add
+class _TraceRows:
+    """Takes the rows of a trace's statement as they come (`_ROWS`): the steps into the graph, the rest kept."""
 
-    def add_row(row: str) -> None:
-        via, run_id, pointer_id, name, pointer_type, flag, depth, *run = row[:-1].split("\t")
-        add(
-            None if via == NULL else int(via),
-            int(run_id),
-            None if pointer_id == NULL else int(pointer_id),
-            name if "\\" not in name else copy_text(name),  # NULL too has a backslash
-            None if pointer_type == NULL else pointer_type,  # one of a few plain words
-            flag == "t",
-            int(depth),
-            run,
-        )
+    def __init__(self, graph: TraceAssembler, direction: str) -> None:
+        self.graph = graph
+        self._upstream = direction == "upstream"
+        self.root: tuple[int, int | None] | None = None  # (pointer id, writer) once the root's row is in
+        self.sources: list[tuple[str, str, str | None, str | None, int]] = []  # (kind, key, detail, test, run id)
+        self.readers: dict[int, list[int]] = {}  # run id → the runs of the walk that depend on it
 
-    return add_row
-
-
-def _copied_run(run: Sequence[Any]) -> RunFacts:
-    """The facts of a run reached by a walk, from COPY's text."""
-    component, start, end, status, stale, pointer_count = run
-    started, ended = parse_utc(start), parse_utc(end)  # in UTC whatever the session's zone
-    return (
-        component if "\\" not in component else copy_text(component) or "",
-        started,
-        ended,
-        status,
-        [] if stale == NULL else list(json.loads(copy_text(stale) or "[]")),
-        int(pointer_count),
-    )
+    def row(
+        self, tag: str, via: Any, run_id: Any, pointer_id: Any, name: Any, kind: Any, flag: Any, *rest: Any
+    ) -> None:
+        """Adds a row as the database gave it."""
+        if tag == "step":
+            if via is not None:  # upstream `via` read what the run wrote, downstream the run read what `via` wrote
+                upstream, reader = (run_id, via) if self._upstream else (via, run_id)
+                self.readers.setdefault(upstream, []).append(reader)
+            self.graph.add(via, run_id, pointer_id, name, kind, flag, rest[0], rest[1:])
+        elif tag == "root":
+            self.root = (pointer_id, run_id)
+            self.graph.describe_root(kind, bool(flag))
+        else:
+            self.sources.append((kind, name, rest[1], rest[2], run_id))
 
 
-def _sqlite_run(run: Sequence[Any]) -> RunFacts:
-    """The facts of a run reached by a walk, from SQLite's row."""
+def _read_run(run: Sequence[Any]) -> RunFacts:
+    """The facts of a run reached by a walk, from its row."""
     component, start, end, status, stale, pointer_count = run
     messages = [] if stale is None else list(json.loads(stale))
     return component, parse_utc(start), parse_utc(end), status, messages, pointer_count

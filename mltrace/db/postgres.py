@@ -142,60 +142,13 @@ class Prepared:
         return self._postgresql
 
 
-# --- COPY out -----------------------------------------------------------------------------------------------
-
-NULL = "\\N"
-"""How COPY's text format writes NULL."""
-
-_ESCAPED = re.compile(r"\\(.)")
-_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
-
-
-def copy_text(field: str) -> str | None:
-    """The text a field of COPY's text format stands for (None for NULL)."""
-    if field == NULL:
-        return None
-    if "\\" not in field:
-        return field
-    return _ESCAPED.sub(lambda match: _ESCAPES.get(match.group(1), match.group(1)), field)
-
-
-class _RowSink(io.TextIOBase):
-    """What psycopg2 writes COPY's data to: it calls `write` once per row, as the row arrives."""
-
-    def __init__(self, write: Callable[[str], object]) -> None:
-        super().__init__()
-        self.write = write  # type: ignore[method-assign,assignment]  # called as it is: no method in between
-
-
-def copy_out(conn: Connection, query: str, consume: Callable[[str], object], prefix: str = "") -> None:
-    """Runs `COPY (query) TO STDOUT` on `conn` and calls `consume` with each row while the server produces the
-    next ones. A row is a line of COPY's text format: fields separated by tabs (`NULL`, `copy_text`), then a
-    newline. COPY takes no parameters: callers put only integers they formatted into `query`.
-
-    With `fetchall` the client waits for the whole result before it reads the first row; COPY sends the rows
-    while the server is still producing them, so the client turns rows into objects on its own core meanwhile:
-    the trace of a 1,000-run chain went from about four times its bare walk to about three.
-
-    `prefix`: SQL run first in the same round trip (planner settings). If `consume` raises, the connection,
-    still in the middle of the COPY, is closed instead of going back to the pool."""
-    statement = f"{prefix}COPY ({query}) TO STDOUT"
-    cursor = _cursor(conn)
-    try:
-        cursor.copy_expert(statement, _RowSink(consume))
-    except conn.dialect.loaded_dbapi.Error as error:
-        raise _sqlalchemy_error(conn, cursor, statement, error) from error
-    except BaseException:  # `consume` failed: the rest of the rows is still on its way, the connection unusable
-        conn.invalidate()
-        raise
-    finally:
-        cursor.close()
+# --- COPY out ---------------------------------------------------------------------------------------------
 
 
 def copy_out_csv(conn: Connection, query: str, null: str = "\\N") -> bytes:
     """The result of `query` as CSV (`COPY (query) TO STDOUT WITH CSV`, NULL as `null`: `\\N` or empty), whole, for
-    readers that parse CSV in C (pandas) or pass it on. Like `copy_out`, it takes no parameters: callers put only
-    integers they formatted into `query`."""
+    readers that parse CSV in C (pandas) or pass it on. COPY takes no parameters: callers put only integers they
+    formatted into `query`."""
     if null not in ("\\N", ""):
         raise ValueError(f"NULL is written as \\N or as nothing, not {null!r}")
     statement = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '{null}')"
@@ -227,6 +180,9 @@ def snapshot_twin(conn: Connection, engine: Engine) -> Iterator[Connection]:
 
 
 # --- COPY in ------------------------------------------------------------------------------------------------
+
+NULL = "\\N"
+"""How COPY's text format writes NULL."""
 
 _SPECIAL_CHARS = re.compile(r"[\\\t\n\r]")
 # Rows per piece of COPY text: PostgreSQL stores one piece while Python builds the next. Smaller pieces

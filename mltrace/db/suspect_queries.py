@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
@@ -14,43 +14,35 @@ from mltrace.entities.suspect import RunSuspicion, SuspectMark, failed_test_mark
 MAX_HOPS = 50
 """How many runs upstream the walk looks for a flag or a failed test (a bound on its cost, not a rule)."""
 
-# Up: the runs shown and those upstream of them (`reached`), at most MAX_HOPS dependencies away unless the whole
-# ancestry is asked for. Rows: the sources among them, a flagged output one of them read ('output': its name, flag
-# reason, the reader) and a run with a failed test ('run': its id, component, first failed test's name), and the
-# dependencies of the reached runs ('step': reader, upstream run), which `suspicions` follows down from each source
-# (in Python: a walk down in SQL re-scans the reached runs at every level, 60 ms for a 1,000-run chain).
-_UP = {
-    True: """
+# Up: the runs shown and those upstream of them (`reached`), at most MAX_HOPS dependencies away. Rows: the sources
+# among them (`_SOURCES`), and the dependencies of the reached runs ('step': reader, upstream run), which `marks_from`
+# follows down from each source (in Python: a walk down in SQL re-scans the reached runs at every level, 60 ms for a
+# 1,000-run chain).
+_UP = """
 WITH RECURSIVE up(run_id, hops) AS (
     SELECT shown.id, 0 FROM {shown}
     UNION
     SELECT d.upstream_id, up.hops + 1
     FROM up JOIN run_dependencies d ON d.run_id = up.run_id WHERE up.hops < :max_hops
 ),
-reached(run_id) AS (SELECT DISTINCT run_id FROM up),""",
-    # unbounded, each run once (UNION on the id alone): for runs whose whole ancestry is shown anyway (a full
-    # upstream trace), where the hop count would have each run reached once per distance (a 1,000-run chain:
-    # 51,000 rows instead of 1,000)
-    False: """
-WITH RECURSIVE up(run_id) AS (
-    SELECT shown.id FROM {shown}
-    UNION
-    SELECT d.upstream_id FROM up JOIN run_dependencies d ON d.run_id = up.run_id
-),
-reached(run_id) AS (SELECT DISTINCT run_id FROM up),""",
-}
+reached(run_id) AS (SELECT DISTINCT run_id FROM up),"""
 _WALK = """{up}
 steps(run_id, upstream_id) AS (
     SELECT d.run_id, d.upstream_id FROM reached JOIN run_dependencies d ON d.run_id = reached.run_id
 )
-SELECT 'output', p.name, p.flag_reason, CAST(NULL AS TEXT), i.run_id
-FROM reached JOIN run_inputs i ON i.run_id = reached.run_id JOIN io_pointers p ON p.id = i.pointer_id
-WHERE p.flag
-UNION ALL
-SELECT 'run', CAST(failed.id AS TEXT), failed.component_name, failed.name, failed.id FROM ({failed}) failed
+{sources}
 UNION ALL
 SELECT 'step', CAST(upstream_id AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), run_id FROM steps
 """
+# Where marks come from, among the runs of a CTE `reached(run_id)`: rows (kind, key, detail, test, run_id), a
+# flagged output one of them read ('output': its name, flag reason, the reader) and a run with a failed test
+# ('run': its id, component, first failed test's name, its id).
+_SOURCES = """
+SELECT 'output' AS kind, p.name AS key, p.flag_reason AS detail, CAST(NULL AS TEXT) AS test, i.run_id AS run_id
+FROM reached JOIN run_inputs i ON i.run_id = reached.run_id JOIN io_pointers p ON p.id = i.pointer_id
+WHERE p.flag
+UNION ALL
+SELECT 'run', CAST(failed.id AS TEXT), failed.component_name, failed.name, failed.id FROM ({failed}) failed"""
 # Runs with a failed test, and its name; only those in the walk are looked at.
 _FAILED = {
     "postgresql": """
@@ -68,40 +60,54 @@ GROUP BY r2.id, r2.component_name""",
 }
 
 
-def _statement(dialect: str, bounded: bool) -> Prepared:
-    shown = id_rows(dialect, "shown")
-    sql = _WALK.format(up=_UP[bounded].format(shown=shown), shown=shown, failed=_FAILED[dialect])
+def sources_sql(dialect: str) -> str:
+    """The rows that give marks (`_SOURCES`: flagged outputs read and failed tests) among the runs of a CTE
+    `reached(run_id)` that the statement around it defines."""
+    return _SOURCES.format(failed=_FAILED[dialect])
+
+
+def _statement(dialect: str) -> Prepared:
+    sql = _WALK.format(up=_UP.format(shown=id_rows(dialect, "shown")), sources=sources_sql(dialect))
     statement = text(sql).bindparams(bindparam("shown", type_=ValueList()))
-    name = "suspect_marks" if bounded else "suspect_marks_whole"
-    return Prepared(name, statement, prefix=index_walks_prefix(dialect))
+    return Prepared("suspect_marks", statement, prefix=index_walks_prefix(dialect))
 
 
-_STATEMENTS = {(dialect, bounded): _statement(dialect, bounded) for dialect in _FAILED for bounded in _UP}
+_STATEMENTS = {dialect: _statement(dialect) for dialect in _FAILED}
 
 
-def suspicions(conn: Connection, run_ids: Iterable[int], whole_ancestry: bool = False) -> dict[int, RunSuspicion]:
+def suspicions(conn: Connection, run_ids: Iterable[int]) -> dict[int, RunSuspicion]:
     """The suspect marks of each of `run_ids` and of the outputs it wrote, in one statement; runs that are not
     suspect (or not stored) are left out. A run is suspect when it or a run upstream of it read a flagged output,
     or a run upstream of it has a failed test; its outputs also when it has one itself. The walk up stops
-    MAX_HOPS dependencies away, unless `whole_ancestry` says `run_ids` hold every run upstream of them."""
+    MAX_HOPS dependencies away (a whole upstream trace finds its marks in its own statement, `sources_sql`)."""
     shown = sorted({int(i) for i in run_ids})
     if not shown:
         return {}
-    statement = _STATEMENTS[conn.dialect.name, not whole_ancestry]
-    params: dict[str, Any] = {"shown": shown} | ({} if whole_ancestry else {"max_hops": MAX_HOPS})
-    rows: Sequence[Any] = statement.execute(conn, params).all()
+    rows: Sequence[Any] = _STATEMENTS[conn.dialect.name].execute(conn, {"shown": shown, "max_hops": MAX_HOPS}).all()
     readers: dict[int, list[int]] = {}
-    sources: list[tuple[SuspectMark, int, bool]] = []  # (mark, the run it enters by, whether that run is spared)
-    for kind, key, detail, test, run_id in sorted(rows, key=lambda row: (row[0] != "output", _order(row[0], row[1]))):
-        if kind == "step":
-            readers.setdefault(int(key), []).append(int(run_id))
-        elif kind == "output":
-            sources.append((flagged_output_mark(key, detail), int(run_id), False))
+    sources: list[Sequence[Any]] = []
+    for row in rows:
+        if row[0] == "step":
+            readers.setdefault(int(row[1]), []).append(int(row[4]))
         else:
-            sources.append((failed_test_mark(int(key), detail, test), int(run_id), True))
+            sources.append(row)
+    return marks_from(sources, readers, shown)
+
+
+def marks_from(
+    sources: Iterable[Sequence[Any]], readers: Mapping[int, Sequence[int]], shown: Iterable[int]
+) -> dict[int, RunSuspicion]:
+    """The marks of the runs `shown` (and of the outputs they wrote), from the rows of `sources_sql` and the
+    readers of each run (`readers[upstream] = runs that depend on it`), which carry each mark down."""
+    ordered: list[tuple[SuspectMark, int, bool]] = []  # (mark, the run it enters by, whether that run is spared)
+    for kind, key, detail, test, run_id in sorted(sources, key=lambda row: (row[0] != "output", _order(*row[:2]))):
+        if kind == "output":
+            ordered.append((flagged_output_mark(key, detail), int(run_id), False))
+        else:
+            ordered.append((failed_test_mark(int(key), detail, test), int(run_id), True))
     wanted = set(shown)
     found: dict[int, tuple[list[SuspectMark], list[SuspectMark]]] = {}
-    for mark, entry, spared in sources:
+    for mark, entry, spared in ordered:
         seen, queue = {entry}, [entry]
         while queue:
             run_id = queue.pop()

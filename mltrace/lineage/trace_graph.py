@@ -9,9 +9,6 @@ from typing import Any
 
 from mltrace.entities.suspect import RunSuspicion
 
-PointerFacts = tuple[str, str, bool]
-"""A pointer inside a trace: `(name, type, flagged)`."""
-
 RunFacts = tuple[str, datetime, datetime, str, list[str], int]
 """A run inside a trace: `(component, start, end, status, staleness messages, pointer count)`, the count being
 how many pointers the run read (upstream) or wrote (downstream)."""
@@ -35,12 +32,13 @@ class TraceAssembler:
 
     def __init__(
         self,
-        root: PointerFacts,
+        root: str,
         direction: str,
         depth: int | None,
         read_run: Callable[[Sequence[Any]], RunFacts],
     ) -> None:
-        """`read_run`: the facts of the run a step reached, from the step's columns about it."""
+        """`root`: the name of the pointer traced, whose type and flag `describe_root` gives once known; `read_run`:
+        the facts of the run a step reached, from the step's columns about it."""
         self.direction = direction
         self.depth = depth
         self._upstream = direction == "upstream"
@@ -51,7 +49,7 @@ class TraceAssembler:
         self._pointer_counts: dict[int, int] = {}  # run id → pointers it read (upstream) or wrote (downstream)
         self._shown: dict[int, int] = {}  # run id → how many of those the steps showed
         self._beyond: list[tuple[int, tuple[str, str]]] = []  # edges to runs reached past the limit
-        self.root = self._add_pointer(*root)
+        self.root = self._add_pointer(root, None, False)
 
     def add(
         self,
@@ -95,6 +93,10 @@ class TraceAssembler:
             edges[edge] = None
         else:  # kept if another step reaches the run within the limit, which is known once every step is in
             self._beyond.append((run_id, edge))
+
+    def describe_root(self, pointer_type: str | None, flagged: bool) -> None:
+        """The root's type and flag, once the database has said them (it is known by name from the start)."""
+        self._pointers[self.root].update(type=pointer_type, flagged=flagged)
 
     def link_root(self, run_id: int) -> None:
         """Upstream: the edge from the run the walk started at to the root, which it wrote."""
@@ -163,11 +165,6 @@ class TraceAssembler:
         return node_id
 
 
-def empty_graph(root: PointerFacts, direction: str) -> dict[str, Any]:
-    """The trace of a pointer no run wrote (upstream) or read (downstream)."""
-    return TraceAssembler(root, direction, None, _no_runs).build()
-
-
 def mark_suspects(graph: dict[str, Any], suspicions: Mapping[int, RunSuspicion], root_writer: int | None) -> None:
     """Adds `suspect`, a list of `{reason, source}`, to every node of a built graph: a run's own marks; a pointer's,
     those of what its writers in the graph wrote (for the root when no run of the graph wrote it, `root_writer`'s).
@@ -186,7 +183,3 @@ def mark_suspects(graph: dict[str, Any], suspicions: Mapping[int, RunSuspicion],
             ids = writers.get(node["id"], [])
             marks = tuple(dict.fromkeys(mark for i in ids for mark in suspicions.get(i, nothing).outputs))
         node["suspect"] = [{"reason": mark.reason, "source": mark.source} for mark in marks]
-
-
-def _no_runs(run: Sequence[Any]) -> RunFacts:
-    raise AssertionError("an empty graph has no runs")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from sqlalchemy import event
 
 from mltrace.client import Client
 from mltrace.config import Config
@@ -219,6 +220,57 @@ def test_trace_errors(client: Client) -> None:
         client.trace("out", run_id=2**40)  # beyond the ids a run can have
     with pytest.raises(InvalidInputError, match="run_id must be an integer"):
         client.trace("out", run_id="1")  # type: ignore[arg-type]
+    with pytest.raises(NotFoundError):
+        client.trace("out\x00")  # no stored name holds NUL (PostgreSQL's driver refuses to send one)
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_a_whole_trace_marks_each_run_as_the_marks_of_the_runs_say(client: Client, seed: int) -> None:
+    """A whole upstream trace finds its marks in its own statement: they equal those `suspicions` finds for the
+    same runs (a walk of its own, up to 50 runs up: the pipelines here are shallower)."""
+    records, _ = random_pipeline(seed)
+    rng = random.Random(seed)
+    for record in rng.sample(records, 4):
+        record.test_results = [{"name": "sane", "passed": False}]
+    ids = client.ingest(records)
+    for name in rng.sample([p.name for r in records for p in r.inputs], 3):
+        client.flag(name, "wrong")
+    marked = 0
+    for record, run_id in list(zip(records, ids, strict=True))[-10:]:
+        graph = client.trace(record.outputs[0].name)
+        shown = [node["run_id"] for node in graph["nodes"] if node["kind"] == "run"]
+        expected = client.suspicions(shown)
+        for node in graph["nodes"]:
+            if node["kind"] == "run":
+                marks = expected[node["run_id"]].run if node["run_id"] in expected else ()
+                assert node["suspect"] == [{"reason": m.reason, "source": m.source} for m in marks]
+                marked += bool(marks)
+        root_marks = expected[run_id].outputs if run_id in expected else ()
+        assert graph["nodes"][0]["suspect"] == [{"reason": m.reason, "source": m.source} for m in root_marks]
+    assert marked  # the seeds plant marks that reach the traces
+
+
+def test_a_whole_trace_is_one_statement_when_its_steps_show_every_pointer(client: Client) -> None:
+    """The pointer, the walk and where the marks come from are asked in one statement; a run that read a pointer
+    no run wrote costs one more."""
+    client.ingest([run("a", 0, outputs=["x"]), run("b", 10, inputs=["x"], outputs=["y"])])
+    client.ingest([run("c", 20, inputs=["y", "raw"], outputs=["z"])])
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        if statement != "BEGIN DEFERRED":  # SQLite's read transaction, which the store begins itself
+            statements.append(statement)
+
+    client.trace("y"), client.trace("z")  # prepared once per connection on PostgreSQL
+    event.listen(client.store.read_engine, "before_cursor_execute", seen)
+    try:
+        client.trace("y")
+        assert len(statements) == 1, statements
+        statements.clear()
+        client.trace("z")
+        assert len(statements) == 2, statements
+    finally:
+        event.remove(client.store.read_engine, "before_cursor_execute", seen)
 
 
 def test_names_and_messages_with_any_characters_come_back_exactly(client: Client) -> None:

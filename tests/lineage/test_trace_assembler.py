@@ -38,7 +38,8 @@ def _walk(depth: int | None) -> list[tuple[Any, ...]]:
 
 
 def _graph(steps: Sequence[tuple[Any, ...]], depth: int | None) -> dict[str, Any]:
-    graph = TraceAssembler(("out", "data", False), "upstream", depth, _run)
+    graph = TraceAssembler("out", "upstream", depth, _run)
+    graph.describe_root("data", False)
     for step in steps:
         graph.add(*step)
     graph.link_root(3)
