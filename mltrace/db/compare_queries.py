@@ -78,7 +78,7 @@ def step_series(conn: Connection, run_ids: Sequence[int], points: int) -> list[S
     """The step series of these runs by key (keys sorted), each run's in the order of `run_ids`."""
     found: dict[str, dict[int, RunSeries]] = {}
     params = {"ids": list(run_ids), "points": points}
-    rows: Sequence[Any] = _STEPS_BY_DIALECT[conn.dialect.name].execute(conn, params).all()
+    rows: Sequence[Any] = _STEPS_BY_DIALECT[conn.dialect.name].rows(conn, params)
     for run_id, key, step, num, count in rows:
         series = found.setdefault(key, {}).get(run_id)
         if series is None:

@@ -132,7 +132,7 @@ def impact(
     counts: list[tuple[str, int]] = []
     endpoints = flagged = 0
     outputs: list[AffectedOutput] = []
-    rows: Sequence[Any] = _SUMMARIES[conn.dialect.name, kind].execute(conn, params).all()
+    rows: Sequence[Any] = _SUMMARIES[conn.dialect.name, kind].rows(conn, params)
     for tag, name, number, flag, pointer_type, component, start in rows:
         if tag == "component":
             counts.append((name, int(number)))
@@ -171,10 +171,10 @@ def _iso(value: datetime | None) -> str | None:
 def _start(conn: Connection, selector: Selector) -> tuple[str, dict[str, Any]]:
     """Which walk starts the impact, with its parameter; NotFoundError when the output or run is not stored."""
     if selector.output_id is not None:
-        pointer = _POINTER.execute(conn, {"name": selector.output_id}).scalar()
+        pointer = next((found for (found,) in _POINTER.rows(conn, {"name": selector.output_id})), None)
         if pointer is None:
             raise NotFoundError(f"Output '{selector.output_id}' not found.")
         return "output", {"pointer": pointer}
-    if not selector.possible or _RUN.execute(conn, {"run": selector.run_id}).scalar() is None:
+    if not selector.possible or not _RUN.rows(conn, {"run": selector.run_id}):
         raise run_not_found(selector.run_id)
     return "run", {"run": selector.run_id}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -160,8 +160,7 @@ def trace(
     dialect = conn.dialect.name
     rows = _TraceRows(TraceAssembler(output_id, direction, depth, _read_run), direction)
     statement = _TRACES[dialect, (direction, depth is not None)]
-    found: Iterable[Any] = statement.execute(conn, {"name": output_id, "run": run_id, "depth": depth})
-    for row in found:
+    for row in statement.rows(conn, {"name": output_id, "run": run_id, "depth": depth}):
         rows.row(*row)
     if rows.root is None:
         raise NotFoundError(f"Output '{output_id}' not found.")
@@ -178,7 +177,7 @@ def trace(
         graph.link_root(start)
     unseen = graph.runs_with_unseen_pointers()
     if unseen:
-        graph.add_io(_IO_STATEMENTS[dialect, direction].execute(conn, {"ids": unseen}))
+        graph.add_io(_IO_STATEMENTS[dialect, direction].rows(conn, {"ids": unseen}))
     built = graph.build()
     root_writer = start if direction == "upstream" else writer  # what made the root, in the graph or not
     shown = _run_ids(built) | ({root_writer} if root_writer is not None else set())
@@ -296,13 +295,13 @@ def review(conn: Connection, limit: int = 20, offset: int = 0) -> dict[str, Any]
     Five statements: the flagged names, the lineage evidence of every suspect (with its start, which breaks ties),
     what every suspect recorded, what the latest runs of their components recorded (for what is usual), and the
     previews of the `limit` runs shown."""
-    flagged = list(_FLAGGED_NAMES.execute(conn).scalars())
+    flagged = [name for (name,) in _FLAGGED_NAMES.rows(conn)]
     if not flagged:
         return {"flagged": [], "runs": []}
     flagged_counts: dict[int, int] = {}
     passing_counts: dict[int, int] = {}
     starts: dict[int, datetime] = {}
-    found: Sequence[Any] = _REVIEW_STATEMENTS[conn.dialect.name].execute(conn).all()
+    found: Sequence[Any] = _REVIEW_STATEMENTS[conn.dialect.name].rows(conn)
     for run_id, flagged_count, passing, start in found:
         flagged_counts[run_id], passing_counts[run_id] = flagged_count, passing
         starts[run_id] = utc(start) if isinstance(start, datetime) else parse_utc(start)

@@ -99,17 +99,75 @@ class Prepared:
         self.statement = statement
         self.prefix = prefix
         self._postgresql: tuple[str, Executable] | None = None
+        self._driver_calls: dict[str, _DriverCall] = {}
+
+    def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """The rows `execute(conn, params).all()` would give, as tuples, read straight from the driver's cursor:
+        SQLAlchemy's result objects cost more than running a small statement (the trace of a prediction on
+        SQLite: 150 µs through them, 45 µs on the cursor; medians of 500). Values are bound and read through the
+        same types as `execute` does, and the driver's errors come out as SQLAlchemy's. For reads: a statement
+        run this way does not begin SQLAlchemy's transaction."""
+        dialect = conn.dialect
+        call = self._driver_calls.get(dialect.name) or self._driver_call(dialect)
+        if dialect.name == "postgresql":
+            self._prepare_on(conn)
+        cursor = _cursor(conn)
+        try:
+            cursor.execute(call.sql, call.parameters(params or {}))
+            found: list[tuple[Any, ...]] = cursor.fetchall()
+            readers = call.readers(dialect, cursor.description)
+        except dialect.loaded_dbapi.Error as error:
+            raise _sqlalchemy_error(conn, cursor, call.sql, error) from error
+        finally:
+            cursor.close()
+        if readers is None:
+            return found
+        return [
+            tuple(value if read is None else read(value) for read, value in zip(readers, row, strict=True))
+            for row in found
+        ]
+
+    def _prepare_on(self, conn: Connection) -> None:
+        prepare, _ = self._postgresql or self._compile(conn.dialect)
+        prepared: set[str] = conn.connection.info.setdefault(_PREPARED_KEY, set())
+        if self.name not in prepared:
+            conn.exec_driver_sql(prepare)  # outlives a rollback: a prepared statement is not transactional
+            prepared.add(self.name)
+
+    def _driver_call(self, dialect: Dialect) -> _DriverCall:
+        """The statement as the driver takes it: `EXECUTE` of the prepared statement on PostgreSQL, the statement
+        compiled for SQLite's positional parameters there."""
+        if dialect.name == "postgresql":
+            _, execute = self._postgresql or self._compile(dialect)
+            compiled = execute.compile(dialect=dialect)  # type: ignore[attr-defined]  # a TextClause
+            names = list(compiled.binds)
+            sql, positional = compiled.string, False
+        else:
+            compiled = self.statement.compile(dialect=dialect)
+            names = list(compiled.positiontup or ())
+            sql, positional = compiled.string, True
+        if "POSTCOMPILE" in sql:
+            raise ValueError(f"{self.name}: a parameter rendered at execution (expanding IN) cannot go to the driver")
+        binds = tuple(
+            (name, compiled.binds[name].value, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for name in names
+        )
+        types = (
+            [c.type for c in self.statement.selected_columns]
+            if isinstance(self.statement, Select | TextualSelect)
+            else []
+        )
+        call = _DriverCall(sql, binds, positional, types)
+        self._driver_calls[dialect.name] = call
+        return call
 
     def execute(self, conn: Connection, params: Mapping[str, Any] | None = None) -> CursorResult[Any]:
         """Runs the statement on `conn` with `params`, preparing it first on a connection that has not."""
         if conn.dialect.name != "postgresql":
             return conn.execute(self.statement, dict(params or {}))
-        prepare, execute = self._postgresql or self._compile(conn.dialect)
-        prepared: set[str] = conn.connection.info.setdefault(_PREPARED_KEY, set())
-        if self.name not in prepared:
-            conn.exec_driver_sql(prepare)  # outlives a rollback: a prepared statement is not transactional
-            prepared.add(self.name)
-        return conn.execute(execute, dict(params or {}))
+        self._prepare_on(conn)
+        assert self._postgresql is not None
+        return conn.execute(self._postgresql[1], dict(params or {}))
 
     def _compile(self, dialect: Dialect) -> tuple[str, Executable]:
         """The `PREPARE` text, and an `EXECUTE` statement that binds and reads values as the original would."""
@@ -140,6 +198,46 @@ class Prepared:
             executed = execute.columns(*(column(f"c{i}", type_) for i, type_ in enumerate(types)))
         self._postgresql = (f"PREPARE {self.name} AS {body}", executed)
         return self._postgresql
+
+
+class _DriverCall:
+    """A statement as the driver takes it: its SQL, how each parameter is made from the caller's values, and how
+    each column read is converted (found with the first rows, from the driver's column types)."""
+
+    def __init__(
+        self,
+        sql: str,
+        binds: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...],
+        positional: bool,
+        column_types: list[Any],
+    ) -> None:
+        """`binds`: (name, default value, the type's conversion or None) of each parameter, in order."""
+        self.sql = sql
+        self._binds = binds
+        self._positional = positional
+        self._column_types = column_types
+        self._readers: list[Callable[[Any], Any] | None] | None = None
+        self._read = False
+
+    def parameters(self, params: Mapping[str, Any]) -> list[Any] | dict[str, Any]:
+        values = []
+        for name, default, convert in self._binds:
+            value = params.get(name, default)
+            values.append(value if convert is None else convert(value))
+        if self._positional:
+            return values
+        return {name: value for (name, _, _), value in zip(self._binds, values, strict=True)}
+
+    def readers(self, dialect: Dialect, description: Sequence[Any] | None) -> list[Callable[[Any], Any] | None] | None:
+        """Each column's conversion (None where there is none), or None when no column has one."""
+        if not self._read:
+            readers = [
+                type_.dialect_impl(dialect).result_processor(dialect, column[1])
+                for type_, column in zip(self._column_types, description or (), strict=False)
+            ]
+            self._readers = readers if any(readers) else None
+            self._read = True
+        return self._readers
 
 
 # --- COPY out ---------------------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def load_runs(conn: Connection, run_ids: Sequence[int], with_code: bool = False)
     if not run_ids:
         return []
     found = {}
-    for row in (_WHOLE_BY_ID_WITH_CODE if with_code else _WHOLE_BY_ID).execute(conn, {"ids": run_ids}):
+    for row in (_WHOLE_BY_ID_WITH_CODE if with_code else _WHOLE_BY_ID).rows(conn, {"ids": run_ids}):
         run = found[row[0]] = _run_entity(row)
         if with_code:
             run.code_snapshot = row[_WIDTH]
@@ -131,7 +131,7 @@ def preview_runs(conn: Connection, run_ids: Sequence[int]) -> list[ComponentRun]
     """The runs with these ids as listings show them (see `recent_runs`), in the order given."""
     if not run_ids:
         return []
-    found = {run.id: run for run in _previews(_PREVIEW_BY_ID.execute(conn, {"ids": run_ids}))}
+    found = {run.id: run for run in _previews(_PREVIEW_BY_ID.rows(conn, {"ids": run_ids}))}
     return [found[rid] for rid in run_ids if rid in found]
 
 
@@ -157,8 +157,8 @@ def recent_runs(conn: Connection, limit: int, before: tuple[datetime, int] | Non
     name) and how many there are; `load_runs` gives runs whole.
     """
     if before is None:
-        return _previews(_RECENT.execute(conn, {"limit": limit}))
-    return _previews(_RECENT_BEFORE.execute(conn, {"limit": limit, "ts": before[0], "id": before[1]}))
+        return _previews(_RECENT.rows(conn, {"limit": limit}))
+    return _previews(_RECENT_BEFORE.rows(conn, {"limit": limit, "ts": before[0], "id": before[1]}))
 
 
 def recent_run_ids(conn: Connection, limit: int, last_run_id: int | None = None) -> list[int]:
@@ -190,7 +190,7 @@ def history(
     }
     if before is not None:
         params.update(ts=before[0], id=before[1])
-    found = _previews((_HISTORY if before is None else _HISTORY_BEFORE).execute(conn, params))
+    found = _previews((_HISTORY if before is None else _HISTORY_BEFORE).rows(conn, params))
     if not found:
         get_component(conn, component)  # NotFoundError for an unknown component
     return found

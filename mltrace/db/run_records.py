@@ -49,14 +49,14 @@ def run_records(conn: Connection, run_ids: Sequence[int]) -> list[RunRecords]:
     """The records of the runs with these ids (in no particular order), in one statement."""
     if not run_ids:
         return []
-    return _records(_BY_ID_STATEMENTS[conn.dialect.name].execute(conn, {"ids": list(run_ids)}))
+    return _records(_BY_ID_STATEMENTS[conn.dialect.name].rows(conn, {"ids": list(run_ids)}))
 
 
 def recent_run_records(conn: Connection, components: Sequence[str], limit: int = RECENT_RUNS) -> list[RunRecords]:
     """The records of each component's `limit` latest runs, in one statement."""
     if not components:
         return []
-    return _records(_RECENT_STATEMENTS[conn.dialect.name].execute(conn, {"names": list(components), "limit": limit}))
+    return _records(_RECENT_STATEMENTS[conn.dialect.name].rows(conn, {"names": list(components), "limit": limit}))
 
 
 def _records(rows: Iterable[Any]) -> list[RunRecords]:

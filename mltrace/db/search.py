@@ -75,15 +75,14 @@ def search(conn: Connection, q: str, limit: int) -> list[dict[str, str]]:
     }
     statement = _FIRST_ONWARD if high is None else _FIRST_BELOW
     found: dict[str, list[tuple[str, str]]] = {kind: [] for kind in _KINDS}
-    for row in statement.execute(conn, {**params, "high": high}):
-        kind, value, label = tuple(row)
+    for kind, value, label in statement.rows(conn, {**params, "high": high}):
         found[kind].append((value, label))
     found["component"].sort(key=lambda c: (len(c[0]), c[0]))
     found["tag"].sort()
     found["output"].sort()
     room = limit - sum(map(len, found.values()))
     if room > 0 and not found["output"] and len(q) >= _SHORTEST_FRAGMENT and _has_index(conn):
-        more = _OUTPUTS_CONTAINING.execute(conn, {"pattern": pattern, "limit": room}).scalars()
+        more = [name for (name,) in _OUTPUTS_CONTAINING.rows(conn, {"pattern": pattern, "limit": room})]
         found["output"] = sorted(((n, n) for n in more), key=lambda o: (len(o[0]), o[0]))
     results = []
     for kind in _KINDS:

@@ -83,7 +83,7 @@ def suspicions(conn: Connection, run_ids: Iterable[int]) -> dict[int, RunSuspici
     shown = sorted({int(i) for i in run_ids})
     if not shown:
         return {}
-    rows: Sequence[Any] = _STATEMENTS[conn.dialect.name].execute(conn, {"shown": shown, "max_hops": MAX_HOPS}).all()
+    rows: Sequence[Any] = _STATEMENTS[conn.dialect.name].rows(conn, {"shown": shown, "max_hops": MAX_HOPS})
     readers: dict[int, list[int]] = {}
     sources: list[Sequence[Any]] = []
     for row in rows:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from sqlalchemy import event
 
 from mltrace.client import Client
 from mltrace.config import Config
+from mltrace.db import lineage_queries
 from mltrace.errors import InvalidInputError, NotFoundError
 from tests.factories import run
 
@@ -255,22 +255,28 @@ def test_a_whole_trace_is_one_statement_when_its_steps_show_every_pointer(client
     no run wrote costs one more."""
     client.ingest([run("a", 0, outputs=["x"]), run("b", 10, inputs=["x"], outputs=["y"])])
     client.ingest([run("c", 20, inputs=["y", "raw"], outputs=["z"])])
-    statements: list[str] = []
+    assert statements_run(client, "y") == 1
+    assert statements_run(client, "z") == 2
 
-    def seen(conn, cursor, statement, *args) -> None:
-        if statement != "BEGIN DEFERRED":  # SQLite's read transaction, which the store begins itself
-            statements.append(statement)
 
-    client.trace("y"), client.trace("z")  # prepared once per connection on PostgreSQL
-    event.listen(client.store.read_engine, "before_cursor_execute", seen)
-    try:
-        client.trace("y")
-        assert len(statements) == 1, statements
-        statements.clear()
-        client.trace("z")
-        assert len(statements) == 2, statements
-    finally:
-        event.remove(client.store.read_engine, "before_cursor_execute", seen)
+def statements_run(client: Client, output_id: str) -> int:
+    """How many statements a trace of `output_id` runs, as the database counts them: SQLite's trace of statements,
+    PostgreSQL's count of executions of the connection's prepared statements (a trace's are all prepared)."""
+    with client.store.read() as conn:
+        lineage_queries.trace(conn, output_id)  # prepares them on this connection
+        dbapi = conn.connection.dbapi_connection
+        if conn.dialect.name == "sqlite":
+            seen: list[str] = []
+            dbapi.set_trace_callback(seen.append)
+            try:
+                lineage_queries.trace(conn, output_id)
+            finally:
+                dbapi.set_trace_callback(None)
+            return len([statement for statement in seen if not statement.startswith("BEGIN")])
+        executions = "SELECT sum(generic_plans + custom_plans) FROM pg_prepared_statements"
+        before = conn.exec_driver_sql(executions).scalar_one()
+        lineage_queries.trace(conn, output_id)
+        return int(conn.exec_driver_sql(executions).scalar_one() - before)
 
 
 def test_names_and_messages_with_any_characters_come_back_exactly(client: Client) -> None:
