@@ -1,0 +1,33 @@
+"""A SQLite store whose write lock another process holds past the busy timeout is unreachable for writes, as a
+stopped server is: the caller gets StoreUnreachableError, never a driver error, and writes again once it is free."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mltrace.client import Client
+from mltrace.config import Config
+from mltrace.errors import StoreUnreachableError
+from tests.factories import run
+
+
+def test_a_write_waiting_past_the_busy_timeout_is_unreachable_then_goes_on(
+    tmp_path: Path, mltrace_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLTRACE_STORE_TIMEOUT", "0.2")  # the engine's busy timeout
+    path = tmp_path / "locked.db"
+    client = Client(f"sqlite:///{path}", config=Config.from_env())
+    client.ingest([run("w", 0, outputs=["out"])])
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with pytest.raises(StoreUnreachableError, match="locked"):
+            client.flag("out", "wrong")
+        assert client.trace("out")["nodes"][0]["flagged"] is False  # reads go on meanwhile
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert client.flag("out", "wrong").flag is True
