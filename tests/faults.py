@@ -49,6 +49,20 @@ class Blackhole:
             conn.close()
 
 
+def terminate_backend(pid: int) -> None:
+    """Closes, from the server side, the PostgreSQL connection of backend `pid` (as a restart or an idle timeout
+    would)."""
+    import psycopg2
+
+    from tests.conftest import PG_ADMIN
+
+    admin = psycopg2.connect(f"{PG_ADMIN}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    admin.close()
+
+
 @contextlib.contextmanager
 def sqlite_locked(path: Path) -> Iterator[None]:
     """Another process holds an exclusive lock on the SQLite file at `path` until the block ends."""

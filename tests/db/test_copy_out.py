@@ -6,7 +6,6 @@ import csv
 import io
 from pathlib import Path
 
-import psycopg2
 import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
@@ -15,7 +14,7 @@ from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.db.postgres import copy_out_csv
 from mltrace.db.store import Store
-from tests.conftest import PG_ADMIN
+from tests.faults import terminate_backend
 
 
 @pytest.fixture
@@ -52,11 +51,7 @@ def test_a_connection_the_server_closed_is_replaced_and_the_query_runs_again(sto
         pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
         attempts.append(pid)
         if len(attempts) == 1:
-            admin = psycopg2.connect(f"{PG_ADMIN}/postgres")
-            admin.autocommit = True
-            with admin.cursor() as cur:
-                cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
-            admin.close()
+            terminate_backend(pid)
         return _rows(conn, "SELECT 'still here'")
 
     assert store.query(query) == [["still here"]]

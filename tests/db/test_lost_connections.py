@@ -21,16 +21,9 @@ from mltrace.db.models import pointers, runs
 from mltrace.errors import StoreUnreachableError
 from tests.conftest import PG_ADMIN
 from tests.factories import run
+from tests.faults import terminate_backend
 from tests.ports import free_port
 from tests.tcp_proxy import TcpProxy
-
-
-def _terminate(pid: int) -> None:
-    admin = psycopg2.connect(f"{PG_ADMIN}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    admin.close()
 
 
 def test_a_copy_whose_connection_the_server_closed_fails_as_unreachable(postgres_uri: str, mltrace_home: Path) -> None:
@@ -40,7 +33,7 @@ def test_a_copy_whose_connection_the_server_closed_fails_as_unreachable(postgres
     def rows(pid: int) -> Iterator[tuple[object, ...]]:
         for i in range(20_000):
             if i == 2_000:
-                _terminate(pid)  # while the driver is sending the COPY's rows
+                terminate_backend(pid)  # while the driver is sending the COPY's rows
             sent.append(i)
             yield (i + 1, f"lost/{i}", "data", False)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg2
 import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
@@ -14,8 +13,8 @@ from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.db import lineage_queries, queries
 from mltrace.db.postgres import Prepared
-from tests.conftest import PG_ADMIN
 from tests.factories import run
+from tests.faults import terminate_backend
 
 
 def test_a_query_is_planned_once_per_connection_whatever_its_limit(postgres_uri: str, mltrace_home: Path) -> None:
@@ -76,11 +75,7 @@ def test_rows_raise_sqlalchemys_errors_and_a_lost_connection_is_run_again(
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
         attempts.append(pid)
         if len(attempts) == 1:
-            admin = psycopg2.connect(f"{PG_ADMIN}/postgres")
-            admin.autocommit = True
-            with admin.cursor() as cur:
-                cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
-            admin.close()
+            terminate_backend(pid)
         return lineage_queries.trace(conn, "x")
 
     graph = client.store.query(trace_after_losing_the_first_connection)

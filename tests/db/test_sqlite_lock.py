@@ -3,7 +3,6 @@ stopped server is: the caller gets StoreUnreachableError, never a driver error, 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.errors import StoreUnreachableError
 from tests.factories import run
+from tests.faults import sqlite_locked
 
 
 def test_a_write_waiting_past_the_busy_timeout_is_unreachable_then_goes_on(
@@ -21,13 +21,8 @@ def test_a_write_waiting_past_the_busy_timeout_is_unreachable_then_goes_on(
     path = tmp_path / "locked.db"
     client = Client(f"sqlite:///{path}", config=Config.from_env())
     client.ingest([run("w", 0, outputs=["out"])])
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
-    try:
+    with sqlite_locked(path):  # another process holds the write lock
         with pytest.raises(StoreUnreachableError, match="locked"):
             client.flag("out", "wrong")
         assert client.trace("out")["nodes"][0]["flagged"] is False  # reads go on meanwhile
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert client.flag("out", "wrong").flag is True
