@@ -116,13 +116,16 @@ class BackgroundWriter:
             if len(self._overflow) < self.batch_size:
                 return
             batch, self._overflow = self._overflow, []
-        fill_git_info(batch)
+            self._in_hand.append(batch)  # counted by `held` while the spool takes it
         try:
+            fill_git_info(batch)
             self._set_aside(self.spool.write(batch))
         except OSError as exc:  # the spool cannot take it: the writer delivers it straight to the store
             self._spool_failed(exc)
-            self._hold(batch)
+            self._hold(batch, hand=batch)
             self._wake.set()
+        finally:
+            self._drop_from_hand(batch)
 
     def _persist_memory(self, stop: bool) -> int:
         """Writes what memory holds to the spool: the queue, the overflow, held and buffered runs, and a copy of
@@ -186,9 +189,11 @@ class BackgroundWriter:
             return False
 
     def held(self) -> int:
-        """Runs in memory beyond the queue: the overflow, the batch in the sink, held and buffered runs."""
-        in_hand = sum(len(batch) for batch in self._in_hand)
-        return len(self._overflow) + in_hand + len(self._held) + len(self._spool_buffer)
+        """Runs in memory beyond the queue: the overflow, the batch in the sink, held and buffered runs. A run
+        moves from one to another under the lock, so it is counted once (with `dropped`, every run is counted)."""
+        with self._lock:
+            in_hand = sum(len(batch) for batch in self._in_hand)
+            return len(self._overflow) + in_hand + len(self._held) + len(self._spool_buffer)
 
     def _flush_round(self, deadline: float | None) -> bool:
         """Asks the writer thread for one full drain; False if the deadline passed first."""
@@ -313,17 +318,22 @@ class BackgroundWriter:
 
     def _drop_from_hand(self, batch: list[ComponentRun]) -> None:
         with self._lock:
+            self._release(batch)
+
+    def _release(self, batch: list[ComponentRun] | None) -> None:
+        """Takes `batch` out of the thread's hand (nothing if it is not there); the caller holds the lock."""
+        if batch is not None:
             self._in_hand = [held for held in self._in_hand if held is not batch]
 
     def _deliver(self, batch: list[ComponentRun], flushing: bool, never_delivered: bool) -> None:
         """Stores a batch taken from memory, or keeps it for later while the store is away."""
         fill_git_info(batch)
         if self._last_failure and not flushing and not self._retry_due():
-            self._keep(batch)
+            self._keep(batch, hand=batch)
             return
         leftover = self._store(batch, never_delivered)
         if leftover:
-            self._keep(leftover)
+            self._keep(leftover, hand=batch)
 
     def _store(self, batch: list[ComponentRun], never_delivered: bool = False) -> list[ComponentRun]:
         """Stores `batch` in as few attempts as it takes: the runs the store names are set aside with its
@@ -388,12 +398,14 @@ class BackgroundWriter:
                 self.spool.done(path)
 
     # --- keeping runs for later ---------------------------------------------------
-    def _keep(self, runs: list[ComponentRun]) -> None:
-        """Runs the store cannot take now: to the spool buffer, written as one file every second or so."""
+    def _keep(self, runs: list[ComponentRun], hand: list[ComponentRun] | None = None) -> None:
+        """Runs the store cannot take now: to the spool buffer, written as one file every second or so. `hand`:
+        the batch they came in, taken out of the thread's hand as they go in (so that no run is counted twice)."""
         if self._spool_broken:
-            self._hold(runs)
+            self._hold(runs, hand)
             return
         with self._lock:
+            self._release(hand)
             if not self._spool_buffer:
                 self._spool_buffer_since = time.monotonic()
             self._spool_buffer += runs
@@ -412,20 +424,22 @@ class BackgroundWriter:
             self._spool_broken = False
         except OSError as exc:
             self._spool_failed(exc)
-            self._hold(buffer)
+            self._hold(buffer, hand=buffer)
         finally:
             self._drop_from_hand(buffer)
 
-    def _hold(self, runs: list[ComponentRun]) -> None:
+    def _hold(self, runs: list[ComponentRun], hand: list[ComponentRun] | None = None) -> None:
         """Keeps runs the spool could not take in memory, for the thread to deliver straight to the store. While
         the store answers, all of them (they are only waiting for the thread); while it does not, at most
-        `queue_size`, and the rest are dropped."""
+        `queue_size`, and the rest are dropped. `hand`: as for `_keep`."""
         with self._lock:
+            self._release(hand)
             room = max(0, self.queue_size - len(self._held)) if self._last_failure else len(runs)
             self._held += runs[:room]
             lost = runs[room:]
+            self.dropped += len(lost)
         if lost:
-            self._drop(lost, "the store is unreachable and the spool cannot take them")
+            self._report_lost(len(lost), "the store is unreachable and the spool cannot take them")
 
     def _spool_failed(self, exc: OSError) -> None:
         if not self._spool_broken:
@@ -436,8 +450,12 @@ class BackgroundWriter:
 
     def _drop(self, runs: list[ComponentRun], why: str) -> None:
         self.dropped += len(runs)
+        self._report_lost(len(runs), why)
+
+    def _report_lost(self, count: int, why: str) -> None:
+        """Says the first time runs are dropped (`_report_drops` later says how many in all)."""
         if not self._reported_drops:
-            log.error("mltrace: could not keep %d runs: %s", len(runs), printable(why))
+            log.error("mltrace: could not keep %d runs: %s", count, printable(why))
             self._reported_drops = self.dropped
 
     def _report_drops(self) -> None:
