@@ -49,6 +49,22 @@ def stores(dialect: str) -> Iterator[tuple[Client, Floor, Callable[[], None]]]:
     yield client, floor, analyze
 
 
+@contextmanager
+def _long_statements() -> Iterator[None]:
+    """A statement timeout for stores made inside the block long enough to load a million ids: a batch of the
+    writer's size is 1,000,000 names, whose trigram index took PostgreSQL longer than the default 10 s on a busy
+    host. The searches timed take milliseconds."""
+    before = os.environ.get("MLTRACE_STORE_TIMEOUT")
+    os.environ["MLTRACE_STORE_TIMEOUT"] = "600"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("MLTRACE_STORE_TIMEOUT")
+        else:
+            os.environ["MLTRACE_STORE_TIMEOUT"] = before
+
+
 def _without_autovacuum(dsn: str) -> None:
     """Keeps autovacuum from analyzing the tables while the fresh figures are taken."""
     conn = psycopg2.connect(dsn)
@@ -158,7 +174,7 @@ def run() -> dict[str, Any]:
             continue
         records = prediction_ids(SEARCH_POINTERS)
         names = [p.name for r in records for p in r.outputs]
-        with stores(dialect) as (client, floor, analyze):
+        with _long_statements(), stores(dialect) as (client, floor, analyze):
             load(client, floor, records)
             settle_disks()
             figures = search_figures(client, floor, names)
