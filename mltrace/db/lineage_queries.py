@@ -27,8 +27,7 @@ from mltrace.lineage.trace_graph import RunFacts, TraceAssembler, mark_suspects
 # `via` (NULL where the walk starts) through a dependency on a pointer (NULL for an explicit link). Upstream the
 # walk starts at `{run}` or else the root's writer, downstream at the runs that read the root. UNION stops the walk
 # at steps already taken. With a depth limit the walk also takes the step out of the last level, whose
-# dependencies may lead back to runs inside the limit. `{name}`, `{run}` and `{depth}` are bind parameters, or on
-# PostgreSQL, where the statement is streamed by COPY, the values written as SQL literals.
+# dependencies may lead back to runs inside the limit. `{name}`, `{run}` and `{depth}` become bind parameters.
 _ROOT = """
 root(id, name, pointer_type, flag, writer) AS (
     SELECT p.id, p.name, p.pointer_type, p.flag,
@@ -143,10 +142,9 @@ def trace(
     or downstream through every run that read it and all that came after.
 
     One statement finds the pointer and walks from it, with the facts of the runs and pointers it reached, and in
-    a whole upstream trace where its suspect marks come from; PostgreSQL streams it while the graph is assembled.
-    The pointers a run read (upstream) or wrote (downstream) are mostly those its steps went through; a second
-    statement fetches them only for the runs that have others (inputs no stored run wrote, say). A partial trace
-    looks its marks up in a statement of their own."""
+    a whole upstream trace where its suspect marks come from. The pointers a run read (upstream) or wrote
+    (downstream) are mostly those its steps went through; a second statement fetches them only for the runs that
+    have others (inputs no stored run wrote, say). A partial trace looks its marks up in a statement of their own."""
     if direction not in _IO_TABLES:
         raise InvalidInputError("direction must be 'upstream' or 'downstream'")
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 1):
@@ -158,7 +156,8 @@ def trace(
     if "\x00" in output_id:  # no stored name holds NUL, and PostgreSQL cannot be asked for one
         raise NotFoundError(f"Output '{output_id}' not found.")
     dialect = conn.dialect.name
-    rows = _TraceRows(TraceAssembler(output_id, direction, depth, _read_run), direction)
+    whole = direction == "upstream" and depth is None  # the walk reaches every run a mark can come from
+    rows = _TraceRows(TraceAssembler(output_id, direction, depth, _read_run), keep_readers=whole)
     statement = _TRACES[dialect, (direction, depth is not None)]
     for row in statement.rows(conn, {"name": output_id, "run": run_id, "depth": depth}):
         rows.row(*row)
@@ -181,10 +180,7 @@ def trace(
     built = graph.build()
     root_writer = start if direction == "upstream" else writer  # what made the root, in the graph or not
     shown = _run_ids(built) | ({root_writer} if root_writer is not None else set())
-    if direction == "upstream" and depth is None:  # the walk reached every run a mark can come from
-        marks = marks_from(rows.sources, rows.readers, shown)
-    else:
-        marks = suspicions(conn, shown)
+    marks = marks_from(rows.sources, rows.readers, shown) if whole else suspicions(conn, shown)
     mark_suspects(built, marks, root_writer)
     return built
 
@@ -196,21 +192,21 @@ def _run_ids(graph: dict[str, Any]) -> set[int]:
 class _TraceRows:
     """Takes the rows of a trace's statement as they come (`_ROWS`): the steps into the graph, the rest kept."""
 
-    def __init__(self, graph: TraceAssembler, direction: str) -> None:
+    def __init__(self, graph: TraceAssembler, keep_readers: bool) -> None:
+        """`keep_readers`: collect `readers` (a whole upstream trace carries its marks down its own steps)."""
         self.graph = graph
-        self._upstream = direction == "upstream"
+        self._keep_readers = keep_readers
         self.root: tuple[int, int | None] | None = None  # (pointer id, writer) once the root's row is in
         self.sources: list[tuple[str, str, str | None, str | None, int]] = []  # (kind, key, detail, test, run id)
-        self.readers: dict[int, list[int]] = {}  # run id → the runs of the walk that depend on it
+        self.readers: dict[int, list[int]] = {}  # run id → the runs of the walk that read what it wrote
 
     def row(
         self, tag: str, via: Any, run_id: Any, pointer_id: Any, name: Any, kind: Any, flag: Any, *rest: Any
     ) -> None:
         """Adds a row as the database gave it."""
         if tag == "step":
-            if via is not None:  # upstream `via` read what the run wrote, downstream the run read what `via` wrote
-                upstream, reader = (run_id, via) if self._upstream else (via, run_id)
-                self.readers.setdefault(upstream, []).append(reader)
+            if via is not None and self._keep_readers:  # upstream, `via` read what the run wrote
+                self.readers.setdefault(run_id, []).append(via)
             self.graph.add(via, run_id, pointer_id, name, kind, flag, rest[0], rest[1:])
         elif tag == "root":
             self.root = (pointer_id, run_id)

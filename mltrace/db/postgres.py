@@ -105,8 +105,8 @@ class Prepared:
         """The rows `execute(conn, params).all()` would give, as tuples, read straight from the driver's cursor:
         SQLAlchemy's result objects cost more than running a small statement (the trace of a prediction on
         SQLite: 150 µs through them, 45 µs on the cursor; medians of 500). Values are bound and read through the
-        same types as `execute` does, and the driver's errors come out as SQLAlchemy's. For reads: a statement
-        run this way does not begin SQLAlchemy's transaction."""
+        same types as `execute` does, and the driver's errors come out as SQLAlchemy's. The statement runs in the
+        transaction the caller began, if any; it does not begin SQLAlchemy's own (SQLite reads run without one)."""
         dialect = conn.dialect
         call = self._driver_calls.get(dialect.name) or self._driver_call(dialect)
         if dialect.name == "postgresql":
@@ -397,8 +397,7 @@ def _cursor(conn: Connection) -> Any:
 
 def driver_error(conn: Connection, cursor: Any, statement: str, error: Any) -> StatementError:
     """A driver error (of either database) raised outside SQLAlchemy's own execution, as SQLAlchemy would have
-    raised it: marked
-    `connection_invalidated`, and the pool's connections dropped, when the connection was lost."""
+    raised it: marked `connection_invalidated`, and the pool's connections dropped, when the connection was lost."""
     dbapi_connection = conn.connection.dbapi_connection
     lost = conn.dialect.is_disconnect(error, dbapi_connection, cursor) or bool(getattr(dbapi_connection, "closed", 0))
     if lost:

@@ -285,7 +285,7 @@ def set_flag(conn: Connection, name: str, flagged: bool, reason: str | None = No
         changed = _CHANGE_FLAG.rows(conn, params)
     if not changed:
         raise NotFoundError(f"Output '{name}' not found.")
-    pointer_id, name, pointer_type, flag, flag_reason, flagged_at = changed[0]
+    _id, name, pointer_type, flag, flag_reason, flagged_at = changed[0]
     return IOPointer(name, PointerType(pointer_type), flag=bool(flag), flag_reason=flag_reason, flagged_at=flagged_at)
 
 

@@ -1,5 +1,5 @@
 """Assembles a trace graph (nodes and edges in the direction data flows) from the steps of a lineage walk,
-one step at a time: the database streams them, and a trace can hold thousands."""
+one step at a time, in whatever order the database returns them: a trace can hold thousands."""
 
 from __future__ import annotations
 
