@@ -27,6 +27,7 @@ from sqlalchemy import (
 
 from mltrace.db.artifact_rows import store_artifact_rows
 from mltrace.db.bulk import allocate_ids, bulk_insert
+from mltrace.db.code_snapshots import code_ids
 from mltrace.db.locks import lock_for_writes
 from mltrace.db.membership import looked_up_in, member_of
 from mltrace.db.models import component_tags, components, dependencies, pointers, run_inputs, run_outputs, runs
@@ -166,7 +167,7 @@ _RUN_COLUMNS = (
     "end_ts",
     "status",
     "error",
-    "code_snapshot",
+    "code_id",
     "code_hash",
     "git_hash",
     "git_tags",
@@ -188,6 +189,7 @@ _NOT_STALE: list[str] = []  # a fresh run's staleness until it is resolved (only
 
 def _insert_runs(conn: Connection, records: list[ComponentRun]) -> list[int]:
     run_ids = allocate_ids(conn, runs, len(records))
+    code = code_ids(conn, (r.code_snapshot for r in records))
     rows = (  # a generator: built while the COPY sends the rows before it
         (
             run_id,
@@ -197,7 +199,7 @@ def _insert_runs(conn: Connection, records: list[ComponentRun]) -> list[int]:
             r.end_timestamp,
             r.status,
             r.error,
-            r.code_snapshot,
+            None if r.code_snapshot is None else code[r.code_snapshot],
             r.code_hash,
             r.git_hash,
             r.git_tags,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0007"
+HEAD = "0008"
 """The newest migration's revision (a test pins it to the migrations). Checking a database against it needs
 no Alembic: a process that finds its database current never imports Alembic or reads the migration files."""
 _MIGRATION_LOCK_ID = 727_270

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from mltrace.db import ingest as runs_ingest
+from mltrace.db.code_snapshots import code_ids
 from mltrace.db.locks import lock_for_writes
 from mltrace.db.membership import looked_up_in
 from mltrace.db.models import (
@@ -161,9 +162,10 @@ def _replace(conn: Connection, replaced: list[tuple[int, ComponentRun]]) -> None
             select(dependencies.c.run_id).where(looked_up_in(dependencies.c.upstream_id, "r")), {"r": run_ids}
         ).scalars()
     )
+    code = code_ids(conn, (record.code_snapshot for record in records))
     conn.execute(
         update(runs).where(runs.c.id == bindparam("v_rid")).values({c: _bind(c) for c in _REPLACED}),
-        [_run_values(run_id, record) for run_id, record in replaced],
+        [_run_values(run_id, record, code) for run_id, record in replaced],
     )
     for table in (run_inputs, run_outputs, run_params, run_metrics):
         conn.execute(delete(table).where(looked_up_in(table.c.run_id, "r")), {"r": run_ids})
@@ -191,7 +193,7 @@ _REPLACED = (
     "end_ts",
     "status",
     "error",
-    "code_snapshot",
+    "code_id",
     "code_hash",
     "git_hash",
     "notes",
@@ -203,7 +205,7 @@ _REPLACED = (
 )
 
 
-def _run_values(run_id: int, r: ComponentRun) -> dict[str, Any]:
+def _run_values(run_id: int, r: ComponentRun, code: dict[str, int]) -> dict[str, Any]:
     values = {
         "rid": run_id,
         "component_name": r.component_name,
@@ -211,7 +213,7 @@ def _run_values(run_id: int, r: ComponentRun) -> dict[str, Any]:
         "end_ts": r.end_timestamp,
         "status": r.status,
         "error": r.error,
-        "code_snapshot": r.code_snapshot,
+        "code_id": None if r.code_snapshot is None else code[r.code_snapshot],
         "code_hash": r.code_hash,
         "git_hash": r.git_hash,
         "notes": r.notes,

@@ -29,6 +29,7 @@ from mltrace.db.membership import looked_up_in, member_of
 from mltrace.db.models import (
     ComponentRow,
     PointerRow,
+    code_snapshots,
     component_tags,
     components,
     dependencies,
@@ -95,10 +96,9 @@ _PREVIEWED = [
     runs.c.outputs_count,
 ]
 _WIDTH = len(_WHOLE)
+_CODE = select(code_snapshots.c.code).where(code_snapshots.c.id == runs.c.code_id).scalar_subquery()
 _WHOLE_BY_ID = Prepared("whole_runs", select(*_WHOLE).where(member_of(runs.c.id, "ids")))
-_WHOLE_BY_ID_WITH_CODE = Prepared(
-    "whole_runs_with_code", select(*_WHOLE, runs.c.code_snapshot).where(member_of(runs.c.id, "ids"))
-)
+_WHOLE_BY_ID_WITH_CODE = Prepared("whole_runs_with_code", select(*_WHOLE, _CODE).where(member_of(runs.c.id, "ids")))
 _PREVIEW_BY_ID = Prepared("run_previews", select(*_PREVIEWED).where(member_of(runs.c.id, "ids")))
 _RECENT_SELECT = select(*_PREVIEWED).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
 _RECENT = Prepared("recent", _RECENT_SELECT)
