@@ -12,8 +12,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from mltrace.delivery.spool_lines import decode_line
 from mltrace.entities import ComponentRun
-from mltrace.entities.run_wire import from_wire
 
 ROOT = Path(__file__).parents[1]
 
@@ -107,7 +107,7 @@ def spooled_runs(home: Path) -> list[ComponentRun]:
     """Every run waiting in the spool folders under `home` (claimed ones too)."""
     found = []
     for batch in sorted(home.glob("spool/*/*.jsonl*")):
-        found += [from_wire(json.loads(line)) for line in batch.read_text().splitlines() if line.strip()]
+        found += [decode_line(line) for line in batch.read_bytes().splitlines() if line.strip()]
     return found
 
 

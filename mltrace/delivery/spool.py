@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from mltrace.delivery.spool_lines import decode_line, encode_line
 from mltrace.entities import ComponentRun
 from mltrace.entities.run_wire import from_wire, to_wire
 
@@ -37,11 +38,6 @@ def spool_dir_for(home: Path, target: str) -> Path:
     return home / "spool" / hashlib.sha1(target.encode()).hexdigest()[:16]
 
 
-def encode(record: ComponentRun) -> str:
-    """One run as a line of JSON. ASCII only, so that any text (lone surrogates included) is kept exactly."""
-    return json.dumps(to_wire(record), default=str, ensure_ascii=True)
-
-
 class Spool:
     """A folder of pending batches."""
 
@@ -58,12 +54,12 @@ class Spool:
         lines, unencodable = [], []
         for record in records:
             try:
-                lines.append(encode(record))
+                lines.append(encode_line(record))
             except Exception as exc:  # a value whose `str` fails, nesting JSON cannot hold: this run alone
                 unencodable.append((record, f"cannot be written as JSON: {type(exc).__name__}: {exc}"))
         if not lines:
             return unencodable
-        data = ("\n".join(lines) + "\n").encode("ascii")
+        data = b"\n".join(lines) + b"\n"
         if self.max_bytes is not None and self.size() + len(data) > self.max_bytes:
             raise SpoolFullError(f"the spool is full ({self.max_bytes // 2**20} MB in {self.directory})")
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -187,18 +183,18 @@ class Spool:
 
     def _read(self, path: Path) -> list[ComponentRun]:
         records: list[ComponentRun] = []
-        bad: list[str] = []
-        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+        bad: list[bytes] = []
+        with open(path, "rb") as handle:
             for line in handle:
                 if not line.strip():
                     continue
                 try:
-                    records.append(from_wire(json.loads(line)))
+                    records.append(decode_line(line))
                 except (ValueError, TypeError, KeyError):
                     bad.append(line)
         if bad:  # keep what cannot be read beside the spool rather than lose it
             corrupt = path.with_name(f".corrupt-{path.name.split(_SUFFIX)[0]}.ndjson")
-            corrupt.write_text("".join(bad), encoding="utf-8", errors="surrogateescape")
+            corrupt.write_bytes(b"".join(bad))
             log.warning("mltrace: %d unreadable spooled runs kept in %s", len(bad), corrupt)
         return records
 

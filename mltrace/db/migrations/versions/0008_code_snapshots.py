@@ -34,7 +34,9 @@ def upgrade() -> None:
     op.add_column("component_runs", sa.Column("code_id", sa.Integer(), nullable=True))
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        bind.connection.driver_connection.create_function("mltrace_sha256", 1, _sha256, deterministic=True)
+        driver = bind.connection.driver_connection
+        assert driver is not None  # the migration's connection is open
+        driver.create_function("mltrace_sha256", 1, _sha256, deterministic=True)
     digest = _DIGEST[bind.dialect.name]
     op.execute(
         f"INSERT INTO code_snapshots (digest, code) SELECT DISTINCT {digest.format('code_snapshot')}, code_snapshot "
