@@ -75,7 +75,7 @@ class Client:
                 if self._store is None:
                     from mltrace.db.store import Store
 
-                    self._store = Store(self.db_uri)
+                    self._store = Store(self.db_uri, self.config.store_timeout)
         return self._store
 
     @property

@@ -20,7 +20,7 @@ def sqlite_path(uri: str) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def make_engine(uri: str, reads: bool = False) -> Engine:
+def make_engine(uri: str, reads: bool = False, timeout: float | None = None) -> Engine:
     """An engine for `uri`; SQLite gets WAL, a busy timeout and explicit BEGIN modes.
 
     `reads`: on PostgreSQL, an engine whose connections stay in autocommit, for queries: a query is then one
@@ -31,12 +31,13 @@ def make_engine(uri: str, reads: bool = False) -> Engine:
     Pooled connections are not pinged before use: `Store` runs work again once when the server had closed
     the connection it got.
 
-    Every wait is bounded by MLTRACE_STORE_TIMEOUT: connecting, a statement of a write, SQLite's lock. A
-    database that accepts connections and never answers, or a file another process keeps locked, then fails
-    the call, and the background writer keeps the runs for later instead of waiting without end.
+    Every wait is bounded by `timeout` seconds (None: MLTRACE_STORE_TIMEOUT): connecting, a statement of a write,
+    SQLite's lock. A database that accepts connections and never answers, or a file another process keeps
+    locked, then fails the call, and the background writer keeps the runs for later instead of waiting without end.
     """
     url = make_url(uri)
-    timeout = Config.from_env().store_timeout
+    if timeout is None:
+        timeout = Config.from_env().store_timeout
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg2")  # the chosen driver, whatever SQLAlchemy's default
     path = sqlite_path(uri)

@@ -23,18 +23,18 @@ from mltrace.errors import MissingDatabaseError, RunsRefusedError, StoreUnreacha
 
 T = TypeVar("T")
 
-_engines: dict[tuple[str, bool], Engine] = {}
+_engines: dict[tuple[str, bool, float | None], Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def engine_for(uri: str, reads: bool = False) -> Engine:
-    """One shared engine per URI in this process, and one for its queries (see `make_engine`)."""
+def engine_for(uri: str, reads: bool = False, timeout: float | None = None) -> Engine:
+    """One shared engine per URI and store timeout in this process, and one for its queries (see `make_engine`)."""
     if reads and make_url(uri).get_backend_name() != "postgresql":
         reads = False  # SQLite reads need no round trips
     with _engines_lock:
-        if (uri, reads) not in _engines:
-            _engines[uri, reads] = make_engine(uri, reads)
-        return _engines[uri, reads]
+        if (uri, reads, timeout) not in _engines:
+            _engines[uri, reads, timeout] = make_engine(uri, reads, timeout)
+        return _engines[uri, reads, timeout]
 
 
 def dispose_engines() -> None:
@@ -68,10 +68,11 @@ def require_database(uri: str) -> None:
 class Store:
     """A database holding mltrace's tables, migrated on first use."""
 
-    def __init__(self, uri: str) -> None:
+    def __init__(self, uri: str, timeout: float | None = None) -> None:
+        """`timeout`: the seconds any wait on the database may last (None: MLTRACE_STORE_TIMEOUT)."""
         self.uri = uri
-        self.engine = engine_for(uri)
-        self.read_engine = engine_for(uri, reads=True)
+        self.engine = engine_for(uri, timeout=timeout)
+        self.read_engine = engine_for(uri, reads=True, timeout=timeout)
         self._ready = False
 
     @property

@@ -3,17 +3,22 @@ and pooled connections that the server closed replaced without the caller seeing
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
 import psycopg2
+import pytest
 from sqlalchemy import text
 
 from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.db.postgres import index_walks_prefix
+from mltrace.errors import StoreUnreachableError
 from tests.conftest import PG_ADMIN
 from tests.factories import run
+from tests.faults import Blackhole
+from tests.ports import free_port
 
 
 def _terminate(application: str) -> int:
@@ -57,3 +62,19 @@ def test_a_query_runs_outside_a_transaction_and_its_planner_settings_last_one_st
         assert conn.execute(text("SELECT now() = statement_timestamp()")).scalar()  # a transaction of its own
         assert conn.execute(text(index_walks_prefix("postgresql") + "SHOW enable_hashjoin")).scalar() == "off"
         assert conn.execute(text("SHOW enable_hashjoin")).scalar() == "on"
+
+
+def test_a_clients_own_store_timeout_bounds_connecting_to_postgresql(
+    mltrace_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLTRACE_STORE_TIMEOUT", "60")
+    hang = Blackhole(free_port())  # accepts the connection and never answers
+    try:
+        uri = f"postgresql://postgres@127.0.0.1:{hang.port}/mltrace_timeout"
+        client = Client(uri, config=Config.from_env({"MLTRACE_STORE_TIMEOUT": "2"}))
+        started = time.monotonic()
+        with pytest.raises(StoreUnreachableError):
+            client.recent(1)
+        assert time.monotonic() - started < 15  # its own 2 s (per connection attempt), not the environment's 60 s
+    finally:
+        hang.close()
