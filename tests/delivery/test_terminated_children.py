@@ -67,3 +67,28 @@ def test_a_terminated_process_keeps_its_runs_and_still_ends_by_sigterm(parent_lo
     assert child.exitcode == -signal.SIGTERM  # the exit the parent asked for
     assert mltrace.flush(60) is True
     assert len(Client(parent_logging_to).history("pooled", limit=None)) == 50
+
+
+def _hold_the_writers_lock(db_uri: str, ready: multiprocessing.synchronize.Event) -> None:
+    _slow_writer(db_uri)
+    pooled_step(0)
+    writer = client_module.default_client().writer
+    with writer._lock:  # as if SIGTERM came while this thread was queueing a run
+        ready.set()
+        time.sleep(60)
+
+
+@pytest.mark.slow
+def test_a_child_terminated_while_it_holds_the_writers_lock_still_ends(parent_logging_to: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    child = context.Process(target=_hold_the_writers_lock, args=(parent_logging_to, ready))
+    child.start()
+    assert ready.wait(60)
+    started = time.monotonic()
+    child.terminate()
+    child.join(30)
+    if child.is_alive():  # it hung: leave no process behind
+        child.kill()
+    assert child.exitcode == -signal.SIGTERM
+    assert time.monotonic() - started < 10  # it waited for the lock a moment, then ended as asked
