@@ -322,10 +322,10 @@ def test_the_store_is_made_once_when_the_writer_and_the_caller_ask_together(tmp_
     made: list[object] = []
 
     class SlowStore(store_module.Store):  # the first use imports SQLAlchemy: a slow start, as here
-        def __init__(self, uri: str) -> None:
+        def __init__(self, uri: str, timeout: float | None = None) -> None:
             made.append(self)
             time.sleep(0.2)
-            super().__init__(uri)
+            super().__init__(uri, timeout)
 
     monkeypatch.setattr(store_module, "Store", SlowStore)
     client = Client(f"sqlite:///{tmp_path / 'once.db'}")
