@@ -6,7 +6,9 @@ multiprocessing's finalizers run, and every run the child's writers still held w
 pool, all of them). So in a multiprocessing child whose SIGTERM still has its default action, the first run logged
 from the main thread installs a handler that closes every writer as the exit hook does (delivered within
 MLTRACE_EXIT_TIMEOUT, else spooled, where the next process to flush delivers them), then restores the default
-action and sends SIGTERM again: the process ends as its parent asked, with the same exit status.
+action and sends SIGTERM again: the process ends as its parent asked, with the same exit status. Python runs a
+signal handler between bytecodes, so a child inside a long call into C code ends when that call returns rather than
+at once. Main processes are left alone: there that delay would hold up `docker stop` and the like.
 """
 
 from __future__ import annotations
