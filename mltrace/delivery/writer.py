@@ -20,7 +20,6 @@ from typing import Protocol
 
 from mltrace.delivery.gitinfo import fill_git_info, warm_git_info
 from mltrace.delivery.spool import Spool, SpoolFullError
-from mltrace.delivery.terminated_child import keep_runs_when_terminated
 from mltrace.entities import ComponentRun
 from mltrace.errors import RunsRefusedError, StoreUnreachableError
 
@@ -246,7 +245,6 @@ class BackgroundWriter:
         mp_util = sys.modules.get("multiprocessing.util")
         if mp_util is not None:  # a multiprocessing child leaves by os._exit, without atexit
             mp_util.Finalize(self, close_at_exit, args=(self,), exitpriority=100)
-        keep_runs_when_terminated(lambda: list(_writers), close_at_exit)
         return True
 
     def _close_at_exit(self) -> None:
