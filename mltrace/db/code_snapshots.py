@@ -19,8 +19,9 @@ def code_digest(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
-def code_ids(conn: Connection, texts: Iterable[str | None]) -> dict[str, int]:
-    """The `code_snapshots` id of each distinct text of `texts`, storing those not stored yet.
+def code_ids(conn: Connection, texts: Iterable[str | None]) -> dict[str | None, int]:
+    """The `code_snapshots` id of each distinct text of `texts`, storing those not stored yet; a run without code
+    (None) has none, so read it with `.get`.
 
     Inside the caller's transaction; callers hold `lock_for_writes`, so no other writer adds the same text
     meanwhile. A batch's runs mostly share one text object: telling them apart costs a dict lookup each."""
@@ -38,4 +39,5 @@ def code_ids(conn: Connection, texts: Iterable[str | None]) -> dict[str, int]:
             [(i, d, by_digest[d]) for i, d in zip(new_ids, new, strict=True)],
         )
         stored.update(zip(new, new_ids, strict=True))
-    return {text: stored[digest] for digest, text in by_digest.items()}
+    ids: dict[str | None, int] = {text: stored[digest] for digest, text in by_digest.items()}
+    return ids

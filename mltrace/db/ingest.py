@@ -199,7 +199,7 @@ def _insert_runs(conn: Connection, records: list[ComponentRun]) -> list[int]:
             r.end_timestamp,
             r.status,
             r.error,
-            None if r.code_snapshot is None else code[r.code_snapshot],
+            code.get(r.code_snapshot),
             r.code_hash,
             r.git_hash,
             r.git_tags,

@@ -91,9 +91,8 @@ class RunRow(Base):
     end_ts: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="success")
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    code_id: Mapped[int | None] = mapped_column(
-        Integer, nullable=True
-    )  # its `code_snapshots` row (no foreign key: see below)
+    # its `code_snapshots` row (no foreign key: see below)
+    code_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     git_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     git_tags: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -205,7 +205,7 @@ _REPLACED = (
 )
 
 
-def _run_values(run_id: int, r: ComponentRun, code: dict[str, int]) -> dict[str, Any]:
+def _run_values(run_id: int, r: ComponentRun, code: dict[str | None, int]) -> dict[str, Any]:
     values = {
         "rid": run_id,
         "component_name": r.component_name,
@@ -213,7 +213,7 @@ def _run_values(run_id: int, r: ComponentRun, code: dict[str, int]) -> dict[str,
         "end_ts": r.end_timestamp,
         "status": r.status,
         "error": r.error,
-        "code_id": None if r.code_snapshot is None else code[r.code_snapshot],
+        "code_id": code.get(r.code_snapshot),
         "code_hash": r.code_hash,
         "git_hash": r.git_hash,
         "notes": r.notes,
