@@ -37,6 +37,12 @@ def fill_git_info(records: list[ComponentRun]) -> None:
             record.git_tags = record.git_tags or list(get_git_tags())
 
 
+def fill_known_git_info(records: list[ComponentRun]) -> None:
+    """`fill_git_info` if this process has read its git information already (so it never waits for git)."""
+    if get_git_hash.cache_info().currsize and get_git_tags.cache_info().currsize:
+        fill_git_info(records)
+
+
 def warm_git_info() -> None:
     """Reads the commit and tags now (the writer thread does it first, so the caller never runs git)."""
     get_git_hash()

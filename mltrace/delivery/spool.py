@@ -4,6 +4,7 @@ Each batch is one JSON-lines file, written under a temporary name and renamed in
 a file by renaming it (only one process can win), and deletes it once the store has committed it; a claim
 whose process died is released again. Runs carry a unique key, so a batch delivered twice is stored once.
 Runs the store refused are kept beside the batches in `.rejected.ndjson`, with the reason.
+The journal of a `multiprocessing` child that is gone (`journal.py`) becomes a batch when a deliverer claims.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from mltrace.delivery.journal import JOURNAL_PREFIX, journal_pid
 from mltrace.delivery.spool_lines import decode_line, encode_line
 from mltrace.entities import ComponentRun
 from mltrace.entities.run_wire import from_wire, to_wire
@@ -145,6 +147,7 @@ class Spool:
         if not self.directory.exists():
             return
         self._release_dead_claims()
+        self._adopt_dead_journals()
         for path in sorted(self._batches(f"*{_SUFFIX}")):
             claimed = path.with_name(f"{path.name}{_CLAIM}{os.getpid()}")
             try:
@@ -204,6 +207,20 @@ class Spool:
             if pid != os.getpid() and not _alive(pid):
                 self.release(path)
 
+    def _adopt_dead_journals(self) -> None:
+        """Makes the journal of each process that is gone a batch (an empty one is deleted)."""
+        for path in self.directory.glob(f"{JOURNAL_PREFIX}*"):
+            pid = journal_pid(path)
+            if pid == os.getpid() or _alive(pid):
+                continue
+            try:
+                if path.stat().st_size == 0:
+                    path.unlink()
+                else:
+                    os.rename(path, self.directory / f"{time.time_ns():020d}-{pid}-journal{_SUFFIX}")
+            except FileNotFoundError:
+                continue  # another deliverer adopted it
+
 
 def _safe_text(value: object, show: Callable[[object], str] = str) -> str:
     """`show(value)`, or a placeholder naming its type when that fails."""
@@ -214,6 +231,7 @@ def _safe_text(value: object, show: Callable[[object], str] = str) -> str:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` exists and has not ended (a zombie, ended but not yet reaped, has)."""
     if pid <= 0:
         return False
     try:
@@ -222,4 +240,13 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Linux's state letter of the process is Z; False where /proc cannot say."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] == b"Z"

@@ -18,7 +18,8 @@ import time
 import weakref
 from typing import Protocol
 
-from mltrace.delivery.gitinfo import fill_git_info, warm_git_info
+from mltrace.delivery.gitinfo import fill_git_info, fill_known_git_info, warm_git_info
+from mltrace.delivery.journal import Journal
 from mltrace.delivery.spool import Spool, SpoolFullError
 from mltrace.entities import ComponentRun
 from mltrace.errors import RunsRefusedError, StoreUnreachableError
@@ -44,7 +45,8 @@ class BackgroundWriter:
     most a batch, then written to the spool by the caller); the batch in the sink; the runs kept in memory
     because the spool could not take them (`_held`, at most `queue_size`, delivered by the thread when the
     store answers); the writer's spool buffer (coalesced into one file); the spool; the store; the rejected
-    runs beside the spool; or dropped (counted in `dropped`, reported once, and `flush()` is False).
+    runs beside the spool; or dropped (counted in `dropped`, reported once, and `flush()` is False). In a
+    `multiprocessing` child, each run in memory is in the process's journal too (`journal.py`).
     """
 
     def __init__(
@@ -88,6 +90,9 @@ class BackgroundWriter:
         self._stopped = False
         self._pid = os.getpid()
         self._thread = None
+        self._journal: Journal | None = None
+        self._journal_lock = threading.Lock()  # appending a run and queueing it, against emptying the journal
+        self._journal_failed = False
 
     # --- called from user code: must be cheap and never raise ------------------
     def submit(self, record: ComponentRun) -> None:
@@ -96,18 +101,41 @@ class BackgroundWriter:
             if (self._thread is None or self._stopped or self._pid != os.getpid()) and not self._start():
                 self._spool_now([record])  # closed already (at exit): straight to the spool
                 return
-            queue = self._queue
-            if len(queue) < self.queue_size:
-                queue.append(record)
-                if self._stopped:  # closed between the check above and the append: `close` may have missed it
-                    self._persist_memory(stop=True)
-                elif (len(queue) == 1 or len(queue) >= self.batch_size) and not self._wake.is_set():
-                    self._wake.set()  # the first run wakes an idle writer; a full batch is stored at once
+            if self._journal is None:
+                self._enqueue(record)
                 return
-            self._overflow_add(record)
+            with self._journal_lock:  # in the journal and in memory together, as the thread sees them
+                self._append_to_journal(record)
+                self._enqueue(record)
         except Exception:  # logging must never break the pipeline
             self.dropped += 1
             log.exception("mltrace: could not queue a run of %s", printable(getattr(record, "component_name", "?")))
+
+    def _enqueue(self, record: ComponentRun) -> None:
+        """Into the queue, or the overflow when the queue is full."""
+        queue = self._queue
+        if len(queue) < self.queue_size:
+            queue.append(record)
+            if self._stopped:  # closed between the check above and the append: `close` may have missed it
+                self._persist_memory(stop=True)
+            elif (len(queue) == 1 or len(queue) >= self.batch_size) and not self._wake.is_set():
+                self._wake.set()  # the first run wakes an idle writer; a full batch is stored at once
+            return
+        self._overflow_add(record)
+
+    def _append_to_journal(self, record: ComponentRun) -> None:
+        """Journals a child's run; a journal that fails is said once (the run stays in memory)."""
+        assert self._journal is not None
+        try:
+            fill_known_git_info([record])
+            self._journal.append(record)
+        except Exception as exc:
+            if not self._journal_failed:
+                self._journal_failed = True
+                log.error(
+                    "mltrace: could not journal a run (%s); if this process is killed, runs not yet stored are lost",
+                    printable(exc),
+                )
 
     def _overflow_add(self, record: ComponentRun) -> None:
         """The writer is behind: keep memory flat by writing full batches to the spool from here."""
@@ -215,7 +243,10 @@ class BackgroundWriter:
         if self._thread is None or self._stopped or self._pid != os.getpid():
             return
         self._flush(timeout, persist=False)
+        dropped = self.dropped
         left = self._persist_memory(stop=True)
+        if self._journal is not None and self.dropped == dropped:  # all stored or spooled: the journal is done
+            self._remove_journal()
         self._wake.set()
         if self._thread is not threading.current_thread():
             self._thread.join(0.1 if left else 1.0)
@@ -239,6 +270,8 @@ class BackgroundWriter:
                 return False
             if self._thread is not None:
                 return True
+            if _in_multiprocessing_child():
+                self._journal = self._open_journal()
             self._thread = threading.Thread(target=self._run, name="mltrace-writer", daemon=True)
             self._thread.start()
         atexit.register(self._close_at_exit)
@@ -249,6 +282,39 @@ class BackgroundWriter:
 
     def _close_at_exit(self) -> None:
         close_at_exit(self)
+
+    def _open_journal(self) -> Journal | None:
+        try:
+            return Journal(self.spool.directory)
+        except OSError as exc:
+            log.error("mltrace: could not open a run journal (%s); if this process is killed, runs are lost", exc)
+            return None
+
+    def _remove_journal(self) -> None:
+        with self._journal_lock:
+            journal, self._journal = self._journal, None
+        if journal is None:
+            return
+        try:
+            journal.remove()
+        except OSError as exc:
+            log.warning("mltrace: could not remove the run journal %s (%s)", journal.path, exc)
+
+    def _empty_journal(self) -> None:
+        """Empties the journal when no run is in memory: each one is stored or in the spool (or the journal is
+        busy, and emptied next time)."""
+        journal = self._journal
+        if journal is None or not journal.size or not self._journal_lock.acquire(blocking=False):
+            return
+        try:
+            with self._lock:
+                if self._stopped or self._queue or self._overflow or self._held or self._spool_buffer or self._in_hand:
+                    return
+                journal.clear()
+        except OSError as exc:
+            log.warning("mltrace: could not empty the run journal %s (%s)", journal.path, exc)
+        finally:
+            self._journal_lock.release()
 
     def _run(self) -> None:
         warm_git_info()
@@ -295,6 +361,7 @@ class BackgroundWriter:
             finally:
                 self._drop_from_hand(batch)
         self._write_spool_buffer(force=flushing)
+        self._empty_journal()
         if flushing or not self._spool_checked or self._retry_due():
             self._spool_checked = True
             self.spool.remove_orphans()
@@ -504,9 +571,17 @@ def close_at_exit(writer: BackgroundWriter) -> None:
         log.exception("mltrace: delivering runs at exit failed")
 
 
+def _in_multiprocessing_child() -> bool:
+    """Whether this process was started by `multiprocessing` (fork, spawn or forkserver)."""
+    process = sys.modules.get("multiprocessing.process")
+    return process is not None and process.parent_process() is not None
+
+
 def _reset_after_fork() -> None:
     """In a forked child: no thread, fresh locks, and none of the parent's runs (the parent delivers those)."""
     for writer in list(_writers):
+        if writer._journal is not None:
+            writer._journal.close()  # the parent's journal: its descriptor only, the file stays the parent's
         writer._queue = collections.deque()
         writer._reset_state()
         writer.dropped = writer.rejected = 0
