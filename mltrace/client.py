@@ -186,6 +186,19 @@ class Client:
         fixed); returns how many."""
         return self.writer.spool.requeue_rejected()
 
+    def spool_status(self) -> dict[str, Any]:
+        """What waits in the spool of this client's store: `{"directory", "runs", "files", "running"}`, where
+        `runs` in `files` wait for any process to deliver them (logged while the store was unreachable, or left by
+        processes that ended first) and `running` processes hold runs they have not stored yet."""
+        spool = self.writer.spool
+        runs, files = spool.waiting()
+        return {"directory": str(spool.directory), "runs": runs, "files": files, "running": spool.running_journals()}
+
+    def deliver_spooled(self, timeout: float | None = None) -> bool:
+        """Stores the runs waiting in the spool now (as the next process logging to this store would); False if
+        some still wait (the store is unreachable, or time ran out)."""
+        return self.writer.flush(timeout)
+
     def upgrade(self) -> str:
         """Applies pending schema migrations; returns the schema revision."""
         from mltrace.db.migrate import head_revision

@@ -1,6 +1,11 @@
-"""Commands that run or maintain mltrace: `serve`, `db upgrade`, `db clean`, `rejected`."""
+"""Commands that run or maintain mltrace: `serve`, `db upgrade`, `db clean`, `rejected`, `spool`."""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
@@ -9,6 +14,7 @@ from mltrace.cli import shapes, text
 from mltrace.cli.options import database_uri, json_option, open_client, target_options
 from mltrace.client import Client
 from mltrace.config import Config
+from mltrace.errors import MltraceError
 
 EXPOSED_WARNING = (
     "mltrace: warning: {host} takes connections from other machines and anyone who reaches it may read, write and "
@@ -98,7 +104,7 @@ def rejected(ctx: click.Context, retry: bool, as_json: bool) -> None:
     """
     client = open_client(ctx)
     if retry:
-        click.echo(f"{client.retry_rejected()} refused runs will be sent again.")
+        click.echo(f"{client.retry_rejected()} refused runs will be sent again (mltrace spool --deliver: now).")
         return
     entries = client.rejected()
     if as_json:
@@ -109,6 +115,68 @@ def rejected(ctx: click.Context, retry: bool, as_json: bool) -> None:
         return
     rows = [[e["start"] or "-", e["component"] or "-", e["key"] or "-", e["reason"] or "-"] for e in entries]
     click.echo(text.table(["started", "component", "key", "why"], rows))
+
+
+@click.command()
+@click.option("--deliver", is_flag=True, help="Store the waiting runs now.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds --deliver may take.",
+)
+@target_options
+@click.pass_context
+def spool(ctx: click.Context, deliver: bool, timeout: float) -> None:
+    """Runs waiting in the spool for the store: logged while it was unreachable, or left by processes that ended
+    before storing them. Any process logging to the store delivers them; --deliver does it now.
+
+    \b
+    Example:
+      mltrace spool --deliver --db postgresql://postgres@127.0.0.1:5432/mltrace
+    """
+    client = open_client(ctx)
+    waited = client.spool_status()["runs"]
+    if deliver and waited:
+        with _writer_messages() as said:
+            stored = client.deliver_spooled(timeout)
+        if not stored:
+            # the writer's first word on it, as "mltrace: store unreachable (...); runs wait in ... until it answers"
+            why = said[0].removeprefix("mltrace: ").split("; runs wait")[0] if said else f"time ran out ({timeout:g} s)"
+            raise MltraceError(f"the store cannot take them now ({why}); {_waiting(client.spool_status())}")
+        for message in said:  # what else the writer said (unreadable lines kept aside, say)
+            click.echo(message, err=True)
+        click.echo(f"Stored them: no runs wait in {client.spool_status()['directory']}.")
+    else:
+        click.echo(_waiting(client.spool_status()).replace("still wait", "wait"))
+    running = client.spool_status()["running"]
+    if running:
+        holds = "process holds runs it has" if running == 1 else "processes hold runs they have"
+        click.echo(f"{running} running {holds} not stored yet (each stores its own).")
+
+
+def _waiting(status: dict[str, Any]) -> str:
+    if not status["runs"]:
+        return f"No runs wait in {status['directory']}."
+    runs, files = text.count(status["runs"], "run"), text.count(status["files"], "file")
+    return f"{runs} in {files} still wait in {status['directory']}."
+
+
+@contextmanager
+def _writer_messages() -> Iterator[list[str]]:
+    """What the background writer logs meanwhile, kept for the command's one line instead of printed."""
+    said: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mltrace")
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(handler)
+    try:
+        yield said
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def shown(uri: str) -> str:

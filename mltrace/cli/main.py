@@ -112,6 +112,7 @@ for command in (
     values.set_values,
     values.series,
     admin.rejected,
+    admin.spool,
     admin.db,
     artifacts.track,
     artifacts.pull,

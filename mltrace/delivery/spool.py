@@ -132,15 +132,25 @@ class Spool:
         """How many batch files wait for delivery (claimed by live processes included)."""
         return len(self._batches(f"*{_SUFFIX}*"))
 
+    def waiting(self) -> tuple[int, int]:
+        """How many runs wait for delivery, and in how many files: the batches (claimed ones too) and the
+        journals of processes that are gone."""
+        runs = files = 0
+        for path in [*self._batches(f"*{_SUFFIX}*"), *self._journals(running=False)]:
+            try:
+                lines = sum(1 for line in path.read_bytes().splitlines() if line.strip())
+            except FileNotFoundError:
+                continue  # delivered meanwhile
+            runs, files = runs + lines, files + 1
+        return runs, files
+
+    def running_journals(self) -> int:
+        """How many running processes hold runs they have not stored yet (their journals are not empty)."""
+        return sum(1 for path in self._journals(running=True) if _size(path))
+
     def size(self) -> int:
         """Bytes held by the batch files."""
-        total = 0
-        for path in self._batches(f"*{_SUFFIX}*"):
-            try:
-                total += path.stat().st_size
-            except FileNotFoundError:
-                pass
-        return total
+        return sum(_size(path) for path in self._batches(f"*{_SUFFIX}*"))
 
     def claim(self) -> Iterator[tuple[Path, list[ComponentRun]]]:
         """Yields batches this process now owns, oldest first; call `done` or `release` on each."""
@@ -207,12 +217,17 @@ class Spool:
             if pid != os.getpid() and not _alive(pid):
                 self.release(path)
 
+    def _journals(self, running: bool) -> list[Path]:
+        """The journals of running processes (this one included), or of processes that are gone."""
+        if not self.directory.exists():
+            return []
+        found = self.directory.glob(f"{JOURNAL_PREFIX}*")
+        return [p for p in found if (journal_pid(p) == os.getpid() or _alive(journal_pid(p))) == running]
+
     def _adopt_dead_journals(self) -> None:
         """Makes the journal of each process that is gone a batch (an empty one is deleted)."""
-        for path in self.directory.glob(f"{JOURNAL_PREFIX}*"):
+        for path in self._journals(running=False):
             pid = journal_pid(path)
-            if pid == os.getpid() or _alive(pid):
-                continue
             try:
                 if path.stat().st_size == 0:
                     path.unlink()
@@ -220,6 +235,13 @@ class Spool:
                     os.rename(path, self.directory / f"{time.time_ns():020d}-{pid}-journal{_SUFFIX}")
             except FileNotFoundError:
                 continue  # another deliverer adopted it
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def _safe_text(value: object, show: Callable[[object], str] = str) -> str:

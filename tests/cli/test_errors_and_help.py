@@ -46,6 +46,7 @@ def test_the_documented_commands_all_exist() -> None:
         "set",
         "series",
         "rejected",
+        "spool",
         "db",
         "track",
         "pull",
