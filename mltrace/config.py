@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from mltrace.errors import InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,29 @@ def _lookup(env: Mapping[str, str], name: str) -> str:
     return env.get(name, setting.default)
 
 
+def _number(
+    env: Mapping[str, str], name: str, unit: str = "", minimum: float = 0, above: bool = False, whole: bool = False
+) -> float:
+    """The setting `name` as a finite number of at least `minimum` (`above`: more than it; `whole`: an integer);
+    blank means its default. InvalidInputError naming the setting otherwise: a batch size of 0 would leave every
+    run in memory, a retry interval of 0 would hammer a store that is down."""
+    raw = _lookup(env, name)
+    text = raw.strip() or next(s.default for s in SETTINGS if s.env == name)
+    try:
+        value: float | None = int(text) if whole else float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value < minimum or (above and value == minimum):
+        kind = ("a whole number" if whole else "a number") + (f" of {unit}" if unit else "")
+        bound = f"above {minimum:g}" if above else f"of at least {minimum:g}"
+        raise InvalidInputError(f"{name} must be {kind} {bound}, not {raw!r}")
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, unit: str = "", minimum: int = 1) -> int:
+    return int(_number(env, name, unit, minimum, whole=True))
+
+
 @dataclass(frozen=True)
 class Config:
     """Resolved settings."""
@@ -135,25 +161,25 @@ class Config:
             db_uri=db_uri,
             home=home,
             server_url=_lookup(env, "MLTRACE_SERVER_URL").rstrip("/"),
-            queue_size=int(_lookup(env, "MLTRACE_QUEUE_SIZE")),
-            batch_size=int(_lookup(env, "MLTRACE_BATCH_SIZE")),
-            flush_interval=float(_lookup(env, "MLTRACE_FLUSH_INTERVAL")),
-            exit_timeout=float(_lookup(env, "MLTRACE_EXIT_TIMEOUT")),
-            retry_interval=float(_lookup(env, "MLTRACE_RETRY_INTERVAL")),
-            store_timeout=float(_lookup(env, "MLTRACE_STORE_TIMEOUT")),
-            spool_max_mb=float(_lookup(env, "MLTRACE_SPOOL_MAX_MB")),
-            code_snapshot_max=int(_lookup(env, "MLTRACE_CODE_SNAPSHOT_MAX")),
-            staleness_days=float(_lookup(env, "MLTRACE_STALENESS_DAYS")),
-            max_body_bytes=int(_lookup(env, "MLTRACE_MAX_BODY_BYTES")),
-            max_runs_per_post=int(_lookup(env, "MLTRACE_MAX_RUNS_PER_POST")),
-            max_search_chars=int(_lookup(env, "MLTRACE_MAX_SEARCH_CHARS")),
+            queue_size=_whole(env, "MLTRACE_QUEUE_SIZE"),
+            batch_size=_whole(env, "MLTRACE_BATCH_SIZE"),
+            flush_interval=_number(env, "MLTRACE_FLUSH_INTERVAL", "seconds"),
+            exit_timeout=_number(env, "MLTRACE_EXIT_TIMEOUT", "seconds"),
+            retry_interval=_number(env, "MLTRACE_RETRY_INTERVAL", "seconds", above=True),
+            store_timeout=_number(env, "MLTRACE_STORE_TIMEOUT", "seconds", above=True),
+            spool_max_mb=_number(env, "MLTRACE_SPOOL_MAX_MB", "MB"),
+            code_snapshot_max=_whole(env, "MLTRACE_CODE_SNAPSHOT_MAX", "bytes", minimum=0),
+            staleness_days=_number(env, "MLTRACE_STALENESS_DAYS", "days"),
+            max_body_bytes=_whole(env, "MLTRACE_MAX_BODY_BYTES", "bytes"),
+            max_runs_per_post=_whole(env, "MLTRACE_MAX_RUNS_PER_POST"),
+            max_search_chars=_whole(env, "MLTRACE_MAX_SEARCH_CHARS"),
             allowed_hosts=tuple(h.strip() for h in _lookup(env, "MLTRACE_ALLOWED_HOSTS").split(",") if h.strip()),
             artifact_uri=_lookup(env, "MLTRACE_ARTIFACT_URI") or str(home / "artifacts"),
             cache=cache_enabled(env),
             openlineage_url=_lookup(env, "MLTRACE_OPENLINEAGE_URL").strip(),
             openlineage_api_key=_lookup(env, "MLTRACE_OPENLINEAGE_API_KEY"),
             auth_required=auth_required(env),
-            auth_cache_seconds=float(_lookup(env, "MLTRACE_AUTH_CACHE_SECONDS")),
+            auth_cache_seconds=_number(env, "MLTRACE_AUTH_CACHE_SECONDS", "seconds"),
             token=_lookup(env, "MLTRACE_TOKEN").strip(),
         )
 
