@@ -124,6 +124,7 @@ class Client:
                     cfg.batch_size,
                     cfg.flush_interval,
                     cfg.retry_interval,
+                    cfg.journal,
                 )
             return self._writer
 
@@ -145,6 +146,7 @@ class Client:
                     cfg.batch_size,
                     cfg.flush_interval,
                     cfg.retry_interval,
+                    cfg.journal,
                 )
             return self._lineage_writer
 

@@ -79,6 +79,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a server worker trusts a token it has checked; a token revoked elsewhere is refused within that "
         "time (at once by the worker that revoked it).",
     ),
+    Setting(
+        "MLTRACE_JOURNAL",
+        "children",
+        "Which processes also append each run to a journal file as it is logged, so that runs still in memory when "
+        "the process is killed (SIGKILL, an unhandled SIGTERM, the OOM killer) are stored by the next process: "
+        "`children` (multiprocessing children, which pools terminate on exit), `always`, or `off`. Where it is on, "
+        "a decorated call costs about twice as much.",
+    ),
     Setting("MLTRACE_TOKEN", "", "The API token the client, the CLI and the background writer send to a server."),
     Setting("MLTRACE_CACHE", "on", "`off` runs every step marked cache=True without looking for an earlier result."),
     Setting(
@@ -119,6 +127,19 @@ def _number(
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """The setting `name`, one of `choices` (any case; blank means its default); InvalidInputError otherwise."""
+    raw = _lookup(env, name)
+    value = raw.strip().lower() or next(s.default for s in SETTINGS if s.env == name)
+    if value not in choices:
+        listed = ", ".join(repr(c) for c in choices[:-1]) + f" or {choices[-1]!r}"
+        raise InvalidInputError(f"{name} must be {listed}, not {raw!r}")
+    return value
+
+
+JOURNAL_MODES = ("children", "always", "off")
+
+
 def _whole(env: Mapping[str, str], name: str, unit: str = "", minimum: int = 1) -> int:
     return int(_number(env, name, unit, minimum, whole=True))
 
@@ -150,6 +171,7 @@ class Config:
     auth_required: bool = False
     auth_cache_seconds: float = 10.0
     token: str = ""
+    journal: str = "children"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -181,6 +203,7 @@ class Config:
             auth_required=auth_required(env),
             auth_cache_seconds=_number(env, "MLTRACE_AUTH_CACHE_SECONDS", "seconds"),
             token=_lookup(env, "MLTRACE_TOKEN").strip(),
+            journal=_choice(env, "MLTRACE_JOURNAL", JOURNAL_MODES),
         )
 
 

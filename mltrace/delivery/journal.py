@@ -1,4 +1,5 @@
-"""The run journal of a `multiprocessing` child: each run it logs, appended to a file in the spool folder.
+"""The run journal of a process: each run it logs, appended to a file in the spool folder (MLTRACE_JOURNAL says
+which processes keep one: by default `multiprocessing` children).
 
 Such a child is often ended with no chance to run Python: `with Pool(...)` terminates its workers by SIGTERM on
 exit, and the kernel's OOM killer sends SIGKILL. The runs its writer still held in memory would be lost. So a

@@ -57,8 +57,11 @@ class BackgroundWriter:
         batch_size: int = 5000,
         flush_interval: float = 0.05,
         retry_interval: float = 5.0,
+        journal: str = "children",
     ) -> None:
+        """`journal`: which processes journal their runs (MLTRACE_JOURNAL: children, always, off)."""
         self.sink = sink
+        self.journal_mode = journal
         self.spool = spool
         self.queue_size = queue_size
         self.batch_size = batch_size
@@ -270,7 +273,7 @@ class BackgroundWriter:
                 return False
             if self._thread is not None:
                 return True
-            if _in_multiprocessing_child():
+            if self.journal_mode == "always" or (self.journal_mode == "children" and _in_multiprocessing_child()):
                 self._journal = self._open_journal()
             self._thread = threading.Thread(target=self._run, name="mltrace-writer", daemon=True)
             self._thread.start()

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,10 @@ import pytest
 import mltrace
 from mltrace import client as client_module
 from mltrace.client import Client
+from mltrace.config import Config
 from mltrace.delivery.journal import JOURNAL_PREFIX, Journal
 from mltrace.delivery.spool import Spool
-from mltrace.errors import NotFoundError
+from mltrace.errors import InvalidInputError, NotFoundError
 from tests.factories import run
 
 pytestmark = pytest.mark.slow
@@ -157,3 +159,51 @@ def test_a_live_processs_journal_is_not_claimed(tmp_path: Path) -> None:
     assert journal.path.exists()
     journal.remove()
     assert not journal.path.exists()
+
+
+def log_then_kill_myself(uri: str, home: str, journal: str) -> None:
+    """A main process (no multiprocessing parent) that logs 30 runs and is SIGKILLed before storing them."""
+    code = (
+        "import os, signal, mltrace\n"
+        f"mltrace.set_db_uri({uri!r})\n"
+        "@mltrace.register('killed_main')\n"
+        "def step(i):\n"
+        "    return i\n"
+        "for i in range(30):\n"
+        "    step(i)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    env = {"MLTRACE_HOME": home, "MLTRACE_FLUSH_INTERVAL": "60", "MLTRACE_JOURNAL": journal, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+
+
+def test_with_journal_always_a_killed_main_process_loses_no_run(parent_logging: str, mltrace_home: Path) -> None:
+    log_then_kill_myself(parent_logging, str(mltrace_home), "always")
+    assert mltrace.flush(30) is True
+    assert len(Client(parent_logging).history("killed_main", limit=None)) == 30
+
+
+def test_by_default_a_main_process_keeps_no_journal(parent_logging: str, mltrace_home: Path) -> None:
+    log_then_kill_myself(parent_logging, str(mltrace_home), "children")
+    assert journals(mltrace_home) == []  # its runs were only in memory: the price of not journaling
+
+
+def test_with_journal_off_a_child_keeps_none(parent_logging: str, mltrace_home: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MLTRACE_JOURNAL", "off")
+    context = multiprocessing.get_context("fork")
+    logged, release = context.Event(), context.Event()
+    child = context.Process(target=log_then_wait, args=(parent_logging, str(mltrace_home), 5, logged, release))
+    child.start()
+    assert logged.wait(60)
+    assert journals(mltrace_home) == []
+    release.set()
+    child.join(60)
+    assert len(Client(parent_logging).history("pooled", limit=None)) == 5  # stored at its clean exit
+
+
+@pytest.mark.parametrize("value", ["sometimes", "1"])
+def test_an_unknown_journal_setting_is_an_error_naming_it(value: str) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        Config.from_env({"MLTRACE_JOURNAL": value})
+    assert str(raised.value) == f"MLTRACE_JOURNAL must be 'children', 'always' or 'off', not '{value}'"
