@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import contextlib
 import logging
 import os
 import sys
@@ -584,7 +585,8 @@ def _reset_after_fork() -> None:
     """In a forked child: no thread, fresh locks, and none of the parent's runs (the parent delivers those)."""
     for writer in list(_writers):
         if writer._journal is not None:
-            writer._journal.close()  # the parent's journal: its descriptor only, the file stays the parent's
+            with contextlib.suppress(OSError):  # the parent's journal: its descriptor only, the file stays the parent's
+                writer._journal.close()
         writer._queue = collections.deque()
         writer._reset_state()
         writer.dropped = writer.rejected = 0
