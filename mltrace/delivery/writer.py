@@ -46,8 +46,9 @@ class BackgroundWriter:
     most a batch, then written to the spool by the caller); the batch in the sink; the runs kept in memory
     because the spool could not take them (`_held`, at most `queue_size`, delivered by the thread when the
     store answers); the writer's spool buffer (coalesced into one file); the spool; the store; the rejected
-    runs beside the spool; or dropped (counted in `dropped`, reported once, and `flush()` is False). In a
-    `multiprocessing` child, each run in memory is in the process's journal too (`journal.py`).
+    runs beside the spool; or dropped (counted in `dropped`, reported once, and `flush()` is False). Where
+    MLTRACE_JOURNAL asks (by default in a `multiprocessing` child), each run in memory is in the process's journal
+    too (`journal.py`).
     """
 
     def __init__(
@@ -128,11 +129,14 @@ class BackgroundWriter:
         self._overflow_add(record)
 
     def _append_to_journal(self, record: ComponentRun) -> None:
-        """Journals a child's run; a journal that fails is said once (the run stays in memory)."""
-        assert self._journal is not None
+        """Journals a run (the caller holds the journal lock); a journal that fails is said once (the run stays in
+        memory)."""
+        journal = self._journal
+        if journal is None:  # removed by `close` since the caller looked
+            return
         try:
             fill_known_git_info([record])
-            self._journal.append(record)
+            journal.append(record)
         except Exception as exc:
             if not self._journal_failed:
                 self._journal_failed = True

@@ -8,6 +8,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ from mltrace.client import Client
 from mltrace.config import Config
 from mltrace.delivery.journal import JOURNAL_PREFIX, Journal
 from mltrace.delivery.spool import Spool
+from mltrace.delivery.writer import BackgroundWriter
+from mltrace.entities import ComponentRun
 from mltrace.errors import InvalidInputError, NotFoundError
 from tests.factories import run
 
@@ -207,3 +211,33 @@ def test_an_unknown_journal_setting_is_an_error_naming_it(value: str) -> None:
     with pytest.raises(InvalidInputError) as raised:
         Config.from_env({"MLTRACE_JOURNAL": value})
     assert str(raised.value) == f"MLTRACE_JOURNAL must be 'children', 'always' or 'off', not '{value}'"
+
+
+class KeepingSink:
+    """A sink that keeps what it is given (the Sink interface)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> object:
+        self.keys += [r.key for r in records]
+        return None
+
+
+def test_a_run_logged_while_close_removes_the_journal_is_still_stored(tmp_path: Path) -> None:
+    sink = KeepingSink()
+    writer = BackgroundWriter(sink, Spool(tmp_path), flush_interval=0.01, journal="always")
+    first, second = run("racing", 0), run("racing", 1)
+    writer.submit(first)
+    writer._journal_lock.acquire()  # as `close` does while it takes the journal away
+    logging_thread = threading.Thread(target=writer.submit, args=(second,))
+    logging_thread.start()
+    time.sleep(0.2)  # the run's caller has seen the journal and waits for its lock
+    journal, writer._journal = writer._journal, None
+    writer._journal_lock.release()
+    logging_thread.join(10)
+    assert journal is not None
+    journal.remove()
+    assert writer.flush(10) is True
+    assert sorted(sink.keys) == sorted([first.key, second.key]) and writer.dropped == 0
+    writer.close(1)
