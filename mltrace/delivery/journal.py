@@ -1,5 +1,5 @@
-"""The run journal of a process: each run it logs, appended to a file in the spool folder (MLTRACE_JOURNAL says
-which processes keep one: by default `multiprocessing` children).
+"""The run journal of a process: each run it logs, appended to a file in the spool folder (MLTRACE_JOURNAL says which
+processes keep one: by default `multiprocessing` children).
 
 Such a child is often ended with no chance to run Python: `with Pool(...)` terminates its workers by SIGTERM on
 exit, and the kernel's OOM killer sends SIGKILL. The runs its writer still held in memory would be lost. So a
@@ -7,8 +7,10 @@ child's writer also appends every run to its journal as it is logged: one write(
 outlives the process. It costs a call there about as much again as the call itself (`python -m bench call`, one
 loaded host: 60-67 µs a call in a child, 32-34 µs in a main process), mostly writing the run as JSON
 (`spool_lines.encode_line`, +23 µs; the write itself +6 µs). The writer empties the journal whenever it holds no run
-in memory, and removes it at a clean exit. A journal whose process is gone is turned into an ordinary spool batch by
-the next deliverer (`Spool.claim`); a run stored both ways is kept once, by its key.
+in memory, and removes it at a clean exit; a writer far behind its process fills it to the spool's largest size
+(MLTRACE_SPOOL_MAX_MB), says so once, and journals again once it has caught up. A journal whose process is gone is
+turned into an ordinary spool batch by the next deliverer (`Spool.claim`); a run stored both ways is kept once, by
+its key.
 """
 
 from __future__ import annotations
@@ -29,10 +31,16 @@ def journal_pid(path: Path) -> int:
     return int(pid) if pid.isdigit() else 0
 
 
+class JournalFullError(OSError):
+    """The journal holds its largest size (the spool's, MLTRACE_SPOOL_MAX_MB) until the writer empties it."""
+
+
 class Journal:
     """One process's append-only journal file (unbuffered: a killed process leaves whole lines behind)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, max_bytes: int | None = None) -> None:
+        """`max_bytes`: the largest size; a writer far behind its process fills it before it empties it."""
+        self.max_bytes = max_bytes
         directory.mkdir(parents=True, exist_ok=True)
         # the time keeps a reused pid from appending to, and emptying, a dead process's journal
         self.path = directory / f"{JOURNAL_PREFIX}{os.getpid()}-{time.time_ns()}"
@@ -40,8 +48,10 @@ class Journal:
         self.size = 0
 
     def append(self, record: ComponentRun) -> None:
-        """Adds the run as one line; OSError (a full disk) leaves the journal as it was."""
+        """Adds the run as one line; OSError (a full disk, JournalFullError) leaves the journal as it was."""
         line = encode_line(record) + b"\n"
+        if self.max_bytes is not None and self.size + len(line) > self.max_bytes:
+            raise JournalFullError(f"the run journal holds {self.max_bytes:,} bytes already")
         written = os.write(self._fd, line)
         if written != len(line):  # a short write on a full disk: cut the half line off again
             os.ftruncate(self._fd, self.size)

@@ -138,10 +138,11 @@ class BackgroundWriter:
             fill_known_git_info([record])
             journal.append(record)
         except Exception as exc:
-            if not self._journal_failed:
+            if not self._journal_failed:  # said once, until the journal is emptied
                 self._journal_failed = True
-                log.error(
-                    "mltrace: could not journal a run (%s); if this process is killed, runs not yet stored are lost",
+                log.warning(
+                    "mltrace: could not journal a run (%s); if this process is killed before the writer catches up, "
+                    "runs not yet stored are lost",
                     printable(exc),
                 )
 
@@ -293,7 +294,7 @@ class BackgroundWriter:
 
     def _open_journal(self) -> Journal | None:
         try:
-            return Journal(self.spool.directory)
+            return Journal(self.spool.directory, self.spool.max_bytes)
         except OSError as exc:
             log.error("mltrace: could not open a run journal (%s); if this process is killed, runs are lost", exc)
             return None
@@ -319,6 +320,7 @@ class BackgroundWriter:
                 if self._stopped or self._queue or self._overflow or self._held or self._spool_buffer or self._in_hand:
                     return
                 journal.clear()
+                self._journal_failed = False
         except OSError as exc:
             log.warning("mltrace: could not empty the run journal %s (%s)", journal.path, exc)
         finally:

@@ -3,6 +3,7 @@ child nobody has reaped yet. Each child journals its runs, so the next deliverer
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -241,3 +242,38 @@ def test_a_run_logged_while_close_removes_the_journal_is_still_stored(tmp_path: 
     assert writer.flush(10) is True
     assert sorted(sink.keys) == sorted([first.key, second.key]) and writer.dropped == 0
     writer.close(1)
+
+
+class GatedKeepingSink(KeepingSink):
+    """A store that takes nothing until `opened` is set (a writer far behind its process)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened = threading.Event()
+
+    def ingest(self, records: list[ComponentRun], never_delivered: bool = False) -> object:
+        self.opened.wait(30)
+        return super().ingest(records, never_delivered)
+
+
+def test_the_journal_stops_at_the_spools_size_says_so_once_and_starts_again_when_emptied(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    sink = GatedKeepingSink()
+    writer = BackgroundWriter(sink, Spool(tmp_path, max_bytes=20_000), flush_interval=0.01, journal="always")
+    with caplog.at_level(logging.WARNING, logger="mltrace"):
+        for i in range(100):  # a run of the factory is a few hundred bytes as a journal line
+            writer.submit(run("behind", i))
+        journal = writer._journal
+        assert journal is not None
+        assert 15_000 < journal.path.stat().st_size <= 20_000
+        full = [r.getMessage() for r in caplog.records if "journal" in r.getMessage()]
+        assert len(full) == 1 and "20,000 bytes" in full[0]
+        sink.opened.set()
+        assert writer.flush(30) is True
+        assert journal.path.stat().st_size == 0
+        writer.submit(run("behind", 100))
+        assert journal.path.stat().st_size > 0  # journaled again
+    assert writer.flush(30) is True
+    assert len(sink.keys) == 101
+    writer.close(5)
