@@ -103,9 +103,12 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+def _default(name: str) -> str:
+    return next(s.default for s in SETTINGS if s.env == name)
+
+
 def _lookup(env: Mapping[str, str], name: str) -> str:
-    setting = next(s for s in SETTINGS if s.env == name)
-    return env.get(name, setting.default)
+    return env.get(name, _default(name))
 
 
 def _number(
@@ -115,7 +118,7 @@ def _number(
     blank means its default. InvalidInputError naming the setting otherwise: a batch size of 0 would leave every
     run in memory, a retry interval of 0 would hammer a store that is down."""
     raw = _lookup(env, name)
-    text = raw.strip() or next(s.default for s in SETTINGS if s.env == name)
+    text = raw.strip() or _default(name)
     try:
         value: float | None = int(text) if whole else float(text)
     except ValueError:
@@ -130,7 +133,7 @@ def _number(
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     """The setting `name`, one of `choices` (any case; blank means its default); InvalidInputError otherwise."""
     raw = _lookup(env, name)
-    value = raw.strip().lower() or next(s.default for s in SETTINGS if s.env == name)
+    value = raw.strip().lower() or _default(name)
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices[:-1]) + f" or {choices[-1]!r}"
         raise InvalidInputError(f"{name} must be {listed}, not {raw!r}")

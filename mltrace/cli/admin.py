@@ -137,30 +137,30 @@ def spool(ctx: click.Context, deliver: bool, timeout: float) -> None:
       mltrace spool --deliver --db postgresql://postgres@127.0.0.1:5432/mltrace
     """
     client = open_client(ctx)
-    waited = client.spool_status()["runs"]
-    if deliver and waited:
+    status = client.spool_status()  # each call reads the spool's files: once before, once after delivering
+    if deliver and status["runs"]:
         with _writer_messages() as said:
             stored = client.deliver_spooled(timeout)
+        status = client.spool_status()
         if not stored:
             # the writer's first word on it, as "mltrace: store unreachable (...); runs wait in ... until it answers"
             why = said[0].removeprefix("mltrace: ").split("; runs wait")[0] if said else f"time ran out ({timeout:g} s)"
-            raise MltraceError(f"the store cannot take them now ({why}); {_waiting(client.spool_status())}")
+            raise MltraceError(f"the store cannot take them now ({why}); {_waiting(status, still=True)}")
         for message in said:  # what else the writer said (unreadable lines kept aside, say)
             click.echo(message, err=True)
-        click.echo(f"Stored them: no runs wait in {client.spool_status()['directory']}.")
+        click.echo(f"Stored them: no runs wait in {status['directory']}.")
     else:
-        click.echo(_waiting(client.spool_status()).replace("still wait", "wait"))
-    running = client.spool_status()["running"]
-    if running:
-        holds = "process holds runs it has" if running == 1 else "processes hold runs they have"
-        click.echo(f"{running} running {holds} not stored yet (each stores its own).")
+        click.echo(_waiting(status))
+    if status["running"]:
+        holds = "process holds runs it has" if status["running"] == 1 else "processes hold runs they have"
+        click.echo(f"{status['running']} running {holds} not stored yet (each stores its own).")
 
 
-def _waiting(status: dict[str, Any]) -> str:
+def _waiting(status: dict[str, Any], still: bool = False) -> str:
     if not status["runs"]:
         return f"No runs wait in {status['directory']}."
     runs, files = text.count(status["runs"], "run"), text.count(status["files"], "file")
-    return f"{runs} in {files} still wait in {status['directory']}."
+    return f"{runs} in {files} {'still ' if still else ''}wait in {status['directory']}."
 
 
 @contextmanager
