@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +11,7 @@ from mltrace.entities.artifact import ArtifactRef, CacheEntry
 from mltrace.entities.io_pointer import IOPointer
 from mltrace.entities.limits import MAX_RUN_ID as MAX_RUN_ID  # re-exported: where run ids were defined before
 from mltrace.entities.limits import run_problems
+from mltrace.entities.run_key import new_run_key
 from mltrace.entities.series import Series
 from mltrace.entities.times import now_utc
 
@@ -175,9 +174,3 @@ class ComponentRun:
             "stale": list(self.stale),
             "warnings": list(self.warnings),
         }
-
-
-def new_run_key() -> str:
-    """A unique key that sorts by creation time (nanoseconds, then 64 random bits), so that the store's
-    unique index on keys grows at its end instead of at random places."""
-    return f"{time.time_ns():016x}{os.urandom(8).hex()}"

@@ -156,7 +156,7 @@ class Call:
             params=self._json(
                 "params", self._fit_keys("params", {**self.argument_params, **spec.params, **self.run.params})
             ),
-            metrics=self._json("metrics", self._fit_keys("metrics", dict(self.run.metrics))),
+            metrics=self._json("metrics", self._fit_keys("metrics", self.run.metrics)),
             warnings=self.notes,
             staleness_threshold_s=spec.staleness_threshold_s,
             component_owner=spec.owner,
@@ -170,12 +170,14 @@ class Call:
 
     def _series(self) -> Series:
         """The step series the body logged, each ordered by step."""
+        if not self.run.series:
+            return {}
         logged = self._fit_keys("series", self.run.series)
         return {key: [SeriesPoint(s, *point) for s, point in sorted(points.items())] for key, points in logged.items()}
 
     def _fit_keys(self, what: str, values: dict[str, Any]) -> dict[str, Any]:
         """`values` without the keys the store cannot keep (longer than MAX_NAME_CHARS), each left out with a note."""
-        if all(len(str(key)) <= MAX_NAME_CHARS for key in values):
+        if not values or all(len(str(key)) <= MAX_NAME_CHARS for key in values):
             return values
         for key in (k for k in values if len(str(k)) > MAX_NAME_CHARS):
             self.note(f"The {what} key {str(key)[:80]!r}… is longer than {MAX_NAME_CHARS} characters: not recorded.")
@@ -230,6 +232,9 @@ class Call:
         self.note(f"'{name}' named in {what} of component '{component}' was not a local variable at return.")
 
     def _json(self, what: str, value: Any) -> Any:
+        """`value` as storable JSON (`strict_json`, always a copy), with a note of what had to change."""
+        if not value:  # no params, metrics or test results: most calls
+            return type(value)()
         changes: list[str] = []
         try:
             converted = strict_json(value, changes)
