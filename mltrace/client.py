@@ -198,8 +198,13 @@ class Client:
 
     def deliver_spooled(self, timeout: float | None = None) -> bool:
         """Stores the runs waiting in the spool now (as the next process logging to this store would); False if
-        some still wait (the store is unreachable, or time ran out)."""
+        some still wait (the store is unreachable, `store_problem` says why, or time ran out)."""
         return self.writer.flush(timeout)
+
+    @property
+    def store_problem(self) -> str | None:
+        """Why the store last failed to answer the background writer; None once it takes runs again."""
+        return self.writer.store_problem
 
     def upgrade(self) -> str:
         """Applies pending schema migrations; returns the schema revision."""

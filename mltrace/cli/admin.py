@@ -142,12 +142,13 @@ def spool(ctx: click.Context, deliver: bool, timeout: float) -> None:
         with _writer_messages() as said:
             stored = client.deliver_spooled(timeout)
         status = client.spool_status()
-        if not stored:
-            # the writer's first word on it, as "mltrace: store unreachable (...); runs wait in ... until it answers"
-            why = said[0].removeprefix("mltrace: ").split("; runs wait")[0] if said else f"time ran out ({timeout:g} s)"
-            raise MltraceError(f"the store cannot take them now ({why}); {_waiting(status, still=True)}")
+        problem = client.store_problem
         for message in said:  # what else the writer said (unreadable lines kept aside, say)
-            click.echo(message, err=True)
+            if problem is None or "store unreachable" not in message:  # that one is the error line's
+                click.echo(message, err=True)
+        if not stored:
+            why = f"unreachable: {problem}" if problem else f"time ran out ({timeout:g} s)"
+            raise MltraceError(f"the store cannot take them now ({why}); {_waiting(status, still=True)}")
         click.echo(f"Stored them: no runs wait in {status['directory']}.")
     else:
         click.echo(_waiting(status))

@@ -89,6 +89,7 @@ class BackgroundWriter:
         self._flush_requests = 0
         self._flushes_done = 0
         self._last_failure = 0.0
+        self.store_problem: str | None = None  # why the store last failed to answer; None once it takes runs
         self._spool_checked = False
         self._spool_broken = False
         self._reported_drops = 0
@@ -433,7 +434,7 @@ class BackgroundWriter:
                 )
                 parts += self._split_refused(part, f"{type(exc).__name__}: {exc}", {})
             first = False  # after a refusal a later part may have been stored meanwhile: keys are checked
-        self._last_failure = 0.0
+        self._last_failure, self.store_problem = 0.0, None
         return []
 
     def _split_refused(
@@ -560,9 +561,10 @@ class BackgroundWriter:
         return bool(self._last_failure) and time.monotonic() - self._last_failure >= self.retry_interval
 
     def _note_failure(self, exc: Exception) -> None:
+        self.store_problem = printable(str(exc))
         if not self._last_failure:
             where = "memory" if self._spool_broken else str(self.spool.directory)
-            log.warning("mltrace: store unreachable (%s); runs wait in %s until it answers", printable(str(exc)), where)
+            log.warning("mltrace: store unreachable (%s); runs wait in %s until it answers", self.store_problem, where)
         self._last_failure = time.monotonic()
 
 

@@ -73,8 +73,23 @@ def test_an_unreachable_store_keeps_the_runs_waiting_and_exits_1(mltrace_home: P
     assert result.exit_code == 1
     error = one_line_error(result)
     assert error.startswith("Error: the store cannot take them now (")
+    assert "port 1 failed" in error and "runs wait in" not in error  # the store's own words, once
     assert error.endswith(f"2 runs in 1 file still wait in {spool.directory}.")
     assert sum(len(batch) for _, batch in spool.claim()) == 2  # still there, whole
+
+
+def test_the_reason_given_is_the_store_s_even_after_other_warnings(mltrace_home: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MLTRACE_STORE_TIMEOUT", "2")
+    uri = "postgresql://postgres@127.0.0.1:1/nowhere"
+    spool = spool_of(uri)
+    spool.write([run("waiting", i) for i in range(2)])
+    (spool.directory / f"{0:020d}-1-0.jsonl").write_bytes(b"{torn\n")  # read first, and nobody can
+    result = runner_for(uri)("spool", "--deliver")
+    assert result.exit_code == 1
+    warning, error = result.stderr.strip().splitlines()  # the other warning is still shown, before the error
+    assert warning.startswith("mltrace: 1 unreadable spooled runs kept in ")
+    assert error.startswith("Error: the store cannot take them now (unreachable: ")
+    assert "port 1 failed" in error and "unreadable" not in error
 
 
 @pytest.mark.parametrize("timeout", ["-1", "soon"])
