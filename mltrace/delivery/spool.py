@@ -65,17 +65,7 @@ class Spool:
         if self.max_bytes is not None and self.size() + len(data) > self.max_bytes:
             raise SpoolFullError(f"the spool is full ({self.max_bytes // 2**20} MB in {self.directory})")
         self.directory.mkdir(parents=True, exist_ok=True)
-        name = f"{time.time_ns():020d}-{os.getpid()}-{next(_counter)}"
-        tmp = self.directory / f".{name}.tmp"
-        try:
-            with open(tmp, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.directory / f"{name}{_SUFFIX}")
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        _write_durably(self.directory / f"{time.time_ns():020d}-{os.getpid()}-{next(_counter)}{_SUFFIX}", data)
         return unencodable
 
     def reject(self, record: ComponentRun, reason: str) -> None:
@@ -195,7 +185,10 @@ class Spool:
         return [p for p in self.directory.glob(pattern) if not p.name.startswith(".")]
 
     def _read(self, path: Path) -> list[ComponentRun]:
+        """The runs of a claimed batch. Lines that cannot be read are moved beside the spool (said once): the batch
+        keeps only its readable runs, so one put back is neither counted with them nor read as corrupt again."""
         records: list[ComponentRun] = []
+        good: list[bytes] = []
         bad: list[bytes] = []
         with open(path, "rb") as handle:
             for line in handle:
@@ -203,12 +196,17 @@ class Spool:
                     continue
                 try:
                     records.append(decode_line(line))
+                    good.append(line)
                 except (ValueError, TypeError, KeyError):
                     bad.append(line)
         if bad:  # keep what cannot be read beside the spool rather than lose it
             corrupt = path.with_name(f".corrupt-{path.name.split(_SUFFIX)[0]}.ndjson")
-            corrupt.write_bytes(b"".join(bad))
+            _write_durably(corrupt, b"".join(bad))
             log.warning("mltrace: %d unreadable spooled runs kept in %s", len(bad), corrupt)
+            if good:
+                _write_durably(path, b"".join(line if line.endswith(b"\n") else line + b"\n" for line in good))
+            else:
+                path.unlink(missing_ok=True)
         return records
 
     def _release_dead_claims(self) -> None:
@@ -272,3 +270,18 @@ def _zombie(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] == b"Z"
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """Replaces `path` with `data` atomically, on disk before it returns (the temporary file is named for this
+    process, so that `Spool.remove_orphans` of another leaves it alone)."""
+    tmp = path.with_name(f".{time.time_ns():020d}-{os.getpid()}-{next(_counter)}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -50,6 +50,33 @@ def test_unreadable_lines_are_kept_aside_not_lost(tmp_path: Path) -> None:
     assert corrupt.read_text() == "{not json\n"
 
 
+def test_a_batch_put_back_holds_only_its_readable_runs(tmp_path: Path, caplog) -> None:
+    spool = Spool(tmp_path)
+    spool.write([run("a", 0)])
+    (path,) = list(tmp_path.glob("*.jsonl"))
+    with open(path, "a") as handle:
+        handle.write("{not json\n")
+    ((claimed, _),) = list(spool.claim())
+    spool.release(claimed)  # the store did not answer: the batch waits for the next delivery
+    assert spool.waiting() == (1, 1)  # the unreadable line is not counted as a run that waits
+    caplog.clear()
+    ((_, records),) = list(spool.claim())
+    assert len(records) == 1
+    assert "unreadable" not in caplog.text  # said once, when it was kept aside
+    (corrupt,) = list(tmp_path.glob(".corrupt-*"))
+    assert corrupt.read_text() == "{not json\n"
+
+
+def test_a_batch_of_unreadable_lines_only_leaves_no_batch_behind(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    (tmp_path / f"{0:020d}-1-0.jsonl").write_text("{not json\n")
+    ((claimed, records),) = list(spool.claim())
+    assert records == []
+    spool.release(claimed)
+    assert spool.waiting() == (0, 0)
+    assert [p.name for p in tmp_path.iterdir()] == [".corrupt-00000000000000000000-1-0.ndjson"]
+
+
 def test_two_processes_draining_one_spool_store_each_run_once(db_uri: str, mltrace_home: Path) -> None:
     spool = Spool(spool_dir_for(mltrace_home, db_uri))
     expected = 0
