@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from mltrace.db import audit, queries
+from mltrace.db import audit, queries, sqlite_reads
 from mltrace.db import ingest as ingest_module
 from mltrace.db.engine import make_engine, sqlite_path
 from mltrace.db.locks import lock_for_writes
@@ -39,6 +39,7 @@ def engine_for(uri: str, reads: bool = False, timeout: float | None = None) -> E
 
 def dispose_engines() -> None:
     """Closes every pooled connection (in tests)."""
+    sqlite_reads.close_all()
     with _engines_lock:
         for engine in _engines.values():
             engine.dispose()
@@ -73,6 +74,7 @@ class Store:
         self.uri = uri
         self.engine = engine_for(uri, timeout=timeout)
         self.read_engine = engine_for(uri, reads=True, timeout=timeout)
+        self._held_reads = sqlite_reads.held_for(self.read_engine) if sqlite_path(uri) is not None else None
         self._ready = False
 
     @property
@@ -90,6 +92,10 @@ class Store:
     def read(self) -> Iterator[Connection]:
         """A connection for queries."""
         self.ensure_ready()
+        if self._held_reads is not None:  # a SQLite file: `db/sqlite_reads.py`
+            with self._held_reads.connection() as conn:
+                yield conn
+            return
         with self.read_engine.connect() as conn:
             yield conn
 
