@@ -53,15 +53,16 @@ class Spool:
         when the batch cannot be kept; then no file is left behind."""
         if not records:
             return []
-        lines, unencodable = [], []
+        data, unencodable = bytearray(), []
         for record in records:
             try:
-                lines.append(encode_line(record))
+                # copied at once: orjson's bytes keep about 4 kB of memory whatever their length (a line of 514
+                # bytes: 4,098 traced), so writing 5,000 runs (2.6 MB of JSON) peaked at 46 MB, now at 2.9 MB
+                data += encode_line(record) + b"\n"
             except Exception as exc:  # a value whose `str` fails, nesting JSON cannot hold: this run alone
                 unencodable.append((record, f"cannot be written as JSON: {type(exc).__name__}: {exc}"))
-        if not lines:
+        if not data:
             return unencodable
-        data = b"\n".join(lines) + b"\n"
         if self.max_bytes is not None and self.size() + len(data) > self.max_bytes:
             raise SpoolFullError(f"the spool is full ({self.max_bytes // 2**20} MB in {self.directory})")
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -272,7 +273,7 @@ def _zombie(pid: int) -> bool:
     return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] == b"Z"
 
 
-def _write_durably(path: Path, data: bytes) -> None:
+def _write_durably(path: Path, data: bytes | bytearray) -> None:
     """Replaces `path` with `data` atomically, on disk before it returns (the temporary file is named for this
     process, so that `Spool.remove_orphans` of another leaves it alone)."""
     tmp = path.with_name(f".{time.time_ns():020d}-{os.getpid()}-{next(_counter)}.tmp")

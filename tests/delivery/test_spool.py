@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 from pathlib import Path
 
 from mltrace.client import Client
@@ -100,3 +101,18 @@ def test_two_processes_draining_one_spool_store_each_run_once(db_uri: str, mltra
     assert len(stored) == expected
     assert len({(r.start_timestamp, r.outputs[0].name) for r in stored}) == expected
     assert spool.pending() == 0
+
+
+def test_writing_a_batch_holds_about_its_json_in_memory(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    records = [run("a", i, outputs=[f"out/{i}.csv"], params={"lr": 0.1}) for i in range(5_000)]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        spool.write(records)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    (path,) = list(tmp_path.glob("*.jsonl"))
+    assert peak < 3 * path.stat().st_size  # each line held whole until joined: 17 times its size
