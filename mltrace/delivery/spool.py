@@ -189,23 +189,23 @@ class Spool:
         """The runs of a claimed batch. Lines that cannot be read are moved beside the spool (said once): the batch
         keeps only its readable runs, so one put back is neither counted with them nor read as corrupt again."""
         records: list[ComponentRun] = []
-        good: list[bytes] = []
-        bad: list[bytes] = []
+        bad: dict[int, bytes] = {}  # by line number
         with open(path, "rb") as handle:
-            for line in handle:
+            for number, line in enumerate(handle):
                 if not line.strip():
                     continue
                 try:
                     records.append(decode_line(line))
-                    good.append(line)
                 except (ValueError, TypeError, KeyError):
-                    bad.append(line)
+                    bad[number] = line
         if bad:  # keep what cannot be read beside the spool rather than lose it
             corrupt = path.with_name(f".corrupt-{path.name.split(_SUFFIX)[0]}.ndjson")
-            _write_durably(corrupt, b"".join(bad))
+            _write_durably(corrupt, b"".join(bad.values()))
             log.warning("mltrace: %d unreadable spooled runs kept in %s", len(bad), corrupt)
-            if good:
-                _write_durably(path, b"".join(line if line.endswith(b"\n") else line + b"\n" for line in good))
+            if records:
+                with open(path, "rb") as handle:
+                    good = b"".join(line for number, line in enumerate(handle) if number not in bad and line.strip())
+                _write_durably(path, good if good.endswith(b"\n") else good + b"\n")
             else:
                 path.unlink(missing_ok=True)
         return records
