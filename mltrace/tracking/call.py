@@ -95,7 +95,7 @@ class Call:
         if error is None:
             if self.step.spec.after_tests:
                 self.test_results += _run_tests(self.step.spec.after_tests, "after", self.run.local_vars)
-            failed = next((r for r in self.test_results if not r["passed"]), None)
+            failed = next((r for r in self.test_results if not r["passed"]), None) if self.test_results else None
             if failed is not None:
                 failure = ComponentTestError(f"{failed['test']}.{failed['name']} failed: {failed['error']}")
         try:
@@ -133,8 +133,10 @@ class Call:
             inputs += self._from_local("input_vars", name, False)
         for name in spec.output_vars:
             outputs += self._from_local("output_vars", name, endpoint)
-        inputs += self._from_kwargs("input_kwargs", spec.input_kwargs, False)
-        outputs += self._from_kwargs("output_kwargs", spec.output_kwargs, endpoint)
+        if spec.input_kwargs:
+            inputs += self._from_kwargs("input_kwargs", spec.input_kwargs, False)
+        if spec.output_kwargs:
+            outputs += self._from_kwargs("output_kwargs", spec.output_kwargs, endpoint)
         if spec.auto_log:
             for name, value in sorted(self.arguments.items()):
                 if looks_loggable(value):
