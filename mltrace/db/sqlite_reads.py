@@ -53,11 +53,11 @@ class HeldReadConnections:
             conn = self.engine.connect()
         try:
             yield conn
-        except BaseException:
+            if conn.in_transaction():
+                conn.rollback()
+        except BaseException:  # the read failed (or its rollback did): the pool resets the connection
             conn.close()
             raise
-        if conn.in_transaction():
-            conn.rollback()
         if conn.get_execution_options() or len(self._idle) >= KEPT or conn.closed or conn.invalidated:
             conn.close()
         else:
