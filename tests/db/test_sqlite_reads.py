@@ -14,6 +14,7 @@ from sqlalchemy import text
 from mltrace.db import sqlite_reads
 from mltrace.db.store import Store
 from tests.factories import run
+from tests.forks import answer_in_fork
 
 
 @pytest.fixture
@@ -77,20 +78,14 @@ def test_concurrent_readers_never_share_a_connection(store: Store) -> None:
 def test_a_forked_child_reads_on_its_own_connection(store: Store) -> None:
     with store.read() as conn:
         conn.connection.info["opened_by"] = os.getpid()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            with store.read() as conn:
-                count = conn.execute(text("SELECT count(*) FROM component_runs")).scalar()
-                owner = conn.connection.info.get("opened_by", os.getpid())
-            os.write(write_end, f"{count} {owner == os.getpid()}".encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    answer = os.read(read_end, 100).decode()
-    os.close(read_end)
-    os.waitpid(pid, 0)
+
+    def read_in_child() -> str:
+        with store.read() as conn:
+            count = conn.execute(text("SELECT count(*) FROM component_runs")).scalar()
+            owner = conn.connection.info.get("opened_by", os.getpid())
+        return f"{count} {owner == os.getpid()}"
+
+    answer = answer_in_fork(read_in_child)
     assert answer == "1 True"
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import random
 
 from mltrace.entities import new_run_key
+from tests.forks import answer_in_fork
 
 
 def _random_half(key: str) -> str:
@@ -21,17 +21,7 @@ def test_keys_are_unique_and_sort_by_creation_time() -> None:
 
 def test_a_forked_child_draws_other_random_bits_than_its_parent() -> None:
     new_run_key()  # the parent's generator has a state the child inherits
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its next key's random half, to the parent
-        try:
-            os.write(write_end, _random_half(new_run_key()).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    child_half = os.read(read_end, 64).decode()
-    os.close(read_end)
-    os.waitpid(pid, 0)
+    child_half = answer_in_fork(lambda: _random_half(new_run_key()))
     assert len(child_half) == 16
     assert child_half != _random_half(new_run_key())
 
