@@ -112,6 +112,9 @@ class Client:
     @property
     def writer(self) -> BackgroundWriter:
         """The background writer for this client's target."""
+        writer = self._writer
+        if writer is not None:  # each decorated call asks: no lock once it exists
+            return writer
         with self._lock:
             if self._writer is None:
                 cfg = self.config
@@ -744,6 +747,9 @@ _overrides: dict[str, str] = {}
 def default_client() -> Client:
     """The client configured by the environment and `set_db_uri`/`set_address`."""
     global _default
+    client = _default
+    if client is not None:  # each decorated call asks: no lock once it exists
+        return client
     with _default_lock:
         if _default is None:
             cfg = Config.from_env()
