@@ -4,9 +4,9 @@ processes keep one: by default `multiprocessing` children).
 Such a child is often ended with no chance to run Python: `with Pool(...)` terminates its workers by SIGTERM on
 exit, and the kernel's OOM killer sends SIGKILL. The runs its writer still held in memory would be lost. So a
 child's writer also appends every run to its journal as it is logged: one write(2) into the page cache, which
-outlives the process. It costs a call there about as much again as the call itself (`python -m bench call`, one
-loaded host: 60-67 µs a call in a child, 32-34 µs in a main process), mostly writing the run as JSON
-(`spool_lines.encode_line`, +23 µs; the write itself +6 µs). The writer empties the journal whenever it holds no run
+outlives the process. It costs a call there more than the call itself (`python -m bench call`, medians of three
+rounds: 35 µs a call in a child, 15 µs in a main process), mostly writing the run as JSON
+(`spool_lines.encode_line`), not the write itself. The writer empties the journal whenever it holds no run
 in memory, and removes it at a clean exit; a writer far behind its process fills it to the spool's largest size
 (MLTRACE_SPOOL_MAX_MB), says so once, and journals again once it has caught up. A journal whose process is gone is
 turned into an ordinary spool batch by the next deliverer (`Spool.claim`); a run stored both ways is kept once, by

@@ -58,7 +58,8 @@ class Spool:
             try:
                 # copied at once: orjson's bytes keep about 4 kB of memory whatever their length (a line of 514
                 # bytes: 4,098 traced), so writing 5,000 runs (2.6 MB of JSON) peaked at 46 MB, now at 2.9 MB
-                data += encode_line(record) + b"\n"
+                data += encode_line(record)
+                data += b"\n"
             except Exception as exc:  # a value whose `str` fails, nesting JSON cannot hold: this run alone
                 unencodable.append((record, f"cannot be written as JSON: {type(exc).__name__}: {exc}"))
         if not data:

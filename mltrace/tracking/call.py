@@ -95,7 +95,7 @@ class Call:
         if error is None:
             if self.step.spec.after_tests:
                 self.test_results += _run_tests(self.step.spec.after_tests, "after", self.run.local_vars)
-            failed = next((r for r in self.test_results if not r["passed"]), None) if self.test_results else None
+            failed = next((r for r in self.test_results if not r["passed"]), None)
             if failed is not None:
                 failure = ComponentTestError(f"{failed['test']}.{failed['name']} failed: {failed['error']}")
         try:
@@ -172,14 +172,12 @@ class Call:
 
     def _series(self) -> Series:
         """The step series the body logged, each ordered by step."""
-        if not self.run.series:
-            return {}
         logged = self._fit_keys("series", self.run.series)
         return {key: [SeriesPoint(s, *point) for s, point in sorted(points.items())] for key, points in logged.items()}
 
     def _fit_keys(self, what: str, values: dict[str, Any]) -> dict[str, Any]:
         """`values` without the keys the store cannot keep (longer than MAX_NAME_CHARS), each left out with a note."""
-        if not values or all(len(str(key)) <= MAX_NAME_CHARS for key in values):
+        if all(len(str(key)) <= MAX_NAME_CHARS for key in values):
             return values
         for key in (k for k in values if len(str(k)) > MAX_NAME_CHARS):
             self.note(f"The {what} key {str(key)[:80]!r}… is longer than {MAX_NAME_CHARS} characters: not recorded.")
@@ -235,8 +233,6 @@ class Call:
 
     def _json(self, what: str, value: Any) -> Any:
         """`value` as storable JSON (`strict_json`, always a copy), with a note of what had to change."""
-        if not value:  # no params, metrics or test results: most calls
-            return type(value)()
         changes: list[str] = []
         try:
             converted = strict_json(value, changes)
